@@ -1,0 +1,34 @@
+# The two commands of the README: `make book` and `make test`.
+# Each creates .venv if it is missing and installs the pinned versions (constraints.txt) first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test site-check clean help
+
+help:
+	@echo "make book        build the HTML book into _build/html (warnings are errors)"
+	@echo "make test        run the whole test suite"
+	@echo "make site-check  open every built page in headless Chromium (after make book)"
+	@echo "make clean       remove _build (sources are untouched)"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+site-check: $(STAMP)
+	$(BIN)/python -m pytest -m site -o addopts="" tests/site
+
+clean:
+	$(BIN)/jupyter-book clean . --all

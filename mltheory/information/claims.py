@@ -1,0 +1,261 @@
+"""Claims of the Information part: entropy, counting, Shannon's axioms and the entropy bounds.
+
+Each claim is registered under the label of the equation that states it in the
+book (``book/information/*.md``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+import torch
+
+from ..claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ..data import bernoulli_sequences
+from .measures import binary_entropy, compression_rate, sandwich_exponent
+from .symbolic import H, binary_entropy_expr, counting_rate_correction
+
+# Symbols. ``t > 0`` parametrises 0 < p < 1 through p = 1/(1 + t).
+p, q, x, t = sp.symbols("p q x t", positive=True)
+N, K, sigma = sp.symbols("N K sigma", positive=True)
+i, n, k = sp.symbols("i n k", integer=True, positive=True)
+P = sp.IndexedBase("p", positive=True)
+counts = sp.IndexedBase("n", positive=True)
+OPEN_UNIT_INTERVAL = ((p, 1 / (1 + t)),)
+
+
+def _entropy_sum(probs, index, low, high):
+    """:math:`-\\sum_{index=low}^{high} p_{index} \\log p_{index}` as an unevaluated sum."""
+    return -sp.Sum(probs[index] * sp.log(probs[index]), (index, low, high))
+
+
+def log_binomial_as_loggamma(expr):
+    """Rewrite ``log(binomial(a, b))`` as log-gamma functions, then evaluate and simplify.
+
+    sympy cannot take limits of ``log(binomial(N, pN))`` directly; the
+    log-gamma form is the same function, defined for real arguments.
+    """
+    def to_loggamma(term):
+        top, bottom = term.args[0].args
+        return sp.loggamma(top + 1) - sp.loggamma(bottom + 1) - sp.loggamma(top - bottom + 1)
+
+    expr = expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.binomial), to_loggamma)
+    return sp.simplify(sp.expand_log(expr.doit(), force=True))
+
+
+# --------------------------------------------------------------------------- definitions and counting
+
+register(Identity(
+    label="eq-xlogx-limit",
+    lhs=sp.Limit(p * sp.log(p), p, 0, "+"),
+    rhs=sp.Integer(0),
+    method="doit",
+    source="Kaplan §2.1 (after 2.1.5)",
+))
+
+register(Identity(
+    label="eq-counting-limit",
+    lhs=sp.Limit(sp.log(sp.binomial(N, p * N)) / N, N, sp.oo),
+    rhs=H(p, 1 - p),
+    method=log_binomial_as_loggamma,
+    substitutions=OPEN_UNIT_INTERVAL,
+    condition=r"\text{for } 0 < p < 1",
+    source="Kaplan (2.1.8)–(2.1.9)",
+))
+
+register(Identity(
+    label="eq-counting-correction",
+    lhs=sp.Limit(sp.log(sp.binomial(N, p * N)) - N * H(p, 1 - p) - N * counting_rate_correction(N, p), N, sp.oo),
+    rhs=sp.Integer(0),
+    method=log_binomial_as_loggamma,
+    substitutions=OPEN_UNIT_INTERVAL,
+    condition=r"\text{for } 0 < p < 1",
+    source="ours (next order of Stirling's formula, beyond Kaplan (2.1.8))",
+))
+
+register(Identity(
+    label="eq-fair-coin",
+    lhs=H(sp.Rational(1, 2), sp.Rational(1, 2)),
+    rhs=sp.log(2),
+    method="doit",
+    source="Kaplan (2.1.7)",
+))
+
+register(Identity(
+    label="eq-uniform-entropy",
+    lhs=-sp.Sum(sp.log(1 / n) / n, (i, 1, n)),
+    rhs=sp.log(n),
+    method="doit",
+    source="Kaplan (2.1.3)–(2.1.4)",
+))
+
+register(Identity(
+    label="eq-gaussian-differential-entropy",
+    lhs=sp.Integral(
+        -sp.exp(-x**2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+        * sp.log(sp.exp(-x**2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)),
+        (x, -sp.oo, sp.oo),
+    ),
+    rhs=sp.log(2 * sp.pi * sp.E * sigma**2) / 2,
+    method="doit",
+    source="Kaplan (2.1.5); Cover & Thomas (2006) §8.1",
+))
+
+register(Identity(
+    label="eq-binary-entropy-slope",
+    lhs=sp.Derivative(binary_entropy_expr(p), p),
+    rhs=sp.log((1 - p) / p),
+    method="doit",
+    substitutions=OPEN_UNIT_INTERVAL,
+    condition=r"\text{for } 0 < p < 1",
+    source="ours",
+))
+
+
+# --------------------------------------------------------------------------- Shannon's axioms
+
+register(Identity(
+    label="eq-grouping-example",
+    lhs=H(sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(1, 6)),
+    rhs=H(sp.Rational(1, 2), sp.Rational(1, 2)) + sp.Rational(1, 2) * H(sp.Rational(2, 3), sp.Rational(1, 3)),
+    method="doit",
+    source="Kaplan (2.2.3); Shannon (1948) §6",
+))
+
+_w = P[1] + P[2]
+register(Identity(
+    label="eq-grouping-rule",
+    lhs=_entropy_sum(P, i, 1, n),
+    rhs=-_w * sp.log(_w) + _entropy_sum(P, i, 3, n) + _w * H(P[1] / _w, P[2] / _w),
+    method="sums",
+    condition=r"\text{for } n \ge 2",
+    source="Shannon (1948) §6; Kaplan §2.2",
+))
+
+register(Identity(
+    label="eq-rational-case",
+    lhs=-sp.Sum(counts[i] / N * sp.log(counts[i] / N), (i, 1, k)),
+    rhs=sp.log(N) - sp.Sum(counts[i] / N * sp.log(counts[i]), (i, 1, k)),
+    method="sums",
+    given=((sp.Sum(counts[i], (i, 1, k)), N),),
+    condition=r"\text{when } n_1 + \dots + n_k = N",
+    source="Shannon (1948) Appendix 2",
+))
+
+
+def sandwich_check(max_base: int = 30, max_power: int = 60) -> Measurement:
+    """Check the sandwich step of the uniqueness proof exhaustively over a finite range.
+
+    For every ``2 <= s, t <= max_base`` and ``1 <= n <= max_power`` the exponent
+    ``m`` with ``s**m <= t**n < s**(m+1)`` is found in exact integer arithmetic,
+    and the largest value of ``n * |m/n - log t / log s|`` is returned; the
+    proof needs it below 1.
+    """
+    worst = 0.0
+    for s_ in range(2, max_base + 1):
+        for t_ in range(2, max_base + 1):
+            ratio = math.log(t_) / math.log(s_)
+            for n_ in range(1, max_power + 1):
+                m_ = sandwich_exponent(s_, t_, n_)
+                worst = max(worst, n_ * abs(m_ / n_ - ratio))
+    cases = (max_base - 1) ** 2 * max_power
+    return Measurement.exact(
+        f"$\\max\\, n\\,|m/n - \\log t/\\log s|$ over {cases} cases",
+        worst, 1.0, relation="<=", tolerance=0.0,
+        reason="exact integer powers; float64 logarithms",
+    )
+
+
+register(Numeric(
+    label="eq-sandwich",
+    statement=r"s^m \le t^n < s^{m+1} \;\Longrightarrow\; \left|\frac{m}{n} - \frac{\log t}{\log s}\right| \le \frac{1}{n}",
+    experiment=sandwich_check,
+    page={"max_base": 20, "max_power": 40},
+    test={"max_base": 40, "max_power": 80},
+    method="exhaustive search",
+    source="Kaplan (2.2.9)–(2.2.12)",
+))
+
+
+# --------------------------------------------------------------------------- bounds
+
+_log_gap = x - 1 - sp.log(x)
+LOG_INEQUALITY_FACTS = (
+    Fact(sp.Eq(_log_gap.subs(x, 1), 0), "true", note="g(x) = x − 1 − log x vanishes at x = 1"),
+    Fact(sp.Eq(sp.diff(_log_gap, x).subs(x, 1), 0), "true", note="g′(1) = 0"),
+    Fact(sp.diff(_log_gap, x, 2), "positive", note="g″(x) = 1/x² > 0 for x > 0, so g is convex"),
+)
+
+register(Inequality(
+    label="eq-log-inequality",
+    lhs=sp.log(x),
+    rhs=x - 1,
+    relation="<=",
+    facts=LOG_INEQUALITY_FACTS,
+    condition=r"\text{for } x > 0 \text{, with equality only at } x = 1",
+    source="Cover & Thomas (2006) §2.6; Kaplan (2.3.4)",
+))
+
+register(Inequality(
+    label="eq-entropy-nonnegative",
+    lhs=_entropy_sum(P, i, 1, n),
+    rhs=sp.Integer(0),
+    relation=">=",
+    facts=(Fact((-p * sp.log(p)).subs(p, 1 / (1 + t)), "nonnegative",
+                note="each term −p log p, written with p = 1/(1 + t), t ≥ 0"),),
+    condition=r"\text{for every probability vector } p",
+    source="Shannon (1948) §6",
+))
+
+register(Inequality(
+    label="eq-entropy-max",
+    lhs=_entropy_sum(P, i, 1, n),
+    rhs=sp.log(n),
+    relation="<=",
+    facts=(
+        Fact(sp.log(n) - _entropy_sum(P, i, 1, n) - sp.Sum(P[i] * sp.log(n * P[i]), (i, 1, n)), "zero",
+             note="log n − H(p) = Σ p_i log(n p_i) when Σ p_i = 1",
+             method="sums", given=((sp.Sum(P[i], (i, 1, n)), 1),)),
+        *LOG_INEQUALITY_FACTS,
+        Fact(sp.Sum(P[i] * (1 / (n * P[i]) - 1), (i, 1, n)), "zero",
+             note="Σ p_i (1/(n p_i) − 1) = 0 when Σ p_i = 1",
+             method="sums", given=((sp.Sum(P[i], (i, 1, n)), 1),)),
+    ),
+    condition=r"\text{with equality only for the uniform } p",
+    source="Shannon (1948) §6; Cover & Thomas (2006) Thm 2.6.4",
+))
+
+
+# --------------------------------------------------------------------------- compression
+
+def source_coding_check(n: int = 2**16, seed: int = 0, codec: str = "lzma") -> list[Measurement]:
+    """Compress Bernoulli(q) sequences and compare the rate with the binary entropy (bits).
+
+    Any lossless code assigns lengths obeying Kraft's inequality, so
+    ``P(L < -log2 p(X) - c) <= 2**-c``; and ``-log2 p(X)``, a sum of ``n``
+    i.i.d. terms, lies above ``n H_2(q) - 5 sd`` except with probability below
+    3e-7. The tolerance is therefore ``(5 sd + 20) / n`` bits per symbol, with
+    ``c = 20``.
+    """
+    qs = torch.tensor([0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5], dtype=torch.float64)
+    sequences = bernoulli_sequences(qs, n, seed=seed)
+    bound = binary_entropy(qs, base=2)
+    info_var = qs * (1 - qs) * torch.log2((1 - qs) / qs) ** 2  # variance of -log2 p(x_i)
+    slack = (5 * torch.sqrt(n * info_var) + 20) / n
+    return [
+        Measurement(f"{codec} bits per symbol at q = {qv:g}", compression_rate(seq, codec=codec),
+                    float(b), float(s), "5 sd of the information content + 20-bit Kraft tail", ">=")
+        for qv, seq, b, s in zip(qs.tolist(), sequences, bound, slack)
+    ]
+
+
+register(Numeric(
+    label="eq-source-coding",
+    statement=r"\frac{\text{compressed length in bits}}{n} \;\ge\; H_2(q) \text{ bits per symbol}",
+    experiment=source_coding_check,
+    page={"n": 2**16, "seed": 0},
+    test={"n": 2**18, "seed": 1},
+    method="seeded compression experiment",
+    source="Shannon (1948) Thm 9; Cover & Thomas (2006) Thm 5.4.2",
+))

@@ -1,0 +1,260 @@
+"""Sphinx extension that keeps the book honest: fresh pages and a claims ledger.
+
+Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It does three
+things.
+
+1. **The execution cache is keyed on the package.** Jupyter-cache only hashes a
+   notebook's own code cells, so after a change to ``mltheory`` it would serve
+   outputs computed by the old code. This extension hashes every ``.py`` file
+   of the package, points myst-nb's cache at ``_build/.jupyter_cache/mltheory-<hash>``
+   (removing caches of other versions), and records the hash as a config value
+   that invalidates the environment, so every page is re-read and re-executed
+   when the package changes.
+2. **A failed page is never served as passed.** Pages whose last execution
+   failed are re-read on the next build, so the failure is reported again
+   (``execute.raise_on_error`` stops the first failing build in any case).
+3. **The claims ledger.** :func:`mltheory.claims.show` records each
+   verification in the page's glue data. This extension collects the records,
+   checks that every ``eq-`` equation in the book has a registered claim
+   verified on the same page (and every claim a page), warning otherwise, and
+   renders the table of the ``claims-ledger`` directive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import mltheory
+
+logger = logging.getLogger(__name__)
+
+CACHE_PREFIX = "mltheory-"
+VERIFICATION_SUFFIX = ":verification"
+
+
+def package_hash() -> str:
+    """SHA-256 of the package's Python sources (paths and contents), as hex.
+
+    Examples
+    --------
+    >>> len(package_hash())
+    64
+    """
+    root = Path(mltheory.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _key_cache_on_package(app: Sphinx, config) -> None:
+    digest = package_hash()
+    config.mltheory_package_hash = digest
+    cache_root = Path(app.outdir).parent / ".jupyter_cache"
+    current = cache_root / f"{CACHE_PREFIX}{digest[:16]}"
+    if cache_root.is_dir():
+        for old in cache_root.glob(f"{CACHE_PREFIX}*"):
+            if old != current:
+                shutil.rmtree(old, ignore_errors=True)
+    config.nb_execution_cache_path = str(current)
+    logger.info(f"mltheory: package hash {digest[:16]}, execution cache {current}")
+
+
+def _failed_pages(env) -> set[str]:
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    failed = set()
+    for docname in env.found_docs:
+        data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data")
+        if data and not data.get("succeeded", True):
+            failed.add(docname)
+    return failed
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    extra = _failed_pages(env)
+    if added or changed or removed or extra:
+        extra |= set(getattr(env, "mltheory_ledger_docs", set())) & env.found_docs
+    return sorted(extra)
+
+
+# --------------------------------------------------------------------------- verification records
+
+def _collect_verifications(app: Sphinx, doctree) -> None:
+    env = app.env
+    records = getattr(env, "mltheory_verified", None)
+    if records is None:
+        records = env.mltheory_verified = {}
+    records.pop(env.docname, None)
+    output_folder = Path(env.mystnb_config.output_folder)
+    glue_file = output_folder.joinpath(*(env.docname + ".glue.json").split("/"))
+    if not glue_file.is_file():
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    keys = NbMetadataCollector.get_doc_data(env).get(env.docname, {}).get("glue", [])
+    if not keys:
+        return
+    glue = json.loads(glue_file.read_text(encoding="utf8"))
+    found = {}
+    for key in keys:
+        if key.endswith(VERIFICATION_SUFFIX) and key in glue:
+            record = json.loads(glue[key]["data"]["text/plain"])
+            found[record["label"]] = record
+    if found:
+        records[env.docname] = found
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "mltheory_verified", {}).pop(docname, None)
+    getattr(env, "mltheory_ledger_docs", set()).discard(docname)
+
+
+def _merge(app: Sphinx, env, docnames, other) -> None:
+    env.mltheory_verified = getattr(env, "mltheory_verified", {})
+    env.mltheory_verified.update(
+        {d: r for d, r in getattr(other, "mltheory_verified", {}).items() if d in docnames}
+    )
+    env.mltheory_ledger_docs = getattr(env, "mltheory_ledger_docs", set()) | (
+        getattr(other, "mltheory_ledger_docs", set()) & set(docnames)
+    )
+
+
+def _equations(env) -> dict[str, tuple[str, int]]:
+    """Every numbered equation in the book: label -> (docname, number)."""
+    return dict(env.get_domain("math").equations)
+
+
+def _ledger_rows(env):
+    """Yield (label, claim, docname or None, record or None, problem or None)."""
+    from mltheory.claims import all_claims
+
+    claims = all_claims()
+    equations = _equations(env)
+    verified = getattr(env, "mltheory_verified", {})
+    for label, claim in claims.items():
+        docname = equations.get(label, (None, None))[0]
+        record = verified.get(docname, {}).get(label) if docname else None
+        problem = None
+        if docname is None:
+            problem = f"claim {label} is registered but no page displays an equation with this label"
+        elif record is None:
+            problem = f"claim {label} is displayed on {docname} but that page did not verify it (call show({label!r}))"
+        elif not record["passed"]:
+            problem = f"claim {label} failed on {docname}: {record['detail']}"
+        yield label, claim, docname, record, problem
+
+
+def _check_consistency(app: Sphinx, env) -> None:
+    from mltheory.claims import all_claims
+
+    claims = all_claims()
+    for label, (docname, _) in _equations(env).items():
+        if label.startswith("eq-") and label not in claims:
+            logger.warning(f"equation {label} has no registered claim", location=docname,
+                           type="mltheory", subtype="claims")
+    for label, _, docname, record, problem in _ledger_rows(env):
+        if problem:
+            logger.warning(problem, location=docname, type="mltheory", subtype="claims")
+
+
+# --------------------------------------------------------------------------- the ledger directive
+
+class ledger_placeholder(nodes.General, nodes.Element):
+    """Replaced by the ledger table once every page has been read."""
+
+
+class ClaimsLedgerDirective(SphinxDirective):
+    """``claims-ledger``: the table of every claim, its page, kind, source and status."""
+
+    has_content = False
+
+    def run(self):
+        docs = getattr(self.env, "mltheory_ledger_docs", None)
+        if docs is None:
+            docs = self.env.mltheory_ledger_docs = set()
+        docs.add(self.env.docname)
+        return [ledger_placeholder()]
+
+
+def _cell(content) -> nodes.entry:
+    entry = nodes.entry()
+    para = nodes.paragraph()
+    if isinstance(content, str):
+        para += nodes.Text(content)
+    else:
+        para += content
+    entry += para
+    return entry
+
+
+def _table(headers: list[str], rows: list[list]) -> nodes.table:
+    table = nodes.table(classes=["mltheory-ledger"])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for _ in headers:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    head += nodes.row("", *[_cell(h) for h in headers])
+    group += head
+    body = nodes.tbody()
+    for row in rows:
+        body += nodes.row("", *[_cell(c) for c in row])
+    group += body
+    return table
+
+
+def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
+    placeholders = list(doctree.findall(ledger_placeholder))
+    if not placeholders:
+        return
+    env = app.env
+    equations = _equations(env)
+    rows, counts = [], {}
+    for label, claim, docname, record, problem in _ledger_rows(env):
+        counts[claim.kind] = counts.get(claim.kind, 0) + 1
+        if docname:
+            number = equations[label][1]
+            uri = app.builder.get_relative_uri(fromdocname, docname) + "#" + nodes.make_id(f"equation-{label}")
+            title = env.titles[docname].astext()
+            page = nodes.reference("", f"{title} ({number})", internal=True, refuri=uri)
+        else:
+            page = "—"
+        if record and record["passed"]:
+            status = f"✓ {record['method']}: {record['detail']}"
+        else:
+            status = f"✗ {problem}"
+        rows.append([nodes.literal(text=label), page, claim.kind, claim.source, status])
+    summary = nodes.paragraph(text=(
+        f"{sum(counts.values())} claims: "
+        + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        + f". Package hash {app.config.mltheory_package_hash[:16]}."
+    ))
+    table = _table(["Claim", "Page (equation)", "Kind", "Source", "Status on its page"], rows)
+    for placeholder in placeholders:
+        placeholder.replace_self([summary, table])
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("mltheory_package_hash", "", "env")
+    app.connect("config-inited", _key_cache_on_package)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-read", _collect_verifications)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-check-consistency", _check_consistency)
+    app.connect("doctree-resolved", _render_ledger)
+    app.add_node(ledger_placeholder)
+    app.add_directive("claims-ledger", ClaimsLedgerDirective)
+    return {"version": mltheory.__version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,257 @@
+"""Argument checks shared by every public function of :mod:`mltheory`.
+
+Every public function validates its inputs at the boundary with the helpers in
+this module, so that bad input fails early with one consistent kind of message.
+A message names the function, the argument, the rule that was broken and what
+was given, for example::
+
+    entropy: p must sum to 1 along dim -1 (got 1.1)
+
+Nothing here renormalises, clips or otherwise repairs input: it either passes
+the input through (converted to a tensor) or raises ``ValueError`` /
+``TypeError``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+import torch
+
+__all__ = [
+    "as_float_tensor",
+    "check_dim",
+    "check_finite",
+    "check_in_interval",
+    "check_integer",
+    "check_log_base",
+    "check_nonempty",
+    "check_nonnegative",
+    "check_probability_vector",
+    "check_real",
+    "sum_tolerance",
+]
+
+def _fmt(value: float, dtype: torch.dtype = torch.float64) -> str:
+    """Format a number for an error message: short, with no more digits than ``dtype`` carries."""
+    digits = 7 if torch.finfo(dtype).bits <= 32 else 10
+    return f"{value:.{digits}g}"
+
+
+def as_float_tensor(x, *, name: str, func: str) -> torch.Tensor:
+    """Convert an array-like to a floating-point tensor without copying tensors needlessly.
+
+    Tensors keep their device, and keep their dtype when it is floating point
+    (integer and boolean tensors become float64). Python numbers, sequences and
+    NumPy arrays become float64 tensors on the CPU, because theory checks run in
+    double precision.
+
+    Parameters
+    ----------
+    x : array_like
+        The value to convert.
+    name : str
+        Name of the argument, used in the error message.
+    func : str
+        Name of the public function doing the check, used in the error message.
+
+    Returns
+    -------
+    torch.Tensor
+        A floating-point tensor with the same values as ``x``.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not numeric (for example a string, ``None`` or a complex array).
+
+    Examples
+    --------
+    >>> as_float_tensor([1, 2], name="p", func="demo")
+    tensor([1., 2.], dtype=torch.float64)
+    >>> as_float_tensor("abc", name="p", func="demo")
+    Traceback (most recent call last):
+    ...
+    TypeError: demo: p must be a real array-like of numbers (got str)
+    """
+    if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise TypeError(f"{func}: {name} must be real (got a complex tensor)")
+        return x if x.is_floating_point() else x.to(torch.float64)
+    rule = f"{func}: {name} must be a real array-like of numbers (got {type(x).__name__})"
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(rule)
+    try:
+        array = np.asarray(x)
+    except (ValueError, TypeError) as error:  # ragged nested sequences
+        raise TypeError(f"{rule}: {error}") from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
+    ):
+        raise TypeError(rule)
+    if np.iscomplexobj(array):
+        raise TypeError(f"{func}: {name} must be real (got a complex array)")
+    return torch.as_tensor(array.astype(np.float64, copy=False))
+
+
+def check_real(x, *, name: str, func: str) -> float:
+    """Return ``x`` as a Python float, or raise ``TypeError`` if it is not a real scalar.
+
+    Examples
+    --------
+    >>> check_real(2, name="base", func="entropy")
+    2.0
+    """
+    if isinstance(x, torch.Tensor) and x.numel() == 1 and not x.is_complex():
+        return float(x.item())
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{func}: {name} must be a real number (got {type(x).__name__})")
+    return float(x)
+
+
+def check_integer(x, *, name: str, func: str, minimum: int | None = None) -> int:
+    """Return ``x`` as an ``int``, or raise if it is not an integer at least ``minimum``.
+
+    Examples
+    --------
+    >>> check_integer(3, name="n", func="demo", minimum=1)
+    3
+    >>> check_integer(0, name="n", func="demo", minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: n must be an integer >= 1 (got 0)
+    """
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"{func}: {name} must be an integer (got {type(x).__name__})")
+    value = int(x)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{func}: {name} must be an integer >= {minimum} (got {value})")
+    return value
+
+
+def check_finite(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
+    """Raise ``ValueError`` if ``x`` contains NaN or an infinity; return ``x`` otherwise."""
+    if torch.isnan(x).any():
+        raise ValueError(f"{func}: {name} must not contain NaN")
+    if torch.isinf(x).any():
+        raise ValueError(f"{func}: {name} must be finite (got an infinite entry)")
+    return x
+
+
+def check_dim(x: torch.Tensor, dim, *, name: str, func: str) -> int:
+    """Return ``dim`` if it is an integer that indexes a dimension of ``x``; raise otherwise."""
+    dim = check_integer(dim, name="dim", func=func)
+    if x.ndim == 0:
+        raise ValueError(f"{func}: {name} must have at least one dimension (got a scalar)")
+    if not -x.ndim <= dim < x.ndim:
+        raise ValueError(
+            f"{func}: dim must lie in [{-x.ndim}, {x.ndim - 1}] for {name} of shape {tuple(x.shape)} (got {dim})"
+        )
+    return dim
+
+
+def check_nonempty(x: torch.Tensor, *, name: str, func: str, dim: int = -1) -> torch.Tensor:
+    """Raise ``ValueError`` if ``x`` has no entries along ``dim``; return ``x`` otherwise."""
+    check_dim(x, dim, name=name, func=func)
+    if x.shape[dim] == 0:
+        raise ValueError(f"{func}: {name} must not be empty along dim {dim} (got shape {tuple(x.shape)})")
+    return x
+
+
+def check_nonnegative(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
+    """Raise ``ValueError`` if ``x`` has a negative entry; return ``x`` otherwise."""
+    if (x < 0).any():
+        raise ValueError(f"{func}: {name} must be non-negative (got {_fmt(x.min().item(), x.dtype)})")
+    return x
+
+
+def check_in_interval(
+    x: torch.Tensor, *, name: str, func: str, low: float, high: float
+) -> torch.Tensor:
+    """Raise ``ValueError`` unless every entry of ``x`` lies in ``[low, high]``."""
+    check_finite(x, name=name, func=func)
+    outside = (x < low) | (x > high)
+    if outside.any():
+        bad = x[outside][0].item()
+        raise ValueError(f"{func}: {name} must lie in [{_fmt(low)}, {_fmt(high)}] (got {_fmt(bad, x.dtype)})")
+    return x
+
+
+def sum_tolerance(dtype: torch.dtype) -> float:
+    """Tolerance on ``|sum(p) - 1|`` accepted as rounding error for ``dtype``.
+
+    It is ``sqrt(eps)`` of the dtype: about 1.5e-8 in float64 and 3.5e-4 in
+    float32. Probabilities typed as decimals, or produced by a softmax, sum to 1
+    far more accurately than this, while a genuine mistake (such as an entry
+    typed wrongly) is far larger.
+
+    Examples
+    --------
+    >>> sum_tolerance(torch.float64) < 2e-8
+    True
+    """
+    return math.sqrt(torch.finfo(dtype).eps)
+
+
+def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch.Tensor:
+    """Validate a (batch of) probability vector(s) along ``dim`` and return it as a tensor.
+
+    The rules, checked in this order: real numbers; at least one entry along
+    ``dim``; no NaN or infinity; no negative entry; entries that sum to 1 along
+    ``dim`` within :func:`sum_tolerance`. The input is never renormalised.
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities, with the outcomes along ``dim`` and any batch shape around it.
+    name, func : str
+        Argument and function names for the error message.
+    dim : int, default -1
+        The dimension that indexes outcomes.
+
+    Returns
+    -------
+    torch.Tensor
+        ``p`` as a floating-point tensor.
+
+    Examples
+    --------
+    >>> check_probability_vector([0.25, 0.75], name="p", func="demo")
+    tensor([0.2500, 0.7500], dtype=torch.float64)
+    >>> check_probability_vector([0.5, 0.6], name="p", func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: p must sum to 1 along dim -1 (got 1.1)
+    """
+    p = as_float_tensor(p, name=name, func=func)
+    check_nonempty(p, name=name, func=func, dim=dim)
+    check_finite(p, name=name, func=func)
+    check_nonnegative(p, name=name, func=func)
+    sums = p.sum(dim=dim, dtype=torch.float64)
+    error = (sums - 1).abs()
+    if (error > sum_tolerance(p.dtype)).any():
+        worst = sums.flatten()[error.flatten().argmax()].item()
+        raise ValueError(f"{func}: {name} must sum to 1 along dim {dim} (got {_fmt(worst, p.dtype)})")
+    return p
+
+
+def check_log_base(base, *, func: str) -> float | None:
+    """Validate a logarithm base: ``None`` (natural log, nats) or a real number > 0 and != 1.
+
+    Examples
+    --------
+    >>> check_log_base(2, func="entropy")
+    2.0
+    >>> check_log_base(1, func="entropy")
+    Traceback (most recent call last):
+    ...
+    ValueError: entropy: base must be a positive number other than 1 (got 1)
+    """
+    if base is None:
+        return None
+    value = check_real(base, name="base", func=func)
+    if not (value > 0 and value != 1 and math.isfinite(value)):
+        raise ValueError(f"{func}: base must be a positive number other than 1 (got {_fmt(value)})")
+    return value

@@ -1,0 +1,45 @@
+"""Read the book's MyST sources: which equation labels each page displays, and which claims it shows."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+GLUE_MATH = re.compile(r"^```+\{glue:math\}\s+(?P<key>\S+)\s*\n(?P<options>(?::[^\n]*\n)*)", re.MULTILINE)
+LABEL_OPTION = re.compile(r"^:label:\s*(?P<label>\S+)", re.MULTILINE)
+ANY_LABEL = re.compile(r"(?::label:\s*|\$\$\s*\()(?P<label>eq-[\w-]+)")
+SHOW_CALL = re.compile(r"""\bshow\(\s*["'](?P<label>eq-[\w-]+)["']""")
+
+
+def pages(book: Path) -> list[Path]:
+    return sorted(book.rglob("*.md"))
+
+
+def displayed_labels(text: str) -> dict[str, str]:
+    """``{label: glue key}`` for every ``{glue:math}`` block that carries an ``eq-`` label."""
+    found = {}
+    for block in GLUE_MATH.finditer(text):
+        label = LABEL_OPTION.search(block["options"])
+        if label and label["label"].startswith("eq-"):
+            found[label["label"]] = block["key"]
+    return found
+
+
+def all_eq_labels(text: str) -> list[str]:
+    """Every ``eq-`` label attached to any displayed maths, whatever its syntax."""
+    return [m["label"] for m in ANY_LABEL.finditer(text)]
+
+
+def shown_labels(text: str) -> set[str]:
+    """Labels passed to ``show(...)`` in the page's code."""
+    return {m["label"] for m in SHOW_CALL.finditer(text)}
+
+
+def label_pages(book: Path) -> dict[str, list[Path]]:
+    """``{label: [pages that display it]}`` over the whole book."""
+    where = defaultdict(list)
+    for page in pages(book):
+        for label in all_eq_labels(page.read_text(encoding="utf8")):
+            where[label].append(page)
+    return dict(where)

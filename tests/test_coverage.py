@@ -1,0 +1,39 @@
+"""Every eq- label in the book is checked by exactly one claim, and every claim is stated on a page."""
+
+from book_sources import all_eq_labels, displayed_labels, label_pages, pages, shown_labels
+from conftest import BOOK
+
+from mltheory.claims import all_claims
+
+
+def test_book_has_pages_with_claims():
+    assert any(displayed_labels(page.read_text(encoding="utf8")) for page in pages(BOOK))
+
+
+def test_every_label_is_displayed_once():
+    repeated = {label: [p.name for p in where] for label, where in label_pages(BOOK).items() if len(where) > 1}
+    assert not repeated, f"labels displayed more than once: {repeated}"
+
+
+def test_labels_and_claims_match():
+    in_book = set(label_pages(BOOK))
+    registered = set(all_claims())
+    assert not in_book - registered, f"eq- labels with no claim: {sorted(in_book - registered)}"
+    assert not registered - in_book, f"claims that no page states: {sorted(registered - in_book)}"
+
+
+def test_results_are_rendered_from_their_claims():
+    """An eq- equation is a {glue:math} of its own label, never retyped LaTeX."""
+    for page in pages(BOOK):
+        text = page.read_text(encoding="utf8")
+        glued = displayed_labels(text)
+        for label in all_eq_labels(text):
+            assert glued.get(label) == label, f"{page.name}: {label} must be shown as ```{{glue:math}} {label}"
+
+
+def test_every_displayed_claim_is_verified_on_its_page():
+    for page in pages(BOOK):
+        text = page.read_text(encoding="utf8")
+        displayed, shown = set(displayed_labels(text)), shown_labels(text)
+        assert displayed <= shown, f"{page.name}: displayed but never show()n: {sorted(displayed - shown)}"
+        assert shown <= displayed, f"{page.name}: show()n but not displayed: {sorted(shown - displayed)}"
