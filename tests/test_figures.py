@@ -1,17 +1,23 @@
 """Every figure function draws labelled axes in the book's style and renders to PNG."""
 
-import inspect
+import importlib
+import pkgutil
 
 import pytest
 
-from mltheory.information import figures as information_figures
+import mltheory
 from mltheory.plotting import BookFigure
 
-FIGURE_FUNCTIONS = [
-    func for module in [information_figures]
-    for name, func in inspect.getmembers(module, inspect.isfunction)
-    if name in module.__all__
+FIGURE_MODULES = [
+    importlib.import_module(info.name)
+    for info in pkgutil.walk_packages(mltheory.__path__, prefix="mltheory.")
+    if info.name.rsplit(".", 1)[-1] == "figures"
 ]
+FIGURE_FUNCTIONS = [getattr(module, name) for module in FIGURE_MODULES for name in module.__all__]
+
+
+def test_figure_modules_are_found():
+    assert "mltheory.information.figures" in [module.__name__ for module in FIGURE_MODULES]
 
 
 @pytest.mark.parametrize("func", FIGURE_FUNCTIONS, ids=lambda f: f.__name__)

@@ -15,8 +15,10 @@ from mltheory.information import (
     binary_entropy,
     compression_rate,
     counting_rate,
+    cross_entropy,
     entropy,
     gaussian_differential_entropy,
+    kl_divergence,
     log_multinomial,
     sandwich_exponent,
 )
@@ -270,3 +272,37 @@ def test_gaussian_differential_entropy_matches_scipy():
     assert gaussian_differential_entropy(1e-3).item() < 0  # differential entropy can be negative
     with pytest.raises(ValueError, match="variance must be positive"):
         gaussian_differential_entropy([1.0, 0.0])
+
+
+# --------------------------------------------------------------------------- relative entropy and cross-entropy
+
+
+def test_kl_and_cross_entropy_match_scipy_to_1e12():
+    p = random_distributions(300, 9, seed=5)
+    q = random_distributions(300, 9, seed=6)
+    p[::5, :2] = 0.0
+    p = p / p.sum(-1, keepdim=True)
+    expected = torch.as_tensor(scipy.special.rel_entr(p.numpy(), q.numpy()).sum(-1))
+    assert torch.allclose(kl_divergence(p, q), expected, atol=1e-12, rtol=0)
+    assert torch.allclose(cross_entropy(p, q), entropy(p) + kl_divergence(p, q), atol=1e-12, rtol=0)
+    assert torch.allclose(kl_divergence(p, q, base=2), expected / math.log(2), atol=1e-12, rtol=0)
+
+
+def test_kl_support_and_broadcasting():
+    assert kl_divergence([0.5, 0.5], [1.0, 0.0]).item() == math.inf
+    assert cross_entropy([0.5, 0.5], [1.0, 0.0]).item() == math.inf
+    assert kl_divergence([1.0, 0.0], [0.5, 0.5]).item() == pytest.approx(math.log(2))
+    p = random_distributions(4, 3, seed=7)
+    assert kl_divergence(p, p).abs().max().item() < 1e-15
+    assert kl_divergence(p, [1 / 3] * 3).shape == (4,)
+
+
+@pytest.mark.parametrize("p,q,message", [
+    ([0.5, 0.5], [0.2, 0.3, 0.5], "same number of outcomes along dim -1 \\(got 2 and 3\\)"),
+    ([0.5, 0.5], [0.5, 0.6], "q must sum to 1"),
+    ([0.5, -0.5, 1.0], [0.2, 0.3, 0.5], "p must be non-negative"),
+    ([[0.5, 0.5]] * 3, [[0.5, 0.5]] * 2, "broadcastable shapes"),
+])
+def test_kl_rejects_invalid_input(p, q, message):
+    with pytest.raises(ValueError, match=f"kl_divergence: .*{message}"):
+        kl_divergence(p, q)

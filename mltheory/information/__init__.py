@@ -10,8 +10,10 @@ from .measures import (
     binary_entropy,
     compression_rate,
     counting_rate,
+    cross_entropy,
     entropy,
     gaussian_differential_entropy,
+    kl_divergence,
     log_multinomial,
     sandwich_exponent,
 )
@@ -20,8 +22,10 @@ __all__ = [
     "binary_entropy",
     "compression_rate",
     "counting_rate",
+    "cross_entropy",
     "entropy",
     "gaussian_differential_entropy",
+    "kl_divergence",
     "log_multinomial",
     "sandwich_exponent",
 ]

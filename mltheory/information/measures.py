@@ -25,8 +25,10 @@ __all__ = [
     "binary_entropy",
     "compression_rate",
     "counting_rate",
+    "cross_entropy",
     "entropy",
     "gaussian_differential_entropy",
+    "kl_divergence",
     "log_multinomial",
     "sandwich_exponent",
 ]
@@ -89,6 +91,101 @@ def entropy(p, *, base=None, dim=-1) -> torch.Tensor:
     base = check_log_base(base, func="entropy")
     # 0 - x rather than -x, so that a certain outcome gives +0.0 rather than -0.0.
     return _in_base(0.0 - torch.special.xlogy(p, p).sum(dim=dim), base)
+
+
+def _probability_pair(p, q, *, func: str, dim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Validate two probability vectors over the same outcomes and broadcast them together."""
+    p = check_probability_vector(p, name="p", func=func, dim=dim)
+    q = check_probability_vector(q, name="q", func=func, dim=dim)
+    if p.shape[dim] != q.shape[dim]:
+        raise ValueError(
+            f"{func}: p and q must have the same number of outcomes along dim {dim} "
+            f"(got {p.shape[dim]} and {q.shape[dim]})"
+        )
+    try:
+        p, q = torch.broadcast_tensors(p, q)
+    except RuntimeError:
+        raise ValueError(
+            f"{func}: p and q must have broadcastable shapes (got {tuple(p.shape)} and {tuple(q.shape)})"
+        ) from None
+    return p, q
+
+
+def kl_divergence(p, q, *, base=None, dim=-1) -> torch.Tensor:
+    r"""Relative entropy (Kullback–Leibler divergence) :math:`D(p \,\|\, q) = \sum_i p_i \log (p_i / q_i)`.
+
+    Terms with :math:`p_i = 0` contribute 0. Where :math:`q_i = 0 < p_i` the
+    divergence is :math:`+\infty`, and that is what is returned: the model
+    ``q`` rules out an outcome that happens.
+
+    Parameters
+    ----------
+    p, q : array_like, shape (..., n, ...)
+        Probability vectors over the same ``n`` outcomes along ``dim``; batch
+        dimensions broadcast. Both are validated like the argument of
+        :func:`entropy` and never renormalised.
+    base : float, optional
+        Base of the logarithm: ``None`` (default) gives nats, ``2`` gives bits.
+    dim : int, default -1
+        The dimension that indexes outcomes.
+
+    Returns
+    -------
+    torch.Tensor
+        :math:`D(p \| q) \ge 0`, with ``dim`` removed from the broadcast shape;
+        ``inf`` where the support of ``p`` is not inside that of ``q``.
+        Differentiable in ``p`` and ``q`` where all entries are positive.
+
+    Raises
+    ------
+    ValueError
+        If either argument is not a valid probability vector, or their numbers
+        of outcomes differ.
+
+    Examples
+    --------
+    >>> kl_divergence([0.5, 0.5], [0.9, 0.1])
+    tensor(0.5108, dtype=torch.float64)
+    >>> kl_divergence([0.5, 0.5], [1.0, 0.0])
+    tensor(inf, dtype=torch.float64)
+    """
+    p, q = _probability_pair(p, q, func="kl_divergence", dim=dim)
+    base = check_log_base(base, func="kl_divergence")
+    terms = torch.special.xlogy(p, p) - torch.special.xlogy(p, q)
+    terms = torch.where((q == 0) & (p > 0), torch.inf, terms)
+    return _in_base(terms.sum(dim=dim), base)
+
+
+def cross_entropy(p, q, *, base=None, dim=-1) -> torch.Tensor:
+    r"""Cross-entropy :math:`-\sum_i p_i \log q_i = H(p) + D(p \,\|\, q)`.
+
+    It is the expected code length, or log-loss, when outcomes drawn from ``p``
+    are scored with the model ``q``.
+
+    Parameters
+    ----------
+    p, q : array_like, shape (..., n, ...)
+        Probability vectors over the same outcomes along ``dim`` (validated as in
+        :func:`kl_divergence`).
+    base : float, optional
+        Base of the logarithm: ``None`` (default) gives nats, ``2`` gives bits.
+    dim : int, default -1
+        The dimension that indexes outcomes.
+
+    Returns
+    -------
+    torch.Tensor
+        The cross-entropy, ``inf`` where :math:`q_i = 0 < p_i`.
+
+    Examples
+    --------
+    >>> cross_entropy([0.5, 0.5], [0.5, 0.5], base=2)
+    tensor(1., dtype=torch.float64)
+    """
+    p, q = _probability_pair(p, q, func="cross_entropy", dim=dim)
+    base = check_log_base(base, func="cross_entropy")
+    terms = torch.where((q == 0) & (p > 0), torch.inf, -torch.special.xlogy(p, q))
+    return _in_base(0.0 + terms.sum(dim=dim), base)
 
 
 def binary_entropy(q, *, base=None) -> torch.Tensor:

@@ -8,8 +8,17 @@ predicted curve, so each formula is written exactly once.
 from __future__ import annotations
 
 import sympy as sp
+import sympy.stats
 
-__all__ = ["H", "binary_entropy_expr", "counting_rate", "counting_rate_correction"]
+__all__ = [
+    "H",
+    "binary_entropy_expr",
+    "counting_rate",
+    "counting_rate_correction",
+    "expectation",
+    "fisher_information_expr",
+    "score_expr",
+]
 
 
 def _xlogx(x):
@@ -58,3 +67,66 @@ def counting_rate(N, p):
 def counting_rate_correction(N, p):
     r"""The next term of :func:`counting_rate` after the entropy: :math:`-\frac{1}{2N}\log(2\pi N p (1-p))`."""
     return -sp.log(2 * sp.pi * N * p * (1 - p)) / (2 * N)
+
+
+def expectation(expr, x, distribution):
+    r"""Exact expectation :math:`E[f(X)]` of an expression ``expr`` in ``x``, where ``X ~ distribution``.
+
+    Parameters
+    ----------
+    expr : sympy expression
+        A function of the symbol ``x`` (and of parameters).
+    x : sympy.Symbol
+        The data variable.
+    distribution : sympy.stats random variable
+        For example ``sympy.stats.Normal("X", mu, sigma)`` or ``sympy.stats.Bernoulli("X", p)``.
+
+    Examples
+    --------
+    >>> mu = sp.Symbol("mu", real=True); x = sp.Symbol("x", real=True)
+    >>> expectation((x - mu)**2, x, sympy.stats.Normal("X", mu, 2))
+    4
+    """
+    return sp.simplify(sympy.stats.E(expr.subs(x, distribution)))
+
+
+def score_expr(log_density, params):
+    r"""The score :math:`\nabla_\theta \log p(x; \theta)` as a column matrix.
+
+    Examples
+    --------
+    >>> x, mu = sp.symbols("x mu", real=True)
+    >>> score_expr(-(x - mu)**2 / 2, [mu])
+    Matrix([[-mu + x]])
+    """
+    return sp.Matrix([sp.diff(log_density, theta) for theta in params])
+
+
+def fisher_information_expr(log_density, params, x, distribution):
+    r"""Fisher information matrix :math:`F_{ij} = -E[\partial_i \partial_j \log p(X; \theta)]`, exactly.
+
+    Parameters
+    ----------
+    log_density : sympy expression
+        :math:`\log p(x; \theta)`, a function of ``x`` and of the parameters.
+    params : sequence of sympy.Symbol
+        The parameters :math:`\theta`.
+    x : sympy.Symbol
+        The data variable.
+    distribution : sympy.stats random variable
+        The distribution of :math:`X` at the same parameters.
+
+    Returns
+    -------
+    sympy.Matrix
+        The ``len(params) × len(params)`` Fisher information.
+
+    Examples
+    --------
+    >>> p = sp.Symbol("p", positive=True); k = sp.Symbol("k", integer=True)
+    >>> F = fisher_information_expr(k * sp.log(p) + (1 - k) * sp.log(1 - p), [p], k, sympy.stats.Bernoulli("B", p))
+    >>> sp.factor(F[0, 0])
+    -1/(p*(p - 1))
+    """
+    hessian = sp.hessian(log_density, params)
+    return (-hessian).applyfunc(lambda entry: expectation(entry, x, distribution))
