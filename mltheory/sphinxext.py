@@ -3,6 +3,8 @@
 Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It does three
 things.
 
+It also removes the hooks of sphinx-thebe (see ``_drop_thebe``).
+
 1. **The execution cache is keyed on the package.** Jupyter-cache only hashes a
    notebook's own code cells, so after a change to ``mltheory`` it would serve
    outputs computed by the old code. This extension hashes every ``.py`` file
@@ -10,14 +12,19 @@ things.
    (removing caches of other versions), and records the hash as a config value
    that invalidates the environment, so every page is re-read and re-executed
    when the package changes.
-2. **A failed page is never served as passed.** Pages whose last execution
-   failed are re-read on the next build, so the failure is reported again
-   (``execute.raise_on_error`` stops the first failing build in any case).
+2. **A failed page is never served as passed, and a slow page is an error.**
+   Pages whose last execution failed are re-read on the next build, so the
+   failure is reported again (``execute.raise_on_error`` stops the first
+   failing build in any case). A page whose execution took longer than
+   ``mltheory_page_time_limit`` seconds (default 60) raises a warning, which
+   ``-W`` turns into a failed build.
 3. **The claims ledger.** :func:`mltheory.claims.show` records each
    verification in the page's glue data. This extension collects the records,
    checks that every ``eq-`` equation in the book has a registered claim
    verified on the same page (and every claim a page), warning otherwise, and
-   renders the table of the ``claims-ledger`` directive.
+   renders the table of the ``claims-ledger`` directive. (Set
+   ``mltheory_claims_coverage = False`` for a book that is not this one,
+   such as the small books the test suite builds.)
 """
 
 from __future__ import annotations
@@ -71,15 +78,32 @@ def _key_cache_on_package(app: Sphinx, config) -> None:
     logger.info(f"mltheory: package hash {digest[:16]}, execution cache {current}")
 
 
-def _failed_pages(env) -> set[str]:
+def _execution_records(env) -> dict[str, dict]:
+    """myst-nb's record of each executed page: ``{docname: {"succeeded": ..., "runtime": ...}}``."""
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    failed = set()
-    for docname in env.found_docs:
-        data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data")
-        if data and not data.get("succeeded", True):
-            failed.add(docname)
-    return failed
+    records = {}
+    for docname, data in NbMetadataCollector.get_doc_data(env).items():
+        if docname in env.found_docs and data.get("exec_data"):
+            records[docname] = data["exec_data"]
+    return records
+
+
+def _drop_thebe(app: Sphinx, config) -> None:
+    """Remove the hooks of sphinx-thebe, which Jupyter Book always loads.
+
+    The book has no live-code buttons. Under Sphinx 7 sphinx-thebe declares its
+    configuration script twice on every page (a JavaScript error in the
+    console), and that script points at a CDN.
+    """
+    for event, listeners in app.events.listeners.items():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "") == "sphinx_thebe":
+                app.disconnect(listener.id)
+
+
+def _failed_pages(env) -> set[str]:
+    return {docname for docname, record in _execution_records(env).items() if not record.get("succeeded", True)}
 
 
 def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -158,6 +182,15 @@ def _ledger_rows(env):
 
 def _check_consistency(app: Sphinx, env) -> None:
     from mltheory.claims import all_claims
+
+    limit = app.config.mltheory_page_time_limit
+    for docname, record in _execution_records(env).items():
+        runtime = record.get("runtime")
+        if runtime is not None and runtime > limit:
+            logger.warning(f"page executed in {runtime:.1f} s, over the budget of {limit} s",
+                           location=docname, type="mltheory", subtype="speed")
+    if not app.config.mltheory_claims_coverage:
+        return
 
     claims = all_claims()
     for label, (docname, _) in _equations(env).items():
@@ -248,7 +281,10 @@ def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("mltheory_package_hash", "", "env")
+    app.add_config_value("mltheory_page_time_limit", 60, "env")
+    app.add_config_value("mltheory_claims_coverage", True, "env")
     app.connect("config-inited", _key_cache_on_package)
+    app.connect("config-inited", _drop_thebe)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _collect_verifications)
     app.connect("env-purge-doc", _purge)

@@ -1,0 +1,138 @@
+"""Build hygiene: a failure fails every build, the cache follows the package, and cleaning spares the sources.
+
+Each test builds a one-page book in a temporary folder with the project's own
+execution settings (read from ``_config.yml``) and a copy of the package that
+the test may edit, put first on ``PYTHONPATH`` for both Sphinx and the kernel.
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A test page
+
+"""
+
+
+def _config(**sphinx_config) -> dict:
+    project = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+    return {
+        "title": "test book",
+        "only_build_toc_files": True,
+        "exclude_patterns": ["_build", "pkg"],
+        "execute": project["execute"],
+        "sphinx": {
+            "extra_extensions": ["mltheory.sphinxext"],
+            "config": {"mltheory_claims_coverage": False, **sphinx_config},
+        },
+    }
+
+
+class MiniBook:
+    """A one-page book with its own copy of the package."""
+
+    def __init__(self, root: Path, code: str, **sphinx_config):
+        self.root = root
+        shutil.copytree(ROOT / "mltheory", root / "pkg" / "mltheory",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        (root / "_config.yml").write_text(yaml.safe_dump(_config(**sphinx_config)), encoding="utf8")
+        (root / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf8")
+        self.write_page(code)
+
+    def write_page(self, code: str) -> None:
+        (self.root / "page.md").write_text(HEADER + "```{code-cell} ipython3\n" + code + "\n```\n", encoding="utf8")
+
+    @property
+    def package(self) -> Path:
+        return self.root / "pkg" / "mltheory"
+
+    def build(self) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(self.root / "pkg")}
+        return subprocess.run(
+            [str(JUPYTER_BOOK), "build", str(self.root), "-W", "-n", "--keep-going"],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+
+    def html(self) -> str:
+        return (self.root / "_build" / "html" / "page.html").read_text(encoding="utf8")
+
+
+def _log(result: subprocess.CompletedProcess) -> str:
+    """Everything the build printed, without terminal colour codes."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
+
+
+def test_a_raising_cell_fails_this_build_and_the_next(tmp_path):
+    book = MiniBook(tmp_path, 'raise RuntimeError("deliberate failure")')
+    for attempt in ("first", "second, nothing changed"):
+        result = book.build()
+        assert result.returncode != 0, f"{attempt} build passed"
+        assert "deliberate failure" in _log(result)
+
+
+def test_a_failing_claim_fails_the_build_and_names_its_label(tmp_path):
+    book = MiniBook(tmp_path, "import sympy as sp\nfrom mltheory.claims import Identity\n"
+                              'Identity(label="eq-broken-on-purpose", lhs=sp.Integer(1), rhs=sp.Integer(2),'
+                              ' source="test").check()')
+    result = book.build()
+    assert result.returncode != 0
+    assert "ClaimFailed: claim eq-broken-on-purpose failed" in _log(result)
+
+
+def test_a_package_change_re_executes_the_page(tmp_path):
+    book = MiniBook(tmp_path, "import mltheory\nprint('version', mltheory.__version__)")
+    first = book.build()
+    assert first.returncode == 0, _log(first)
+    assert "Executed notebook" in _log(first) and "version 0.1.0" in book.html()
+    unchanged = book.build()
+    assert unchanged.returncode == 0 and "Executed notebook" not in _log(unchanged)
+    init = book.package / "__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "0.1.0"', '__version__ = "0.1.0+edited"'))
+    changed = book.build()
+    assert changed.returncode == 0, _log(changed)
+    assert "Executed notebook" in _log(changed) and "version 0.1.0+edited" in book.html()
+
+
+def test_a_slow_page_fails_the_build(tmp_path):
+    book = MiniBook(tmp_path, "import time\ntime.sleep(1.5)", mltheory_page_time_limit=1)
+    result = book.build()
+    assert result.returncode != 0
+    assert "over the budget of 1 s" in _log(result)
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in root.rglob("*")
+        if path.is_file() and "_build" not in path.relative_to(root).parts
+    }
+
+
+@pytest.mark.parametrize("flags", [[], ["--all"]])
+def test_clean_leaves_the_sources_untouched(tmp_path, flags):
+    book = MiniBook(tmp_path, "print('hello')")
+    assert book.build().returncode == 0
+    before = _snapshot(tmp_path)
+    subprocess.run([str(JUPYTER_BOOK), "clean", str(tmp_path), *flags], check=True, capture_output=True)
+    assert _snapshot(tmp_path) == before
+    assert not (tmp_path / "_build" / "html").exists()
