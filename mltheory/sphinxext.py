@@ -90,15 +90,17 @@ def _execution_records(env) -> dict[str, dict]:
 
 
 def _drop_thebe(app: Sphinx, config) -> None:
-    """Remove the hooks of sphinx-thebe, which Jupyter Book always loads.
+    """Remove the script hooks of sphinx-thebe, which Jupyter Book always loads.
 
     The book has no live-code buttons. Under Sphinx 7 sphinx-thebe declares its
     configuration script twice on every page (a JavaScript error in the
-    console), and that script points at a CDN.
+    console), and that script points at a CDN. Its static path stays, so the
+    stylesheet it registers is still served.
     """
-    for event, listeners in app.events.listeners.items():
+    for listeners in app.events.listeners.values():
         for listener in list(listeners):
-            if getattr(listener.handler, "__module__", "") == "sphinx_thebe":
+            handler = listener.handler
+            if getattr(handler, "__module__", "") == "sphinx_thebe" and handler.__name__ != "st_static_path":
                 app.disconnect(listener.id)
 
 

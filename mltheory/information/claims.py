@@ -30,17 +30,41 @@ def _entropy_sum(probs, index, low, high):
     return -sp.Sum(probs[index] * sp.log(probs[index]), (index, low, high))
 
 
-def log_binomial_as_loggamma(expr):
-    """Rewrite ``log(binomial(a, b))`` as log-gamma functions, then evaluate and simplify.
-
-    sympy cannot take limits of ``log(binomial(N, pN))`` directly; the
-    log-gamma form is the same function, defined for real arguments.
-    """
+def _log_binomial_to_loggamma(expr):
+    """Write every ``log(binomial(a, b))`` in ``expr`` as log-gamma functions (same function, real arguments)."""
     def to_loggamma(term):
         top, bottom = term.args[0].args
         return sp.loggamma(top + 1) - sp.loggamma(bottom + 1) - sp.loggamma(top - bottom + 1)
 
-    expr = expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.binomial), to_loggamma)
+    return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.binomial), to_loggamma)
+
+
+def _limit_through_stirling(limit: sp.Limit):
+    """Evaluate ``Limit(f, N, oo)`` after replacing each log-gamma in ``f`` by its Stirling series.
+
+    sympy computes the asymptotic series of each ``loggamma(u)`` as ``N -> oo``
+    up to a remainder ``O(1/N)``; the remainders vanish in the limit, so the
+    limit of ``f`` equals the limit of the truncated expression, which sympy
+    then takes. If a remainder is not ``O(1/N)`` the limit is left unevaluated,
+    and the claim fails.
+    """
+    body, variable, point = limit.args[0], limit.args[1], limit.args[2]
+    if point != sp.oo:
+        return limit
+    body = _log_binomial_to_loggamma(body).doit()
+    series = {}
+    for term in body.atoms(sp.loggamma):
+        expansion = sp.series(term, variable, sp.oo, n=1)
+        if expansion.getO() != sp.Order(1 / variable, (variable, sp.oo)):
+            return limit
+        series[term] = expansion.removeO()
+    truncated = sp.expand(sp.expand_log(sp.simplify(body.xreplace(series)), force=True))
+    return sp.limit(sp.collect(truncated, variable, sp.simplify), variable, sp.oo)
+
+
+def stirling_limit(expr):
+    """Evaluate the limits N → ∞ in ``expr`` through Stirling's series, then simplify (see ``_limit_through_stirling``)."""
+    expr = expr.replace(lambda e: isinstance(e, sp.Limit), _limit_through_stirling)
     return sp.simplify(sp.expand_log(expr.doit(), force=True))
 
 
@@ -58,7 +82,7 @@ register(Identity(
     label="eq-counting-limit",
     lhs=sp.Limit(sp.log(sp.binomial(N, p * N)) / N, N, sp.oo),
     rhs=H(p, 1 - p),
-    method=log_binomial_as_loggamma,
+    method=stirling_limit,
     substitutions=OPEN_UNIT_INTERVAL,
     condition=r"\text{for } 0 < p < 1",
     source="Kaplan (2.1.8)–(2.1.9)",
@@ -68,7 +92,7 @@ register(Identity(
     label="eq-counting-correction",
     lhs=sp.Limit(sp.log(sp.binomial(N, p * N)) - N * H(p, 1 - p) - N * counting_rate_correction(N, p), N, sp.oo),
     rhs=sp.Integer(0),
-    method=log_binomial_as_loggamma,
+    method=stirling_limit,
     substitutions=OPEN_UNIT_INTERVAL,
     condition=r"\text{for } 0 < p < 1",
     source="ours (next order of Stirling's formula, beyond Kaplan (2.1.8))",

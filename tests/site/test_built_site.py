@@ -92,7 +92,7 @@ def test_the_root_redirects_to_the_introduction(server, browser):
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_renders_offline_without_errors(server, browser, page_path):
     origin = urlparse(server).netloc
-    outside, console_errors, page_errors = [], [], []
+    outside, console_errors, page_errors, failed = [], [], [], []
     context = browser.new_context()
     page = context.new_page()
 
@@ -106,6 +106,7 @@ def test_page_renders_offline_without_errors(server, browser, page_path):
     page.route("**/*", route)
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
     page.goto(f"{server}/{page_path}", wait_until="load")
     has_math = page.evaluate("document.querySelector('.math, .MathJax, mjx-container') !== null")
     mathjax_loaded = True
@@ -128,6 +129,7 @@ def test_page_renders_offline_without_errors(server, browser, page_path):
     context.close()
 
     assert not outside, f"requests to other hosts: {outside}"
+    assert not failed, f"resources that failed to load: {failed}"
     assert not console_errors, f"console errors: {console_errors}"
     assert not page_errors, f"page errors: {page_errors}"
     assert mathjax_loaded, "the page has maths but MathJax never loaded"
