@@ -223,29 +223,28 @@ class ClaimsLedgerDirective(SphinxDirective):
         return [ledger_placeholder()]
 
 
-def _cell(content) -> nodes.entry:
+def _cell(*contents) -> nodes.entry:
+    """A table cell with one paragraph per item (text or inline node)."""
     entry = nodes.entry()
-    para = nodes.paragraph()
-    if isinstance(content, str):
-        para += nodes.Text(content)
-    else:
-        para += content
-    entry += para
+    for content in contents:
+        para = nodes.paragraph()
+        para += nodes.Text(content) if isinstance(content, str) else content
+        entry += para
     return entry
 
 
-def _table(headers: list[str], rows: list[list]) -> nodes.table:
-    table = nodes.table(classes=["mltheory-ledger"])
+def _table(headers: list[str], rows: list[list], widths: list[int]) -> nodes.table:
+    table = nodes.table(classes=["mltheory-ledger", "colwidths-given"])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     head += nodes.row("", *[_cell(h) for h in headers])
     group += head
     body = nodes.tbody()
     for row in rows:
-        body += nodes.row("", *[_cell(c) for c in row])
+        body += nodes.row("", *[_cell(*c) if isinstance(c, tuple) else _cell(c) for c in row])
     group += body
     return table
 
@@ -267,16 +266,19 @@ def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
         else:
             page = "—"
         if record and record["passed"]:
-            status = f"✓ {record['method']}: {record['detail']}"
+            status = f"✓ {record['method']}"
+            if record["kind"] == "numeric":
+                status += f": {record['detail']}"
         else:
             status = f"✗ {problem}"
-        rows.append([nodes.literal(text=label), page, claim.kind, claim.source, status])
+        rows.append([(nodes.literal(text=label), page), claim.kind, claim.source, status])
     summary = nodes.paragraph(text=(
         f"{sum(counts.values())} claims: "
         + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
         + f". Package hash {app.config.mltheory_package_hash[:16]}."
     ))
-    table = _table(["Claim", "Page (equation)", "Kind", "Source", "Status on its page"], rows)
+    table = _table(["Claim, and the page and equation that state it", "Kind", "Source", "Check on its page"],
+                   rows, [30, 10, 22, 38])
     for placeholder in placeholders:
         placeholder.replace_self([summary, table])
 
