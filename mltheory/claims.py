@@ -625,14 +625,13 @@ class Numeric(Claim):
         if not measurements:
             raise ValueError(f"Numeric {self.label}: the experiment returned no measurement")
         failed = [m for m in measurements if not m.passed]
-        shown = failed or measurements
-        detail = "; ".join(m.describe() for m in shown[:3])
-        if len(shown) > 3:
-            detail += f"; and {len(shown) - 3} more"
         if failed:
-            detail = f"{len(failed)} of {len(measurements)} measurements failed: {detail}"
+            detail = f"{len(failed)} of {len(measurements)} measurements failed: "
+            detail += "; ".join(m.describe() for m in failed[:3]) + ("; ..." if len(failed) > 3 else "")
         elif len(measurements) > 1:
-            detail = f"all {len(measurements)} measurements agree, e.g. {detail}"
+            detail = f"all {len(measurements)} measurements agree, e.g. {measurements[0].describe()}"
+        else:
+            detail = measurements[0].describe()
         settings = ", ".join(f"{k}={v}" for k, v in kwargs.items())
         method = self.method + (f" ({settings})" if settings else "")
         return not failed, method, detail
