@@ -33,7 +33,7 @@ Examples
 >>> Identity(label="eq-doc-wrong", lhs=x + 1, rhs=x, source="ours").check()
 Traceback (most recent call last):
 ...
-mltheory.claims.ClaimFailed: claim eq-doc-wrong failed (identity): x + 1 - x simplifies to 1, not 0
+mltheory.claims.ClaimFailed: claim eq-doc-wrong failed (identity): (x + 1) - (x) simplifies to 1, not 0
 """
 
 from __future__ import annotations
@@ -537,7 +537,7 @@ class Identity(Claim):
                 residual = _apply(simplifier, residual.subs(list(self.given)))
             if not _is_zero(residual):
                 link = f"link {i + 1}: " if self.steps else ""
-                return False, method, f"{link}{a} - {b} simplifies to {residual}, not 0"
+                return False, method, f"{link}({a}) - ({b}) simplifies to {residual}, not 0"
         return True, method, "exact symbolic proof"
 
 
