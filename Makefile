@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	# Kernels started by the build log errors only (ipykernel's notice about its local TCP transport is noise).
+	mkdir -p $(VENV)/etc/ipython
+	echo '{"IPKernelApp": {"log_level": "ERROR"}}' > $(VENV)/etc/ipython/ipython_kernel_config.json
 	touch $(STAMP)
 
 book: $(STAMP)
