@@ -194,7 +194,7 @@ def orbit(points, group, *, atol=1e-9) -> torch.Tensor:
     group, points = _group_and_points(group, points, "orbit")
     images = torch.einsum("gij,mj->gmi", group, points).reshape(-1, points.shape[-1])
     tolerance = atol * (1 + images.abs().max())
-    close = torch.cdist(images, images) <= tolerance
+    close = torch.cdist(images, images, compute_mode="donot_use_mm_for_euclid_dist") <= tolerance
     earlier = torch.tril(close, diagonal=-1).any(dim=1)
     return images[~earlier]
 
@@ -214,8 +214,9 @@ def invariance_error(f: Callable, group, points, *, relative=True) -> torch.Tens
     Parameters
     ----------
     f : callable
-        Maps a tensor of points of shape (N, D) to values of shape (N,) or (N, 1).
-        It is called once, on the points and all their images together.
+        Maps a tensor of points of shape (N, D) to values of shape (N,) or
+        (N, 1), or to a batch of functions' values of shape (..., N). It is
+        called once, on the points and all their images together.
     group : array_like, shape (G, D, D)
         Group elements as matrices (e.g. :func:`dihedral_group`, :func:`rotation_group_samples`).
     points : array_like, shape (m, D)
@@ -225,8 +226,8 @@ def invariance_error(f: Callable, group, points, *, relative=True) -> torch.Tens
 
     Returns
     -------
-    torch.Tensor
-        A scalar (0-dimensional) tensor.
+    torch.Tensor, shape (...)
+        One error per function in the batch (a scalar for a single function).
 
     Raises
     ------
@@ -251,18 +252,22 @@ def invariance_error(f: Callable, group, points, *, relative=True) -> torch.Tens
     group, points = _group_and_points(group, points, func)
     m = points.shape[0]
     images = torch.einsum("gij,mj->gmi", group, points).reshape(-1, points.shape[-1])
+    total = m * (1 + len(group))
     values = torch.as_tensor(f(torch.cat([points, images])))
-    if values.shape not in ((m * (1 + len(group)),), (m * (1 + len(group)), 1)):
+    if values.shape == (total, 1):
+        values = values.squeeze(-1)
+    if values.ndim == 0 or values.shape[-1] != total:
         raise ValueError(
-            f"{func}: f must map points of shape (N, D) to values of shape (N,) or (N, 1) "
-            f"(got {tuple(values.shape)} for N = {m * (1 + len(group))})"
+            f"{func}: f must map points of shape (N, D) to values of shape (..., N) or (N, 1) "
+            f"(got {tuple(values.shape)} for N = {total})"
         )
-    values = check_finite(values.reshape(-1), name="f(points)", func=func)
-    at_points, at_images = values[:m], values[m:].reshape(len(group), m)
-    error = (at_images - at_points).pow(2).mean().sqrt()
+    values = check_finite(values, name="f(points)", func=func)
+    at_points = values[..., :m]
+    at_images = values[..., m:].reshape(*values.shape[:-1], len(group), m)
+    error = (at_images - at_points.unsqueeze(-2)).pow(2).mean(dim=(-2, -1)).sqrt()
     if not relative:
         return error
-    scale = at_points.pow(2).mean().sqrt()
-    if scale == 0:
+    scale = at_points.pow(2).mean(dim=-1).sqrt()
+    if (scale == 0).any():
         raise ValueError(f"{func}: f vanishes on every point, so the relative error is undefined (use relative=False)")
     return error / scale
