@@ -35,8 +35,11 @@ from .representations import circular_harmonic
 __all__ = [
     "empirical_ntk",
     "ensemble_invariance",
+    "ensemble_ntk",
     "gaussian_init_",
     "ntk_invariance_errors",
+    "ntk_probe_points",
+    "power_law_fit",
     "relu_kernels",
     "relu_ntk_expectation",
     "train_ensemble",
@@ -267,13 +270,62 @@ def _ensemble(width: int, seeds: int, *, first_seed: int, zero_readout: bool, in
     return base, {name: p.detach() for name, p in params.items()}, buffers
 
 
+def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torch.Tensor:
+    r"""Empirical NTKs of ``seeds`` independently initialised networks ``mlp([D, width, 1])``, in one vectorised call.
+
+    Parameters
+    ----------
+    width : int
+        Number of hidden units.
+    x1, x2 : array_like, shape (n, D) or (seeds, n, D)
+        The points; with a leading ``seeds`` dimension, network ``s`` is
+        evaluated on its own points ``x1[s]``, ``x2[s]``.
+    seeds : int
+        Number of networks; network ``s`` is initialised with seed ``first_seed + s``.
+    init : {"gaussian", "default"}, default "gaussian"
+        :func:`gaussian_init_` (He gain, zero biases), or PyTorch's default uniform initialisation.
+    first_seed : int, default 0
+
+    Returns
+    -------
+    torch.Tensor, shape (seeds, n1, n2)
+
+    Examples
+    --------
+    >>> points = ntk_probe_points()
+    >>> kernels = ensemble_ntk(512, points, points, seeds=3)
+    >>> kernels.shape, torch.equal(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,
+    ...     dtype=torch.float64), seed=0), points, points))
+    (torch.Size([3, 8, 8]), True)
+    """
+    func = "ensemble_ntk"
+    width = check_integer(width, name="width", func=func, minimum=1)
+    seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    if init not in ("gaussian", "default"):
+        raise ValueError(f"{func}: init must be 'gaussian' or 'default' (got {init!r})")
+    x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func).to(torch.float64)
+    x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func).to(torch.float64)
+    dims = []
+    for name, points in (("x1", x1), ("x2", x2)):
+        if points.ndim == 3:
+            check_shape(points, (seeds, "n", "D"), name=name, func=func)
+        else:
+            check_shape(points, ("n", "D"), name=name, func=func)
+        dims.append(0 if points.ndim == 3 else None)
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ValueError(f"{func}: x1 and x2 must have the same dimension D (got {x1.shape[-1]} and {x2.shape[-1]})")
+    base, params, buffers = _ensemble(width, seeds, first_seed=first_seed, zero_readout=False, init=init,
+                                      input_dim=x1.shape[-1])
+    return vmap(_ntk_from_params, in_dims=(None, 0, 0, *dims))(base, params, buffers, x1, x2)
+
+
 @lru_cache(maxsize=8)
 def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gaussian", seed=0) -> torch.Tensor:
     r"""Relative change of the empirical NTK when the inputs are rotated, for networks of several widths.
 
     For each width and seed, a one-hidden-layer ReLU network
     ``mlp([2, width, 1])`` and a uniformly random rotation :math:`Q` are drawn,
-    and on eight fixed points :math:`X` of different lengths and directions
+    and on the eight points :math:`X` of :func:`ntk_probe_points`
 
     .. math:: e = \lVert \Theta(QX, QX) - \Theta(X, X) \rVert_F \,/\, \lVert \Theta(X, X) \rVert_F .
 
@@ -283,7 +335,7 @@ def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gauss
     seeds : int, default 16
         Networks (and rotations) per width.
     init : {"gaussian", "default"}, default "gaussian"
-        :func:`gaussian_init_` (He gain, zero biases), or PyTorch's default uniform initialisation.
+        See :func:`ensemble_ntk`.
     seed : int, default 0
 
     Returns
@@ -299,19 +351,61 @@ def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gauss
     func = "ntk_invariance_errors"
     widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
-    if init not in ("gaussian", "default"):
-        raise ValueError(f"{func}: init must be 'gaussian' or 'default' (got {init!r})")
     points = ntk_probe_points()
-    rotations = rotation_group_samples(seeds, seed=seed)
-    rotated = torch.einsum("sij,mj->smi", rotations, points)
+    rotated = torch.einsum("sij,mj->smi", rotation_group_samples(seeds, seed=seed), points)
     rows = []
     for width in widths:
-        base, params, buffers = _ensemble(width, seeds, first_seed=seed * 10_000 + width, zero_readout=False, init=init)
-        kernel = vmap(_ntk_from_params, in_dims=(None, 0, 0, None, None))
-        same = kernel(base, params, buffers, points, points)
-        moved = vmap(_ntk_from_params, in_dims=(None, 0, 0, 0, 0))(base, params, buffers, rotated, rotated)
+        first_seed = seed * 10_000 + width
+        same = ensemble_ntk(width, points, points, seeds=seeds, init=init, first_seed=first_seed)
+        moved = ensemble_ntk(width, rotated, rotated, seeds=seeds, init=init, first_seed=first_seed)
         rows.append(torch.linalg.matrix_norm(moved - same) / torch.linalg.matrix_norm(same))
     return torch.stack(rows)
+
+
+def power_law_fit(widths, errors) -> tuple[float, float, float]:
+    r"""Fit :math:`\mathrm{rms}(e) \approx c\, n^{\beta}` across widths, with the standard error of the exponent.
+
+    For each width :math:`n_i` the mean square :math:`m_i` of the errors
+    :math:`e_{is}` over the seeds is estimated with its standard error
+    :math:`\sigma_i`; then :math:`\tfrac12\log m_i` is regressed on
+    :math:`\log n_i` by weighted least squares with weights
+    :math:`(2 m_i/\sigma_i)^2`, the inverse variances of
+    :math:`\tfrac12 \log m_i` to first order.
+
+    Parameters
+    ----------
+    widths : sequence of float, length W
+    errors : array_like, shape (W, S)
+        Errors of :math:`S \ge 2` independent networks at each width.
+
+    Returns
+    -------
+    slope, standard_error, prefactor : float
+
+    Examples
+    --------
+    >>> widths = [10, 100, 1000]
+    >>> errors = torch.tensor([[1.0, 3.0], [0.1, 0.3], [0.01, 0.03]])  # falls like 1/n
+    >>> slope, se, c = power_law_fit(widths, errors)
+    >>> round(slope, 6)
+    -1.0
+    """
+    func = "power_law_fit"
+    errors = check_finite(as_float_tensor(errors, name="errors", func=func), name="errors", func=func)
+    log_n = torch.log(as_float_tensor(widths, name="widths", func=func)).to(errors.dtype)
+    check_shape(errors, (len(log_n), "S"), name="errors", func=func)
+    if errors.shape[1] < 2:
+        raise ValueError(f"{func}: need at least 2 errors per width (got {errors.shape[1]})")
+    squares = errors**2
+    mean = squares.mean(1)
+    standard_error = squares.std(1) / math.sqrt(squares.shape[1])
+    log_rms = 0.5 * torch.log(mean)
+    weights = (2 * mean / standard_error) ** 2
+    centre = (weights * log_n).sum() / weights.sum()
+    spread = (weights * (log_n - centre) ** 2).sum()
+    slope = (weights * (log_n - centre) * log_rms).sum() / spread
+    intercept = (weights * log_rms).sum() / weights.sum() - slope * centre
+    return float(slope), float(spread.rsqrt()), float(torch.exp(intercept))
 
 
 def ntk_probe_points() -> torch.Tensor:
@@ -396,40 +490,46 @@ def d3_orbit_data(d: int = 7, k: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @lru_cache(maxsize=8)
-def ensemble_invariance(widths=(16, 64, 256, 1024), *, seeds=16, steps=400, test_points=64):
-    r""":math:`D_3`-invariance of networks trained on the :math:`D_3`-orbit data, and of their average.
+def ensemble_invariance(widths=(16, 64, 256, 1024), *, seeds=16, ensembles=1, steps=400, test_points=64):
+    r""":math:`D_3`-invariance of networks trained on the :math:`D_3`-orbit data, and of their averages.
 
-    For each width, ``seeds`` networks are trained with :func:`train_ensemble`
-    on the three points of :func:`d3_orbit_data`; their invariance under
-    :math:`D_3` is measured on ``test_points`` points of the unit circle.
+    For each width, ``seeds * ensembles`` networks are trained with
+    :func:`train_ensemble` on the three points of :func:`d3_orbit_data` and
+    split into ``ensembles`` groups of ``seeds``. Invariance under :math:`D_3`
+    is measured on ``test_points`` points of the unit circle, relative
+    (:func:`~mltheory.symmetry.groups.invariance_error`) and as the squared
+    absolute error :math:`Q(f) = \frac{1}{|G|m}\sum_{g,i}(f(gx_i) - f(x_i))^2`.
 
     Returns
     -------
     dict
-        ``"widths"``; ``"single"``, shape (len(widths), seeds): the relative
-        invariance error of each network; ``"single_sq"``: the squared absolute
-        errors :math:`Q(f_s)`; ``"mean"``, shape (len(widths),): the relative
-        error of the seed-averaged function :math:`\bar f`; ``"mean_sq"``: :math:`Q(\bar f)`.
+        ``"widths"``; ``"single"`` and ``"single_sq"``, shape
+        (len(widths), seeds * ensembles): the relative error and :math:`Q` of
+        each network; ``"mean"`` and ``"mean_sq"``, shape (len(widths),
+        ensembles): the same for the average :math:`\bar f` of each group.
 
     Examples
     --------
     >>> result = ensemble_invariance((16,), seeds=2, steps=50)
-    >>> result["single"].shape
-    torch.Size([1, 2])
+    >>> result["single"].shape, result["mean"].shape
+    (torch.Size([1, 2]), torch.Size([1, 1]))
     """
+    func = "ensemble_invariance"
+    seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    ensembles = check_integer(ensembles, name="ensembles", func=func, minimum=1)
     group = dihedral_group(3)
     points = circle_points(test_points, offset=0.05)
     X, y = d3_orbit_data()
     single, single_sq, mean, mean_sq = [], [], [], []
     for width in widths:
-        predict = train_ensemble(width, X, y, seeds=seeds, steps=steps, first_seed=width * 1000)
+        predict = train_ensemble(width, X, y, seeds=seeds * ensembles, steps=steps, first_seed=width * 1000)
 
-        def average(p):
-            return predict(p).mean(0)
+        def averages(p):
+            return predict(p).reshape(ensembles, seeds, -1).mean(1)
 
         single.append(invariance_error(predict, group, points))
         single_sq.append(invariance_error(predict, group, points, relative=False) ** 2)
-        mean.append(invariance_error(average, group, points))
-        mean_sq.append(invariance_error(average, group, points, relative=False) ** 2)
+        mean.append(invariance_error(averages, group, points))
+        mean_sq.append(invariance_error(averages, group, points, relative=False) ** 2)
     return {"widths": tuple(widths), "single": torch.stack(single), "single_sq": torch.stack(single_sq),
             "mean": torch.stack(mean), "mean_sq": torch.stack(mean_sq)}

@@ -23,7 +23,7 @@ from ..data import digits, train_test_indices
 from ..networks import accuracy, fit, mlp
 from ..validation import check_integer
 
-__all__ = ["CASES", "random_labels_experiment"]
+__all__ = ["CASES", "random_labels_experiment", "split_sizes"]
 
 CASES = ("true labels", "random labels", "random inputs")
 """The three datasets, in the order the experiment returns them."""
@@ -42,7 +42,7 @@ def _datasets(seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
 
 
 @lru_cache(maxsize=4)
-def random_labels_experiment(*, hidden=512, epochs=100, seed=0) -> dict[str, tuple[dict, ...]]:
+def random_labels_experiment(*, hidden=256, epochs=200, seed=0) -> dict[str, tuple[dict, ...]]:
     r"""Train ``mlp([64, hidden, hidden, 10])`` on each of the three datasets and record the accuracies.
 
     Each network is trained with :func:`mltheory.networks.fit` (Adam,
@@ -57,9 +57,9 @@ def random_labels_experiment(*, hidden=512, epochs=100, seed=0) -> dict[str, tup
 
     Parameters
     ----------
-    hidden : int, default 512
+    hidden : int, default 256
         Width of the two hidden layers.
-    epochs : int, default 100
+    epochs : int, default 200
     seed : int, default 0
         Seed of the random labels and inputs, the split, the weights and the minibatch order.
 
@@ -94,6 +94,13 @@ def random_labels_experiment(*, hidden=512, epochs=100, seed=0) -> dict[str, tup
     return results
 
 
-def test_size(seed: int = 0) -> int:
-    """Number of held-out examples in :func:`random_labels_experiment`."""
-    return len(train_test_indices(len(digits()[0]), seed=seed)[1])
+def split_sizes(seed: int = 0) -> tuple[int, int]:
+    """Numbers of training and held-out examples in :func:`random_labels_experiment`.
+
+    Examples
+    --------
+    >>> split_sizes()
+    (1438, 359)
+    """
+    train, test = train_test_indices(len(digits()[0]), seed=seed)
+    return len(train), len(test)

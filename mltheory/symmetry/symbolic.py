@@ -23,6 +23,7 @@ __all__ = [
     "Weight",
     "matrix_simplify",
     "difference",
+    "evaluate_subs",
     "polar",
     "power_simplify",
     "rotation_matrix_expr",
@@ -251,3 +252,21 @@ def difference(first, second):
     'e\\left(x\\right) - f\\left(x\\right)'
     """
     return sp.Add(first, sp.Mul(-1, second, evaluate=False), evaluate=False)
+
+
+def evaluate_subs(expr):
+    r"""Evaluate every ``Subs`` in ``expr`` as a *simultaneous* substitution, then expand.
+
+    ``sympy.Subs(p, (x, y), (u, v)).doit()`` substitutes one variable after
+    the other, which is wrong when ``u`` contains ``y`` (a rotation of the
+    plane, for instance). This evaluates the substitutions simultaneously.
+
+    Examples
+    --------
+    >>> evaluate_subs(sp.Subs(x - y, (x, y), (y, x)))  # swap: x - y becomes y - x
+    -x + y
+    """
+    def simultaneous(node):
+        return node.expr.doit().subs(dict(zip(node.variables, node.point)), simultaneous=True)
+
+    return sp.expand(sp.sympify(expr).replace(lambda node: isinstance(node, sp.Subs), simultaneous).doit())

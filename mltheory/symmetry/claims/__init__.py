@@ -3,6 +3,6 @@
 Each claim is registered under the label of the equation that states it in the book.
 """
 
-from . import groups, linear_learning
+from . import deep_networks, degree_seven, generalization, groups, linear_learning, theorem
 
 __all__ = ["deep_networks", "degree_seven", "generalization", "groups", "linear_learning", "theorem"]

@@ -35,16 +35,6 @@ register(Identity(
 ))
 
 register(Identity(
-    label="eq-minimisers-affine",
-    lhs=loss(w_star + v),
-    rhs=loss(w_star),
-    method=matrix_simplify,
-    given=NULL_DIRECTION,
-    condition=r"\text{for every } v \text{ with } \Phi v = 0",
-    source="Gelada & Buckman §1.1 (stated); proof ours",
-))
-
-register(Identity(
     label="eq-min-norm-pythagoras",
     lhs=(w_star + v).T * (w_star + v),
     rhs=w_star.T * w_star + v.T * v,
