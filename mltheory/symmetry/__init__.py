@@ -7,10 +7,12 @@ min_norm_interpolant`` works. The modules are
 - :mod:`mltheory.symmetry.groups`: rotations, dihedral groups, orbits, invariance errors;
 - :mod:`mltheory.symmetry.representations`: the representation :math:`V_d` of
   homogeneous polynomials, exactly (sympy) and numerically (torch);
-- :mod:`mltheory.symmetry.ntk`: empirical and infinite-width kernels of networks;
-- :mod:`mltheory.symmetry.experiments`: the seeded experiments of the book's pages;
+- :mod:`mltheory.symmetry.ntk`: empirical and infinite-width kernels of networks, and trained ensembles;
+- :mod:`mltheory.symmetry.degree_seven` and :mod:`mltheory.symmetry.random_labels`: the seeded
+  experiments of the book's pages;
 - :mod:`mltheory.symmetry.symbolic`: the unevaluated sympy objects that the claims display;
-- :mod:`mltheory.symmetry.claims`: the checked results of the part "Symmetry and generalization".
+- ``mltheory.symmetry.claims``: the checked results of the part "Symmetry and generalization",
+  one module per page.
 """
 
 from .groups import cyclic_group, dihedral_group, invariance_error, orbit, rotation_group_samples, rotation_matrix
@@ -24,6 +26,7 @@ from .linear import (
     monomial_features,
     relative_error,
 )
+from .ntk import empirical_ntk
 from .representations import (
     circular_harmonic,
     coefficients,
@@ -44,6 +47,7 @@ __all__ = [
     "coefficients",
     "cyclic_group",
     "dihedral_group",
+    "empirical_ntk",
     "gradient_field_at_zero",
     "gradient_flow",
     "homogeneous_basis",

@@ -22,15 +22,18 @@ import sympy as sp
 import torch
 
 from ..validation import as_float_tensor, check_integer
-from .linear import circle_points, min_norm_interpolant, monomial_features, relative_error
+from ._runtime import single_threaded
+from .linear import circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
 from .representations import circular_harmonic, coefficients, isotypic_decomposition, x, y
 
 __all__ = [
     "DEGREE",
     "circle_moment",
+    "errors_by_size",
     "exact_interpolant",
     "exact_relative_error",
     "features",
+    "gradient_descent_run",
     "median_with_standard_error",
     "random_recovery_errors",
     "recovery",
@@ -39,7 +42,7 @@ __all__ = [
 ]
 
 DEGREE = 7
-"""The degree of the polynomials: :math:`\\dim V_7 = 8`."""
+"""The degree of the polynomials, so that the model :math:`V_7` has dimension 8."""
 
 
 def features(weighting: str = "binomial", d: int = DEGREE):
@@ -55,6 +58,53 @@ def target(k: int, d: int = DEGREE):
 def test_points() -> torch.Tensor:
     """64 equally spaced points of the unit circle, where the test error is measured."""
     return circle_points(64)
+
+
+def gradient_descent_run(points: int = 5, steps: int = 400, *, seed: int = 0) -> dict:
+    r"""Explicit gradient descent from :math:`w = 0` on random points of the circle, beside its exact solution.
+
+    ``points`` seeded uniform points of the unit circle get standard normal
+    labels and the binomial features of :math:`V_7`. The step is
+    :math:`\Delta t = n / (\lambda_{\max} + \lambda_{\min})`, with
+    :math:`\lambda_i, u_i` the eigenpairs of the kernel matrix :math:`K`.
+    Along :math:`u_i` the error is multiplied by
+    :math:`\rho_i = |1 - 2\Delta t\lambda_i/n|` at each step, so
+    :math:`\lVert w_j - w^\star\rVert = \big(\sum_i \rho_i^{2j} (u_i\cdot y)^2/\lambda_i\big)^{1/2}`.
+
+    Returns
+    -------
+    dict
+        ``"X"``, ``"labels"``, ``"phi"`` (the feature matrix :math:`\Phi`),
+        ``"eigenvalues"``, ``"dt"``, ``"factors"`` (the :math:`\rho_i`),
+        ``"path"`` (the weights, shape (steps + 1, 8)), ``"w_min"``
+        (the minimum-norm interpolant's weights), ``"distance"`` (measured
+        :math:`\lVert w_j - w^\star\rVert`) and ``"exact"`` (the formula above).
+
+    Examples
+    --------
+    >>> run = gradient_descent_run(points=3, steps=50)
+    >>> bool((run["distance"] - run["exact"]).abs().max() < 1e-12)
+    True
+    """
+    func = "gradient_descent_run"
+    points = check_integer(points, name="points", func=func, minimum=1)
+    steps = check_integer(steps, name="steps", func=func, minimum=0)
+    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    angles = 2 * math.pi * torch.rand(points, generator=generator, dtype=torch.float64)
+    X = torch.stack([angles.cos(), angles.sin()], dim=-1)
+    labels = torch.randn(points, generator=generator, dtype=torch.float64)
+    feature_map = features()
+    phi = feature_map(X)
+    eigenvalues, eigenvectors = torch.linalg.eigh(phi @ phi.T)
+    dt = points / float(eigenvalues.max() + eigenvalues.min())
+    path = gradient_flow(feature_map, X, labels, dt=dt, steps=steps)
+    w_min = min_norm_interpolant(feature_map, X, labels).weights
+    factors = (1 - 2 * dt * eigenvalues / points).abs()
+    j = torch.arange(steps + 1, dtype=torch.float64).unsqueeze(-1)
+    exact = ((factors ** (2 * j)) * (eigenvectors.T @ labels) ** 2 / eigenvalues).sum(-1).sqrt()
+    return {"X": X, "labels": labels, "phi": phi, "eigenvalues": eigenvalues, "dt": dt, "factors": factors,
+            "path": path, "w_min": w_min, "distance": torch.linalg.vector_norm(path - w_min, dim=-1),
+            "exact": exact}
 
 
 def recovery(points, k: int, *, weighting: str = "binomial", d: int = DEGREE) -> tuple[torch.Tensor, torch.Tensor]:
@@ -109,7 +159,6 @@ def recovery(points, k: int, *, weighting: str = "binomial", d: int = DEGREE) ->
     return error, bound
 
 
-@lru_cache(maxsize=32)
 def random_recovery_errors(m: int, k: int, *, trials: int, seed: int, weighting: str = "binomial",
                            d: int = DEGREE) -> torch.Tensor:
     r"""Test errors for ``trials`` datasets of ``m`` independent uniformly random points of the unit circle.
@@ -128,10 +177,55 @@ def random_recovery_errors(m: int, k: int, *, trials: int, seed: int, weighting:
     func = "random_recovery_errors"
     m = check_integer(m, name="m", func=func, minimum=1)
     trials = check_integer(trials, name="trials", func=func, minimum=1)
-    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    seed = check_integer(seed, name="seed", func=func)
+    return _random_recovery_errors(m, check_integer(k, name="k", func=func), trials, seed, weighting,
+                                   check_integer(d, name="d", func=func))
+
+
+@lru_cache(maxsize=32)
+@single_threaded()
+def _random_recovery_errors(m: int, k: int, trials: int, seed: int, weighting: str, d: int) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
     angles = 2 * math.pi * torch.rand(trials, m, generator=generator, dtype=torch.float64)
     points = torch.stack([angles.cos(), angles.sin()], dim=-1)
     return recovery(points, k, weighting=weighting, d=d)[0]
+
+
+def errors_by_size(k: int, *, sizes=tuple(range(1, 8)), trials: int = 2000, seed: int = 0) -> dict:
+    r"""Test errors against the number of points: equally spaced orbits versus random points.
+
+    For each size :math:`m` the orbit is :func:`~mltheory.symmetry.linear.circle_points`
+    ``(m)`` (the :math:`C_m` orbit of :math:`(1, 0)`, which is also
+    :math:`D_m`-invariant); the random sets are ``trials`` datasets of
+    :math:`m` uniform points (:func:`random_recovery_errors`). The invariant
+    kernel :math:`(x\cdot x')^7` is used throughout.
+
+    Returns
+    -------
+    dict
+        ``"sizes"``; ``"orbit"``: the orbit's error for each size;
+        ``"median"``, ``"lower"``, ``"upper"``: the median and quartiles of the random sets' errors.
+
+    Examples
+    --------
+    >>> result = errors_by_size(3, sizes=(3,), trials=10)
+    >>> float(result["orbit"][0]) < 1e-12
+    True
+    """
+    func = "errors_by_size"
+    sizes = tuple(check_integer(m, name="sizes", func=func, minimum=1) for m in sizes)
+    return _errors_by_size(check_integer(k, name="k", func=func), sizes,
+                           check_integer(trials, name="trials", func=func, minimum=1),
+                           check_integer(seed, name="seed", func=func))
+
+
+@lru_cache(maxsize=8)
+def _errors_by_size(k: int, sizes: tuple, trials: int, seed: int) -> dict:
+    orbit = torch.stack([recovery(circle_points(m), k)[0] for m in sizes])
+    random = torch.stack([random_recovery_errors(m, k, trials=trials, seed=seed + m) for m in sizes])
+    quartiles = torch.quantile(random, torch.tensor([0.25, 0.5, 0.75], dtype=random.dtype), dim=1)
+    return {"sizes": tuple(sizes), "orbit": orbit, "lower": quartiles[0], "median": quartiles[1],
+            "upper": quartiles[2]}
 
 
 def median_with_standard_error(samples) -> tuple[float, float]:

@@ -24,6 +24,7 @@ carried through every function, so many datasets can be fitted in one call.
 from __future__ import annotations
 
 import math
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -150,13 +151,14 @@ class Interpolant:
 
     Attributes
     ----------
-    features : callable
-        The feature map :math:`\phi`.
-    weights : torch.Tensor, shape (..., p)
-        The weights :math:`w` (one row per dataset when several were fitted at once).
+    features
+        The feature map :math:`\phi`, a callable from points of shape (..., m, D) to shape (..., m, p).
+    weights
+        The weights :math:`w`, a tensor of shape (..., p) (one row per dataset when several were
+        fitted at once).
     """
 
-    features: Callable
+    features: typing.Callable  # typing's name, which the API reference resolves
     weights: torch.Tensor
 
     def __call__(self, points) -> torch.Tensor:

@@ -31,8 +31,10 @@ from ..validation import as_float_tensor, check_finite, check_integer, check_rea
 from .groups import dihedral_group, invariance_error, orbit, rotation_group_samples
 from .linear import circle_points
 from .representations import circular_harmonic
+from ._runtime import single_threaded
 
 __all__ = [
+    "d3_orbit_data",
     "empirical_ntk",
     "ensemble_invariance",
     "ensemble_ntk",
@@ -316,10 +318,10 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
         raise ValueError(f"{func}: x1 and x2 must have the same dimension D (got {x1.shape[-1]} and {x2.shape[-1]})")
     base, params, buffers = _ensemble(width, seeds, first_seed=first_seed, zero_readout=False, init=init,
                                       input_dim=x1.shape[-1])
-    return vmap(_ntk_from_params, in_dims=(None, 0, 0, *dims))(base, params, buffers, x1, x2)
+    with single_threaded():
+        return vmap(_ntk_from_params, in_dims=(None, 0, 0, *dims))(base, params, buffers, x1, x2)
 
 
-@lru_cache(maxsize=8)
 def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gaussian", seed=0) -> torch.Tensor:
     r"""Relative change of the empirical NTK when the inputs are rotated, for networks of several widths.
 
@@ -351,6 +353,11 @@ def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gauss
     func = "ntk_invariance_errors"
     widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    return _ntk_invariance_errors(widths, seeds, init, check_integer(seed, name="seed", func=func))
+
+
+@lru_cache(maxsize=8)
+def _ntk_invariance_errors(widths: tuple, seeds: int, init: str, seed: int) -> torch.Tensor:
     points = ntk_probe_points()
     rotated = torch.einsum("sij,mj->smi", rotation_group_samples(seeds, seed=seed), points)
     rows = []
@@ -471,9 +478,10 @@ def train_ensemble(width, X, y, *, seeds, steps=400, lr_scale=1.0, first_seed=0)
         return (outputs(p, b, X) - y).pow(2).mean()
 
     step = vmap(grad(loss))
-    for _ in range(steps):
-        gradients = step(params, buffers)
-        params = {name: params[name] - lr * gradients[name] for name in params}
+    with single_threaded():
+        for _ in range(steps):
+            gradients = step(params, buffers)
+            params = {name: params[name] - lr * gradients[name] for name in params}
 
     def predict(points) -> torch.Tensor:
         points = as_float_tensor(points, name="points", func="predict").to(torch.float64)
@@ -489,7 +497,6 @@ def d3_orbit_data(d: int = 7, k: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
     return X, circular_harmonic(X, d, k)
 
 
-@lru_cache(maxsize=8)
 def ensemble_invariance(widths=(16, 64, 256, 1024), *, seeds=16, ensembles=1, steps=400, test_points=64):
     r""":math:`D_3`-invariance of networks trained on the :math:`D_3`-orbit data, and of their averages.
 
@@ -515,8 +522,15 @@ def ensemble_invariance(widths=(16, 64, 256, 1024), *, seeds=16, ensembles=1, st
     (torch.Size([1, 2]), torch.Size([1, 1]))
     """
     func = "ensemble_invariance"
-    seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
-    ensembles = check_integer(ensembles, name="ensembles", func=func, minimum=1)
+    widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
+    return _ensemble_invariance(widths, check_integer(seeds, name="seeds", func=func, minimum=1),
+                                check_integer(ensembles, name="ensembles", func=func, minimum=1),
+                                check_integer(steps, name="steps", func=func, minimum=0),
+                                check_integer(test_points, name="test_points", func=func, minimum=1))
+
+
+@lru_cache(maxsize=8)
+def _ensemble_invariance(widths: tuple, seeds: int, ensembles: int, steps: int, test_points: int) -> dict:
     group = dihedral_group(3)
     points = circle_points(test_points, offset=0.05)
     X, y = d3_orbit_data()

@@ -18,6 +18,8 @@ from ..degree_seven import (
     test_points,
 )
 from ..linear import circle_points, min_norm_interpolant
+from ..representations import x, y
+from .theorem import POINTS, TARGET, dot_kernel
 
 theta = sp.Symbol("theta", real=True)
 a = sp.Symbol("a", real=True)
@@ -143,4 +145,13 @@ register(Identity(
     method="doit",
     condition=r"= \tfrac12",
     source="ours",
+))
+
+register(Identity(
+    label="eq-d3-gradient-field",
+    lhs=sp.Rational(2, 3) * sp.Add(*[dot_kernel((x, y), q) for q in POINTS], evaluate=False),
+    rhs=sp.Rational(21, 32) * TARGET,
+    method="expand",
+    condition=r"= \tfrac{21}{32}\, r^7 \cos 3\theta",
+    source="ours; Gelada & Buckman §1.4 (the gradient field of their figure)",
 ))

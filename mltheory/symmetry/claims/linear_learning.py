@@ -8,8 +8,7 @@ import sympy as sp
 import torch
 
 from ...claims import Identity, Measurement, Numeric, register
-from ..degree_seven import features
-from ..linear import gradient_flow, min_norm_interpolant
+from ..degree_seven import gradient_descent_run
 from ..symbolic import Gradient, matrix_simplify
 from ._matrices import KERNEL_VECTOR, NULL_DIRECTION, Phi, K, k, loss, n, p, phi, v, w, w_star, y
 
@@ -109,20 +108,9 @@ def gradient_descent_check(points: int = 5, steps: int = 2000, seed: int = 0) ->
     The slack for rounding is :math:`10(n+p)u` times the size of the terms of
     a step, added up over the steps.
     """
-    generator = torch.Generator().manual_seed(seed)
-    angles = 2 * math.pi * torch.rand(points, generator=generator, dtype=torch.float64)
-    X = torch.stack([angles.cos(), angles.sin()], dim=-1)
-    labels = torch.randn(points, generator=generator, dtype=torch.float64)
-    feature_map = features()
-    Phi_ = feature_map(X)
-    eigenvalues, eigenvectors = torch.linalg.eigh(Phi_ @ Phi_.T)
-    dt = points / float(eigenvalues.max() + eigenvalues.min())
-    path = gradient_flow(feature_map, X, labels, dt=dt, steps=steps)
-    w_min = min_norm_interpolant(feature_map, X, labels).weights
-    factors = (1 - 2 * dt * eigenvalues / points).abs()
-    j = torch.arange(steps + 1, dtype=torch.float64).unsqueeze(-1)
-    predicted = ((factors ** (2 * j)) * (eigenvectors.T @ labels) ** 2 / eigenvalues).sum(-1).sqrt()
-    measured = torch.linalg.vector_norm(path - w_min, dim=-1)
+    run = gradient_descent_run(points, steps, seed=seed)
+    Phi_, path, labels, eigenvalues = run["phi"], run["path"], run["labels"], run["eigenvalues"]
+    dt, factors, measured, predicted = run["dt"], run["factors"], run["distance"], run["exact"]
     row_space = torch.linalg.pinv(Phi_) @ Phi_
     outside = torch.linalg.vector_norm(path - path @ row_space.T, dim=-1)
     size = float(path.norm(dim=-1).max())
