@@ -218,6 +218,16 @@ def min_norm_interpolant(features: Callable, X, y) -> Interpolant:
     >>> f_hat = min_norm_interpolant(partial(monomial_features, d=3), X, torch.ones(3))
     >>> f_hat(torch.tensor([[0.0, 1.0], [2.0, 0.0]])).round(decimals=10)  # x^3 - 3xy^2 there: 0 and 8
     tensor([0., 8.], dtype=torch.float64)
+
+    The data are a :math:`D_3` orbit with constant labels and the kernel
+    :math:`(x\cdot x')^3` is invariant, so the learned function is
+    :math:`D_3`-invariant everywhere, not only on the data
+    (:func:`~mltheory.symmetry.groups.invariance_error` measures it on any points):
+
+    >>> from mltheory.symmetry.groups import dihedral_group, invariance_error
+    >>> elsewhere = torch.randn(50, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    >>> float(invariance_error(f_hat, dihedral_group(3), elsewhere)) < 1e-12
+    True
     """
     func = "min_norm_interpolant"
     phi, y, _ = _dataset(features, X, y, func)
