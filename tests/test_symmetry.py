@@ -33,6 +33,7 @@ from mltheory.symmetry import (
 )
 from mltheory.symmetry.representations import x as sx
 from mltheory.symmetry.representations import y as sy
+from mltheory.symmetry.spherical import harmonic_basis
 
 
 def _points(m: int, seed: int, scale: float = 1.0) -> torch.Tensor:
@@ -209,6 +210,8 @@ def test_isotypic_components_span_v_d():
     (lambda: rotation_generator(1.5), TypeError, r"^rotation_generator: d must be an integer"),
     (lambda: sl2_triple("3"), TypeError, r"^sl2_triple: d must be an integer"),
     (lambda: isotypic_decomposition(-2), ValueError, r"^isotypic_decomposition: d must be"),
+    (lambda: harmonic_basis(-1), ValueError, r"^harmonic_basis: l must be"),
+    (lambda: harmonic_basis(2.0), TypeError, r"^harmonic_basis: l must be an integer"),
 ])
 def test_representations_reject_invalid_degrees(call, error, message):
     with pytest.raises(error, match=message):

@@ -7,6 +7,8 @@ min_norm_interpolant`` works. The modules are
 - :mod:`mltheory.symmetry.groups`: rotations, dihedral groups, orbits, invariance errors;
 - :mod:`mltheory.symmetry.representations`: the representation :math:`V_d` of
   homogeneous polynomials, exactly (sympy) and numerically (torch);
+- :mod:`mltheory.symmetry.spherical`: rotations of space on polynomials in three variables
+  (the harmonic pieces of dimension :math:`2l + 1`);
 - :mod:`mltheory.symmetry.ntk`: empirical and infinite-width kernels of networks, and trained ensembles;
 - :mod:`mltheory.symmetry.degree_seven` and :mod:`mltheory.symmetry.random_labels`: the seeded
   experiments of the book's pages;

@@ -13,10 +13,14 @@ from __future__ import annotations
 import sympy as sp
 
 from .representations import x, y
+from .spherical import angular_momentum_squared, euler_operator, laplacian
 
 __all__ = [
+    "AngularMomentumSquared",
+    "Euler",
     "Gradient",
     "KernelRotationGenerator",
+    "Laplacian",
     "Lowering",
     "Raising",
     "RotationGenerator",
@@ -139,6 +143,45 @@ class KernelRotationGenerator(_Operator):
     @staticmethod
     def apply(p):
         return sp.expand(RotationGenerator.apply(p) + x_prime * sp.diff(p, y_prime) - y_prime * sp.diff(p, x_prime))
+
+
+class AngularMomentumSquared(_Operator):
+    r""":math:`L^2 = L_x^2 + L_y^2 + L_z^2`, the Casimir of :math:`\mathfrak{so}(3)`, on functions of :math:`x, y, z`.
+
+    Examples
+    --------
+    >>> AngularMomentumSquared(x).doit()
+    -2*x
+    """
+
+    tex = "L^2"
+    apply = staticmethod(angular_momentum_squared)
+
+
+class Laplacian(_Operator):
+    r""":math:`\Delta = \partial_x^2 + \partial_y^2 + \partial_z^2`.
+
+    Examples
+    --------
+    >>> Laplacian(x**2).doit()
+    2
+    """
+
+    tex = r"\Delta"
+    apply = staticmethod(laplacian)
+
+
+class Euler(_Operator):
+    r""":math:`E = x\partial_x + y\partial_y + z\partial_z`.
+
+    Examples
+    --------
+    >>> Euler(x * y).doit()
+    2*x*y
+    """
+
+    tex = "E"
+    apply = staticmethod(euler_operator)
 
 
 class Gradient(sp.MatrixExpr):

@@ -12,7 +12,11 @@ from ...claims import Identity, Measurement, Numeric, register
 from .._runtime import single_threaded
 from ..groups import cyclic_group, dihedral_group
 from ..representations import invariant_dimension, invariant_subspace, rotation_generator, x, y
+from ..spherical import angular_momentum_squared, harmonic_basis, z
 from ..symbolic import (
+    AngularMomentumSquared,
+    Euler,
+    Laplacian,
     Lowering,
     Raising,
     RotationGenerator,
@@ -229,5 +233,53 @@ register(Numeric(
     page={"max_degree": 9, "max_order": 9},
     test={"max_degree": 14, "max_order": 16},
     method="exhaustive numerical rank of the stacked representation matrices",
+    source="ours",
+))
+
+F = sp.Function("F")(x, y, z)
+register(Identity(
+    label="eq-so3-casimir",
+    lhs=AngularMomentumSquared(F),
+    rhs=(x**2 + y**2 + z**2) * Laplacian(F) - Euler(Euler(F)) - Euler(F),
+    method=lambda e: sp.expand(e.doit()),
+    condition=r"\text{for every twice differentiable } F(x, y, z)",
+    source="ours",
+))
+
+ell = sp.Symbol("l", integer=True, nonnegative=True)
+register(Identity(
+    label="eq-harmonic-dimension",
+    lhs=sp.binomial(ell + 2, 2) - sp.binomial(ell, 2),
+    rhs=2 * ell + 1,
+    method=lambda e: sp.expand(sp.expand_func(e)),
+    condition=r"= \dim P_l - \dim P_{l-2} = \dim H_l",
+    source="ours",
+))
+
+
+def harmonic_check(max_degree: int = 6) -> list[Measurement]:
+    r"""For every :math:`l \le` ``max_degree``: the harmonic polynomials of degree :math:`l`, found in exact
+    arithmetic, number :math:`2l + 1`, and :math:`L^2` multiplies each of them by :math:`-l(l+1)`."""
+    wrong_dimension = wrong_eigenvalue = 0
+    for degree in range(max_degree + 1):
+        basis = harmonic_basis(degree)
+        wrong_dimension += len(basis) != 2 * degree + 1
+        wrong_eigenvalue += sum(sp.expand(angular_momentum_squared(p) + degree * (degree + 1) * p) != 0
+                                for p in basis)
+    reason = f"exact arithmetic, every degree up to {max_degree}"
+    return [
+        Measurement.exact(r"degrees $l$ with $\dim H_l \ne 2l + 1$", wrong_dimension, 0, reason=reason),
+        Measurement.exact(r"basis polynomials $p \in H_l$ with $L^2 p \ne -l(l+1)\,p$", wrong_eigenvalue, 0,
+                          reason=reason),
+    ]
+
+
+register(Numeric(
+    label="eq-harmonic-casimir",
+    statement=r"p \in P_l,\ \Delta p = 0 \;\Longrightarrow\; L^2 p = -l(l+1)\,p, \qquad \dim H_l = 2l + 1",
+    experiment=harmonic_check,
+    page={"max_degree": 6},
+    test={"max_degree": 8},
+    method="exact null space of the Laplacian and exact L^2",
     source="ours",
 ))
