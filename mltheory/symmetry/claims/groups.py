@@ -279,7 +279,7 @@ register(Numeric(
     statement=r"p \in P_l,\ \Delta p = 0 \;\Longrightarrow\; L^2 p = -l(l+1)\,p, \qquad \dim H_l = 2l + 1",
     experiment=harmonic_check,
     page={"max_degree": 6},
-    test={"max_degree": 8},
+    test={"max_degree": 7},
     method="exact null space of the Laplacian and exact L^2",
     source="ours",
 ))
