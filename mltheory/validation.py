@@ -31,6 +31,7 @@ __all__ = [
     "check_nonnegative",
     "check_probability_vector",
     "check_real",
+    "check_shape",
     "sum_tolerance",
 ]
 
@@ -255,3 +256,73 @@ def check_log_base(base, *, func: str) -> float | None:
     if not (value > 0 and value != 1 and math.isfinite(value)):
         raise ValueError(f"{func}: base must be a positive number other than 1 (got {_fmt(value)})")
     return value
+
+
+def _shape_text(dims) -> str:
+    return "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def check_shape(x: torch.Tensor, dims, *, name: str, func: str, sizes: dict | None = None) -> dict:
+    """Check the trailing dimensions of ``x`` against a pattern and return the sizes it names.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        The tensor to check.
+    dims : sequence of int or str
+        The expected shape. An ``int`` must match exactly; a ``str`` names a
+        size that may be anything, but the same name must have the same size
+        everywhere it appears (also across calls that share ``sizes``). A
+        leading ``"..."`` allows any number of batch dimensions in front.
+    name, func : str
+        Argument and function names for the error message.
+    sizes : dict, optional
+        Sizes already fixed by earlier checks, e.g. ``{"n": 3}`` from another
+        argument; it is updated in place with the sizes found here.
+
+    Returns
+    -------
+    dict
+        ``sizes``, with the sizes named in ``dims`` (and ``"..."`` mapped to the batch shape).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` has the wrong number of dimensions or a size that does not match.
+
+    Examples
+    --------
+    >>> check_shape(torch.zeros(5, 2), ("m", 2), name="points", func="demo")
+    {'m': 5}
+    >>> check_shape(torch.zeros(5, 3), ("m", 2), name="points", func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: points must have shape (m, 2) (got (5, 3))
+    >>> found = check_shape(torch.zeros(4, 3, 2), ("...", "n", 2), name="X", func="demo")
+    >>> check_shape(torch.zeros(4, 2), ("...", "n"), name="y", func="demo", sizes=found)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: y must have shape (..., n) with n = 3 from another argument (got (4, 2))
+    """
+    sizes = {} if sizes is None else sizes
+    dims = tuple(dims)
+    batch = bool(dims) and dims[0] == "..."
+    trailing = dims[1:] if batch else dims
+    shape = tuple(x.shape)
+    rule = f"{func}: {name} must have shape {_shape_text(dims)}"
+    if len(shape) < len(trailing) or (not batch and len(shape) != len(trailing)):
+        raise ValueError(f"{rule} (got {shape})")
+    found = dict(sizes)
+    for want, got in zip(trailing, shape[len(shape) - len(trailing):]):
+        if isinstance(want, str):
+            if found.setdefault(want, got) != got:
+                origin = "from another argument" if want in sizes else "elsewhere in its shape"
+                raise ValueError(f"{rule} with {want} = {found[want]} {origin} (got {shape})")
+        elif want != got:
+            raise ValueError(f"{rule} (got {shape})")
+    if batch:
+        leading = shape[: len(shape) - len(trailing)]
+        if found.setdefault("...", leading) != leading:
+            raise ValueError(f"{rule} with batch shape {found['...']} from another argument (got {shape})")
+    sizes.update(found)
+    return sizes

@@ -12,6 +12,7 @@ from mltheory.validation import (
     check_log_base,
     check_probability_vector,
     check_real,
+    check_shape,
     sum_tolerance,
 )
 
@@ -67,3 +68,19 @@ def test_probability_vector_reports_the_worst_row():
     p = torch.tensor([[0.5, 0.5], [0.9, 0.3], [0.4, 0.5]])
     with pytest.raises(ValueError, match=r"got 1\.2"):
         check_probability_vector(p, name="p", func="f")
+
+
+def test_check_shape_names_sizes_and_batch_dimensions():
+    assert check_shape(torch.zeros(4, 3, 2), ("...", "n", 2), name="X", func="f") == {"n": 3, "...": (4,)}
+    assert check_shape(torch.zeros(3, 2), ("...", "n", "D"), name="X", func="f") == {"n": 3, "D": 2, "...": ()}
+    sizes = {"D": 2}
+    check_shape(torch.zeros(5, 2), ("m", "D"), name="points", func="f", sizes=sizes)
+    assert sizes == {"D": 2, "m": 5}
+    with pytest.raises(ValueError, match=r"^f: x must have shape \(n, n\) with n = 2 elsewhere in its shape \(got \(2, 3\)\)$"):
+        check_shape(torch.zeros(2, 3), ("n", "n"), name="x", func="f")
+    with pytest.raises(ValueError, match=r"^f: x must have shape \(2,\) \(got \(2, 2\)\)$"):
+        check_shape(torch.zeros(2, 2), (2,), name="x", func="f")
+    with pytest.raises(ValueError, match=r"^f: x must have shape \(\.\.\., n, 2\) \(got \(2,\)\)$"):
+        check_shape(torch.zeros(2), ("...", "n", 2), name="x", func="f")
+    with pytest.raises(ValueError, match=r"^f: y must have shape \(\.\.\., n\) with batch shape \(4,\) from another argument"):
+        check_shape(torch.zeros(5, 3), ("...", "n"), name="y", func="f", sizes={"n": 3, "...": (4,)})

@@ -1,0 +1,65 @@
+"""Claims of the page "The problem of generalization" (book/symmetry/generalization.md)."""
+
+from __future__ import annotations
+
+import math
+
+from ...claims import Identity, Measurement, Numeric, register
+from ..random_labels import CASES, random_labels_experiment, split_sizes
+from ..symbolic import matrix_simplify
+from ._matrices import NULL_DIRECTION, loss, v, w_star
+
+register(Identity(
+    label="eq-minimisers-affine",
+    lhs=loss(w_star + v),
+    rhs=loss(w_star),
+    method=matrix_simplify,
+    given=NULL_DIRECTION,
+    condition=r"\text{for every } v \text{ with } \Phi v = 0",
+    source="Gelada & Buckman §1.1 (stated); proof ours",
+))
+
+
+def memorisation_check(hidden: int = 256, epochs: int = 200) -> list[Measurement]:
+    """Final training accuracy of the same network on the three datasets of the random-labels experiment."""
+    results = random_labels_experiment(hidden=hidden, epochs=epochs)
+    n_train = split_sizes()[0]
+    return [Measurement.exact(f"training accuracy, {case}", results[case][-1]["train"], 1.0,
+                              reason=f"fraction of the {n_train} training examples classified correctly")
+            for case in CASES]
+
+
+def held_out_accuracy_check(hidden: int = 256, epochs: int = 200) -> list[Measurement]:
+    r"""Final test accuracy: far above chance with true labels, chance with random ones.
+
+    With random labels the held-out labels are independent of everything the
+    network saw, so each test prediction is right with probability exactly
+    1/10 and the test accuracy is a Binomial(:math:`m`, 1/10) fraction with
+    standard error :math:`\sqrt{0.09/m}`.
+    """
+    results = random_labels_experiment(hidden=hidden, epochs=epochs)
+    m = split_sizes()[1]
+    chance = [Measurement.from_standard_error(f"test accuracy, {case}", results[case][-1]["test"],
+                                              math.sqrt(0.09 / m), 0.1, samples=f"{m} held-out examples")
+              for case in CASES[1:]]
+    learned = Measurement.exact("test accuracy, true labels", results[CASES[0]][-1]["test"], 0.9, relation=">=",
+                                reason="stated bound: far above the chance level 0.1")
+    return [learned, *chance]
+
+
+register(Numeric(
+    label="eq-memorisation",
+    statement=r"\text{training accuracy} = 1 \text{ for true labels, random labels and random inputs}",
+    experiment=memorisation_check,
+    method="training an MLP on the digits three times",
+    source="Gelada & Buckman §1.3, after Zhang et al. (2017)",
+))
+
+register(Numeric(
+    label="eq-test-accuracy",
+    statement=r"\text{test accuracy} \ge 0.9 \text{ (true labels)}, \quad "
+              r"\text{test accuracy} = \tfrac{1}{10} \pm 5\sigma \text{ (random labels, random inputs)}",
+    experiment=held_out_accuracy_check,
+    method="the same three networks on held-out examples",
+    source="Gelada & Buckman §1.3, after Zhang et al. (2017)",
+))

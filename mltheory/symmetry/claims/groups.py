@@ -1,0 +1,285 @@
+"""Claims of the page "Groups, Lie algebras and representations" (book/symmetry/groups.md)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import sympy as sp
+import torch
+
+from ...claims import Identity, Measurement, Numeric, register
+from .._runtime import single_threaded
+from ..groups import cyclic_group, dihedral_group
+from ..representations import invariant_dimension, invariant_subspace, rotation_generator, x, y
+from ..spherical import angular_momentum_squared, harmonic_basis, z
+from ..symbolic import (
+    AngularMomentumSquared,
+    Euler,
+    Laplacian,
+    Lowering,
+    Raising,
+    RotationGenerator,
+    Weight,
+    difference,
+    matrix_simplify,
+    power_simplify,
+    rotation_matrix_expr,
+    trig_simplify,
+)
+
+alpha, beta = sp.symbols("alpha beta", real=True)
+r, theta = sp.symbols("r theta", positive=True)
+a, b = sp.symbols("a b", integer=True, nonnegative=True)
+d, k = sp.symbols("d k", integer=True, nonnegative=True)
+lam = sp.Symbol("lambda")
+f = sp.Function("f")
+monomial = x**a * y**b
+EXACT = "donot_use_mm_for_euclid_dist"  # cdist without the cancellation-prone matrix-product formula
+REFLECTION = sp.ImmutableMatrix([[1, 0], [0, -1]])
+
+
+register(Identity(
+    label="eq-rotation-group-law",
+    lhs=sp.MatMul(rotation_matrix_expr(alpha), rotation_matrix_expr(beta), evaluate=False),
+    rhs=rotation_matrix_expr(alpha + beta),
+    method=trig_simplify,
+    source="ours",
+))
+
+register(Identity(
+    label="eq-reflection-conjugation",
+    lhs=sp.MatMul(REFLECTION, rotation_matrix_expr(alpha), REFLECTION, evaluate=False),
+    rhs=rotation_matrix_expr(-alpha),
+    method=trig_simplify,
+    source="ours",
+))
+
+_g, _h = sp.MatrixSymbol("g", 2, 2), sp.MatrixSymbol("h", 2, 2)
+register(Identity(
+    label="eq-inverse-of-product",
+    lhs=sp.Inverse(sp.MatMul(_g, _h, evaluate=False)),
+    rhs=_h.I * _g.I,
+    method=matrix_simplify,
+    condition=r"\text{for invertible } g, h",
+    source="ours",
+))
+
+
+def dihedral_relations_check(max_order: int = 8) -> list[Measurement]:
+    r"""Check, for every :math:`n \le` ``max_order``, that :func:`dihedral_group` has :math:`2n`
+    distinct elements, is closed under products, and satisfies :math:`r^n = s^2 = 1`, :math:`srs = r^{-1}`.
+
+    Entries are float64 cosines and sines of multiples of :math:`2\\pi/n`; a
+    product of :math:`n` such matrices is within :math:`10\\,n\\,u` of exact,
+    and two distinct elements are at least :math:`\\min(2, 2\\sqrt2\\sin(\\pi/n))` apart in the
+    Frobenius norm (rotations by angles :math:`\\delta` apart differ by :math:`2\\sqrt2|\\sin(\\delta/2)|`,
+    a rotation and a reflection by exactly 2).
+    """
+    worst_relation, worst_closure, smallest_gap = 0.0, 0.0, math.inf
+    for n in range(1, max_order + 1):
+        group = dihedral_group(n)
+        r_, s_ = group[1 % n] if n > 1 else group[0], group[n]
+        eye = torch.eye(2, dtype=torch.float64)
+        relations = [torch.linalg.matrix_power(r_, n) - eye, s_ @ s_ - eye, s_ @ r_ @ s_ - torch.linalg.inv(r_)]
+        worst_relation = max(worst_relation, *(float(m.abs().max()) for m in relations))
+        products = (group.unsqueeze(1) @ group.unsqueeze(0)).reshape(-1, 4)
+        nearest = torch.cdist(products, group.reshape(-1, 4), compute_mode=EXACT).amin(-1)
+        worst_closure = max(worst_closure, float(nearest.max()))
+        pairs = torch.cdist(group.reshape(-1, 4), group.reshape(-1, 4), compute_mode=EXACT)
+        smallest_gap = min(smallest_gap, float(pairs[~torch.eye(2 * n, dtype=torch.bool)].min()))
+    rounding = 10 * max_order * torch.finfo(torch.float64).eps / 2
+    reason = f"float64: 10·n·u with n ≤ {max_order}"
+    return [
+        Measurement.exact("largest error in $r^n = 1$, $s^2 = 1$, $srs = r^{-1}$", worst_relation, 0.0,
+                          tolerance=rounding, reason=reason),
+        Measurement.exact("largest distance from a product $gh$ to the nearest element", worst_closure, 0.0,
+                          tolerance=rounding, reason=reason),
+        Measurement.exact("smallest distance between two listed elements (so there are $2n$)", smallest_gap,
+                          min(2.0, 2 * math.sqrt(2) * math.sin(math.pi / max_order)), relation=">=",
+                          tolerance=rounding, reason=reason),
+    ]
+
+
+register(Numeric(
+    label="eq-dihedral-relations",
+    statement=r"D_n = \{1, r, \dots, r^{n-1}, s, rs, \dots, r^{n-1}s\},\quad r^n = s^2 = 1,\quad srs = r^{-1},"
+              r"\quad |D_n| = 2n",
+    experiment=dihedral_relations_check,
+    page={"max_order": 8},
+    test={"max_order": 16},
+    method="exhaustive float64 check of dihedral_group(n)",
+    source="ours",
+))
+
+register(Identity(
+    label="eq-rotation-generator-derivative",
+    lhs=sp.Subs(sp.Derivative(f(*(rotation_matrix_expr(-alpha) * sp.Matrix([x, y]))), alpha), alpha, 0),
+    rhs=-RotationGenerator(f(x, y)),
+    method="doit",
+    condition=r"\text{for every differentiable } f",
+    source="ours",
+))
+
+register(Identity(
+    label="eq-rotation-generator-polar",
+    lhs=sp.Subs(RotationGenerator(f(x, y)), (x, y), (r * sp.cos(theta), r * sp.sin(theta))),
+    rhs=sp.Derivative(f(r * sp.cos(theta), r * sp.sin(theta)), theta),
+    method="doit",
+    condition=r"\text{for every differentiable } f",
+    source="ours",
+))
+
+register(Identity(
+    label="eq-rotation-generator-monomial",
+    lhs=RotationGenerator(monomial),
+    rhs=difference(b * x ** (a + 1) * y ** (b - 1), a * x ** (a - 1) * y ** (b + 1)),
+    method=power_simplify,
+    source="ours",
+))
+
+register(Identity(
+    label="eq-rotation-generator-charpoly",
+    lhs=sp.Determinant(lam * sp.eye(8) - rotation_generator(7)),
+    rhs=(lam**2 + 1) * (lam**2 + 9) * (lam**2 + 25) * (lam**2 + 49),
+    method="doit",
+    condition=r"\text{on } V_7",
+    source="ours",
+))
+
+register(Identity(
+    label="eq-polar-harmonic",
+    lhs=sp.Subs((x**2 + y**2) ** ((d - k) / 2) * (x + sp.I * y) ** k, (x, y),
+                (r * sp.cos(theta), r * sp.sin(theta))),
+    rhs=r**d * sp.exp(sp.I * k * theta),
+    method=lambda e: sp.simplify(sp.powsimp(sp.expand_complex(sp.expand_power_base(e.doit().rewrite(sp.exp),
+                                                                                     force=True)), force=True)),
+    condition=r"\text{for integers } 0 \le k \le d",
+    source="ours (de Moivre)",
+))
+
+register(Identity(
+    label="eq-isotypic-action",
+    lhs=sp.Matrix([r**d * sp.cos(k * (theta - alpha)), r**d * sp.sin(k * (theta - alpha))]),
+    rhs=sp.MatMul(sp.ImmutableMatrix([[sp.cos(k * alpha), sp.sin(k * alpha)], [-sp.sin(k * alpha), sp.cos(k * alpha)]]),
+                  sp.ImmutableMatrix([r**d * sp.cos(k * theta), r**d * sp.sin(k * theta)]), evaluate=False),
+    method=trig_simplify,
+    source="ours",
+))
+
+register(Identity(
+    label="eq-sl2-action",
+    lhs=sp.Matrix([Raising(monomial), Lowering(monomial), Weight(monomial)]),
+    rhs=sp.Matrix([b * x ** (a + 1) * y ** (b - 1), a * x ** (a - 1) * y ** (b + 1), (a - b) * monomial]),
+    method=power_simplify,
+    source="ours",
+))
+
+register(Identity(
+    label="eq-sl2-commutators",
+    lhs=sp.Matrix([
+        difference(Weight(Raising(monomial)), Raising(Weight(monomial))),
+        difference(Weight(Lowering(monomial)), Lowering(Weight(monomial))),
+        difference(Raising(Lowering(monomial)), Lowering(Raising(monomial))),
+    ]),
+    rhs=sp.Matrix([2 * Raising(monomial), -2 * Lowering(monomial), Weight(monomial)]),
+    method=power_simplify,
+    source="ours",
+))
+
+register(Identity(
+    label="eq-sl2-casimir",
+    lhs=sp.Add(Weight(Weight(monomial)), 2 * Raising(Lowering(monomial)), 2 * Lowering(Raising(monomial)),
+               evaluate=False),
+    rhs=(a + b) * (a + b + 2) * monomial,
+    method=power_simplify,
+    source="ours",
+))
+
+register(Identity(
+    label="eq-rotation-generator-sl2",
+    lhs=RotationGenerator(monomial),
+    rhs=difference(Raising(monomial), Lowering(monomial)),
+    method=power_simplify,
+    source="ours",
+))
+
+
+@single_threaded()  # hundreds of tiny SVDs: extra threads only wait for each other
+def invariant_dimension_check(max_degree: int = 9, max_order: int = 9) -> list[Measurement]:
+    r"""Compare the dimension of :math:`V_d^{D_n}` and :math:`V_d^{C_n}`, computed numerically, with the count of frequencies.
+
+    For every :math:`d \le` ``max_degree`` and :math:`n \le` ``max_order`` the
+    invariant subspace is the null space of the stacked
+    :math:`\\rho_d(g) - I` (:func:`invariant_subspace`); its dimension must
+    equal :func:`invariant_dimension`. The check is exhaustive over the range;
+    it passes only if every one of the cases agrees.
+    """
+    cases = list(itertools.product(range(max_degree + 1), range(1, max_order + 1), (True, False)))
+    disagreements = 0
+    for degree, order, reflections in cases:
+        group = dihedral_group(order) if reflections else cyclic_group(order)
+        computed = invariant_subspace(group, degree).shape[-1]
+        disagreements += computed != invariant_dimension(degree, order, reflections=reflections)
+    return Measurement.exact(f"cases (of {len(cases)}) where the numerical dimension differs from the count",
+                             disagreements, 0, reason="integer count; exhaustive over the range")
+
+
+register(Numeric(
+    label="eq-invariant-dimension",
+    statement=r"\dim V_d^{D_n} = \#\{k \equiv d \ (\mathrm{mod}\ 2) : 0 \le k \le d,\ n \mid k\},\qquad"
+              r"\dim V_d^{C_n} = \sum_{k \equiv d\ (2),\ n \mid k} \dim W_k",
+    experiment=invariant_dimension_check,
+    page={"max_degree": 9, "max_order": 9},
+    test={"max_degree": 14, "max_order": 16},
+    method="exhaustive numerical rank of the stacked representation matrices",
+    source="ours",
+))
+
+F = sp.Function("F")(x, y, z)
+register(Identity(
+    label="eq-so3-casimir",
+    lhs=AngularMomentumSquared(F),
+    rhs=(x**2 + y**2 + z**2) * Laplacian(F) - Euler(Euler(F)) - Euler(F),
+    method=lambda e: sp.expand(e.doit()),
+    condition=r"\text{for every twice differentiable } F(x, y, z)",
+    source="ours",
+))
+
+ell = sp.Symbol("l", integer=True, nonnegative=True)
+register(Identity(
+    label="eq-harmonic-dimension",
+    lhs=sp.binomial(ell + 2, 2) - sp.binomial(ell, 2),
+    rhs=2 * ell + 1,
+    method=lambda e: sp.expand(sp.expand_func(e)),
+    condition=r"= \dim P_l - \dim P_{l-2} = \dim H_l",
+    source="ours",
+))
+
+
+def harmonic_check(max_degree: int = 6) -> list[Measurement]:
+    r"""For every :math:`l \le` ``max_degree``: the harmonic polynomials of degree :math:`l`, found in exact
+    arithmetic, number :math:`2l + 1`, and :math:`L^2` multiplies each of them by :math:`-l(l+1)`."""
+    wrong_dimension = wrong_eigenvalue = 0
+    for degree in range(max_degree + 1):
+        basis = harmonic_basis(degree)
+        wrong_dimension += len(basis) != 2 * degree + 1
+        wrong_eigenvalue += sum(sp.expand(angular_momentum_squared(p) + degree * (degree + 1) * p) != 0
+                                for p in basis)
+    reason = f"exact arithmetic, every degree up to {max_degree}"
+    return [
+        Measurement.exact(r"degrees $l$ with $\dim H_l \ne 2l + 1$", wrong_dimension, 0, reason=reason),
+        Measurement.exact(r"basis polynomials $p \in H_l$ with $L^2 p \ne -l(l+1)\,p$", wrong_eigenvalue, 0,
+                          reason=reason),
+    ]
+
+
+register(Numeric(
+    label="eq-harmonic-casimir",
+    statement=r"p \in P_l,\ \Delta p = 0 \;\Longrightarrow\; L^2 p = -l(l+1)\,p, \qquad \dim H_l = 2l + 1",
+    experiment=harmonic_check,
+    page={"max_degree": 6},
+    test={"max_degree": 7},
+    method="exact null space of the Laplacian and exact L^2",
+    source="ours",
+))

@@ -1,0 +1,549 @@
+r"""Kernels of neural networks: the empirical neural tangent kernel, its infinite-width limit, and how invariant they are.
+
+For a network :math:`f(x; \theta)` with one output, the empirical neural
+tangent kernel (NTK) is
+
+.. math:: \Theta(x, x') = \nabla_\theta f(x;\theta) \cdot \nabla_\theta f(x';\theta),
+
+the kernel of the network's linearisation around :math:`\theta`. For a fully
+connected network with independent Gaussian weights it concentrates, as the
+width grows, around a kernel that depends on the inputs only through
+:math:`\lVert x\rVert`, :math:`\lVert x'\rVert` and :math:`x\cdot x'`, and is
+therefore invariant under every rotation of the inputs.
+
+The networks are built with :func:`mltheory.networks.mlp` and re-initialised
+with :func:`gaussian_init_`; ensembles over seeds are evaluated and trained in
+one vectorised call with ``torch.func``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from functools import lru_cache
+
+import torch
+from torch import nn
+from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
+
+from ..networks import mlp
+from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_shape
+from .groups import dihedral_group, invariance_error, orbit, rotation_group_samples
+from .linear import circle_points
+from .representations import circular_harmonic
+from ._runtime import single_threaded
+
+__all__ = [
+    "d3_orbit_data",
+    "empirical_ntk",
+    "ensemble_invariance",
+    "ensemble_ntk",
+    "gaussian_init_",
+    "ntk_invariance_errors",
+    "ntk_probe_points",
+    "power_law_fit",
+    "relu_kernels",
+    "relu_ntk_expectation",
+    "train_ensemble",
+]
+
+
+def gaussian_init_(model: nn.Module, *, seed, weight_gain=math.sqrt(2), bias_std=0.0, zero_readout=False) -> nn.Module:
+    r"""Re-initialise every linear layer of ``model`` with independent Gaussians, in place.
+
+    .. math:: W_{jk} \sim \mathcal N\!\left(0, \frac{g^2}{\text{fan-in}}\right), \qquad b_j \sim \mathcal N(0, \sigma_b^2)
+
+    Unlike PyTorch's default (uniform) initialisation, the rows of a
+    Gaussian weight matrix have a rotation-invariant distribution, which is
+    what makes the infinite-width kernels invariant.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Its ``nn.Linear`` layers are re-initialised, in the order of ``model.modules()``.
+    seed : int
+        Seed of the random generator.
+    weight_gain : float, default sqrt(2)
+        The gain :math:`g` (:math:`\sqrt 2` is He's choice for ReLU).
+    bias_std : float, default 0
+        Standard deviation :math:`\sigma_b` of the biases.
+    zero_readout : bool, default False
+        Set the last linear layer to zero, so that the network starts as the zero function.
+
+    Returns
+    -------
+    torch.nn.Module
+        ``model`` itself.
+
+    Examples
+    --------
+    >>> net = gaussian_init_(mlp([2, 1000, 1], seed=0, dtype=torch.float64), seed=1)
+    >>> round(float(net[0].weight.detach().var() * 2), 1)  # variance g^2 / fan-in, times fan-in 2
+    2.0
+    """
+    func = "gaussian_init_"
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"{func}: model must be a torch.nn.Module (got {type(model).__name__})")
+    gain = check_real(weight_gain, name="weight_gain", func=func)
+    bias_std = check_real(bias_std, name="bias_std", func=func)
+    if not (gain > 0 and bias_std >= 0):
+        raise ValueError(f"{func}: weight_gain must be positive and bias_std non-negative (got {gain}, {bias_std})")
+    layers = [module for module in model.modules() if isinstance(module, nn.Linear)]
+    if not layers:
+        raise ValueError(f"{func}: model has no nn.Linear layer")
+    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    with torch.no_grad():
+        for layer in layers:
+            weight = torch.randn(layer.weight.shape, generator=generator, dtype=layer.weight.dtype)
+            layer.weight.copy_(weight * gain / math.sqrt(layer.in_features))
+            if layer.bias is not None:
+                layer.bias.copy_(torch.randn(layer.bias.shape, generator=generator, dtype=layer.bias.dtype) * bias_std)
+        if zero_readout:
+            layers[-1].weight.zero_()
+            if layers[-1].bias is not None:
+                layers[-1].bias.zero_()
+    return model
+
+
+def _scalar_network(model: nn.Module, params: dict, buffers: dict):
+    """f(params, x) for one input x of shape (D,), returning a scalar."""
+
+    def f(p, x):
+        return functional_call(model, (p, buffers), (x.unsqueeze(0),)).reshape(())
+
+    return f
+
+
+def _ntk_from_params(model: nn.Module, params: dict, buffers: dict, x1: torch.Tensor, x2: torch.Tensor):
+    f = _scalar_network(model, params, buffers)
+    jacobian = vmap(jacrev(f), in_dims=(None, 0))
+    j1, j2 = jacobian(params, x1), jacobian(params, x2)
+    return sum(j1[name].flatten(1) @ j2[name].flatten(1).T for name in params)
+
+
+def _point_sets(x1, x2, func: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Validate two sets of points of the same dimension, shapes (n1, D) and (n2, D)."""
+    x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func)
+    x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func)
+    sizes = check_shape(x1, ("n1", "D"), name="x1", func=func)
+    check_shape(x2, ("n2", "D"), name="x2", func=func, sizes={"D": sizes["D"]})
+    return x1, x2.to(x1.dtype)
+
+
+def _network_inputs(model: nn.Module, x1, x2, func: str) -> tuple[torch.Tensor, torch.Tensor]:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"{func}: model must be a torch.nn.Module (got {type(model).__name__})")
+    first = next(model.parameters(), None)
+    if first is None:
+        raise ValueError(f"{func}: model has no parameters")
+    x1, x2 = _point_sets(x1, x2, func)
+    x1, x2 = x1.to(first.dtype), x2.to(first.dtype)
+    with torch.no_grad():
+        out = model(x1[:1])
+    if out.numel() != 1:
+        raise ValueError(f"{func}: model must return one number per input (got shape {tuple(out.shape)} for one input)")
+    return x1, x2
+
+
+def empirical_ntk(model: nn.Module, x1, x2) -> torch.Tensor:
+    r"""The empirical neural tangent kernel :math:`\Theta(x, x') = \nabla_\theta f(x) \cdot \nabla_\theta f(x')`.
+
+    The per-example gradients are computed with ``torch.func`` (``jacrev``
+    under ``vmap``, through ``functional_call``), so the model is not modified.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A network with one output per input (shape (N,) or (N, 1) for N inputs).
+    x1 : array_like, shape (n1, D)
+    x2 : array_like, shape (n2, D)
+        Converted to the dtype of the model's parameters.
+
+    Returns
+    -------
+    torch.Tensor, shape (n1, n2)
+
+    Examples
+    --------
+    For a linear model :math:`f(x) = w\cdot x + b` the NTK is :math:`x \cdot x' + 1`:
+
+    >>> net = nn.Linear(2, 1, dtype=torch.float64)
+    >>> empirical_ntk(net, [[1.0, 2.0]], [[3.0, 4.0], [0.0, 0.0]])
+    tensor([[12.,  1.]], dtype=torch.float64)
+    """
+    x1, x2 = _network_inputs(model, x1, x2, "empirical_ntk")
+    params = {name: p.detach() for name, p in model.named_parameters()}
+    return _ntk_from_params(model, params, dict(model.named_buffers()), x1, x2)
+
+
+def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""The two Gaussian expectations of one ReLU layer, in closed form (the arc-cosine kernels).
+
+    For :math:`h(x) = w\cdot x` with :math:`w \sim \mathcal N(0, \frac{g^2}{D} I_D)`
+    and :math:`\theta` the angle between :math:`x` and :math:`x'`:
+
+    .. math::
+
+        E[\mathrm{relu}(h(x))\,\mathrm{relu}(h(x'))] = \frac{g^2}{D}\,\lVert x\rVert\lVert x'\rVert\,
+        \frac{\sin\theta + (\pi - \theta)\cos\theta}{2\pi}, \qquad
+        E[\mathrm{relu}'(h(x))\,\mathrm{relu}'(h(x'))] = \frac{\pi - \theta}{2\pi}.
+
+    Both depend only on :math:`\lVert x\rVert`, :math:`\lVert x'\rVert` and
+    :math:`x\cdot x'`.
+
+    Parameters
+    ----------
+    x1 : array_like, shape (n1, D)
+    x2 : array_like, shape (n2, D)
+        Non-zero points.
+    weight_gain : float, default sqrt(2)
+
+    Returns
+    -------
+    nngp, derivative : torch.Tensor, each of shape (n1, n2)
+
+    Examples
+    --------
+    >>> nngp, derivative = relu_kernels([[1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]])
+    >>> nngp.round(decimals=4), derivative
+    (tensor([[0.5000, 0.1592]], dtype=torch.float64), tensor([[0.5000, 0.2500]], dtype=torch.float64))
+    """
+    func = "relu_kernels"
+    x1, x2 = _point_sets(x1, x2, func)
+    gain = check_real(weight_gain, name="weight_gain", func=func)
+    n1, n2 = torch.linalg.vector_norm(x1, dim=-1), torch.linalg.vector_norm(x2, dim=-1)
+    if (n1 == 0).any() or (n2 == 0).any():
+        raise ValueError(f"{func}: the points must be non-zero (the angle between x and 0 is undefined)")
+    norms = n1.unsqueeze(-1) * n2
+    cosine = ((x1 @ x2.T) / norms).clamp(-1.0, 1.0)
+    angle = torch.arccos(cosine)
+    nngp = gain**2 / x1.shape[-1] * norms * (torch.sin(angle) + (math.pi - angle) * cosine) / (2 * math.pi)
+    return nngp, (math.pi - angle) / (2 * math.pi)
+
+
+def relu_ntk_expectation(x1, x2, *, width, weight_gain=math.sqrt(2)) -> torch.Tensor:
+    r"""The exact expected empirical NTK of ``mlp([D, width, 1])`` after :func:`gaussian_init_` with zero biases.
+
+    For :math:`f(x) = \sum_{j=1}^n v_j\,\mathrm{relu}(w_j\cdot x + b_j) + c` the
+    NTK is a sum over the hidden units,
+    :math:`\Theta = \sum_j \mathrm{relu}(h_j)\mathrm{relu}(h_j') + 1
+    + \sum_j v_j^2\,\mathrm{relu}'(h_j)\mathrm{relu}'(h_j')\,(x\cdot x' + 1)`,
+    and with :math:`v_j \sim \mathcal N(0, g^2/n)` its expectation is
+
+    .. math::
+
+        E[\Theta(x, x')] = n\,E[\mathrm{relu}\,\mathrm{relu}] + 1 + g^2 (x\cdot x' + 1)\,E[\mathrm{relu}'\mathrm{relu}'],
+
+    with the two expectations of :func:`relu_kernels`.
+
+    Parameters
+    ----------
+    x1 : array_like, shape (n1, D)
+    x2 : array_like, shape (n2, D)
+    width : int
+        Number of hidden units :math:`n`.
+    weight_gain : float, default sqrt(2)
+
+    Returns
+    -------
+    torch.Tensor, shape (n1, n2)
+
+    Examples
+    --------
+    >>> relu_ntk_expectation([[1.0, 0.0]], [[1.0, 0.0]], width=100).round(decimals=10)  # 100/2 + 1 + 2*2/2
+    tensor([[53.]], dtype=torch.float64)
+    """
+    func = "relu_ntk_expectation"
+    width = check_integer(width, name="width", func=func, minimum=1)
+    x1, x2 = _point_sets(x1, x2, func)
+    nngp, derivative = relu_kernels(x1, x2, weight_gain=weight_gain)
+    return width * nngp + 1 + weight_gain**2 * (x1 @ x2.T + 1) * derivative
+
+
+# --------------------------------------------------------------------------- ensembles
+
+def _ensemble(width: int, seeds: int, *, first_seed: int, zero_readout: bool, init: str, input_dim: int = 2):
+    """``seeds`` one-hidden-layer ReLU networks of the given width, stacked for ``torch.func``."""
+    nets = [mlp([input_dim, width, 1], seed=first_seed + s, dtype=torch.float64) for s in range(seeds)]
+    if init == "gaussian":
+        nets = [gaussian_init_(net, seed=first_seed + s, zero_readout=zero_readout) for s, net in enumerate(nets)]
+    params, buffers = stack_module_state(nets)
+    base = copy.deepcopy(nets[0]).to("meta")
+    return base, {name: p.detach() for name, p in params.items()}, buffers
+
+
+def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torch.Tensor:
+    r"""Empirical NTKs of ``seeds`` independently initialised networks ``mlp([D, width, 1])``, in one vectorised call.
+
+    Parameters
+    ----------
+    width : int
+        Number of hidden units.
+    x1, x2 : array_like, shape (n, D) or (seeds, n, D)
+        The points; with a leading ``seeds`` dimension, network ``s`` is
+        evaluated on its own points ``x1[s]``, ``x2[s]``.
+    seeds : int
+        Number of networks; network ``s`` is initialised with seed ``first_seed + s``.
+    init : {"gaussian", "default"}, default "gaussian"
+        :func:`gaussian_init_` (He gain, zero biases), or PyTorch's default uniform initialisation.
+    first_seed : int, default 0
+
+    Returns
+    -------
+    torch.Tensor, shape (seeds, n1, n2)
+
+    Examples
+    --------
+    >>> points = ntk_probe_points()
+    >>> kernels = ensemble_ntk(512, points, points, seeds=3)
+    >>> kernels.shape, torch.equal(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,
+    ...     dtype=torch.float64), seed=0), points, points))
+    (torch.Size([3, 8, 8]), True)
+    """
+    func = "ensemble_ntk"
+    width = check_integer(width, name="width", func=func, minimum=1)
+    seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    if init not in ("gaussian", "default"):
+        raise ValueError(f"{func}: init must be 'gaussian' or 'default' (got {init!r})")
+    x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func).to(torch.float64)
+    x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func).to(torch.float64)
+    dims = []
+    for name, points in (("x1", x1), ("x2", x2)):
+        if points.ndim == 3:
+            check_shape(points, (seeds, "n", "D"), name=name, func=func)
+        else:
+            check_shape(points, ("n", "D"), name=name, func=func)
+        dims.append(0 if points.ndim == 3 else None)
+    if x1.shape[-1] != x2.shape[-1]:
+        raise ValueError(f"{func}: x1 and x2 must have the same dimension D (got {x1.shape[-1]} and {x2.shape[-1]})")
+    base, params, buffers = _ensemble(width, seeds, first_seed=first_seed, zero_readout=False, init=init,
+                                      input_dim=x1.shape[-1])
+    with single_threaded():
+        return vmap(_ntk_from_params, in_dims=(None, 0, 0, *dims))(base, params, buffers, x1, x2)
+
+
+def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gaussian", seed=0) -> torch.Tensor:
+    r"""Relative change of the empirical NTK when the inputs are rotated, for networks of several widths.
+
+    For each width and seed, a one-hidden-layer ReLU network
+    ``mlp([2, width, 1])`` and a uniformly random rotation :math:`Q` are drawn,
+    and on the eight points :math:`X` of :func:`ntk_probe_points`
+
+    .. math:: e = \lVert \Theta(QX, QX) - \Theta(X, X) \rVert_F \,/\, \lVert \Theta(X, X) \rVert_F .
+
+    Parameters
+    ----------
+    widths : tuple of int, default (64, 256, 1024, 4096)
+    seeds : int, default 16
+        Networks (and rotations) per width.
+    init : {"gaussian", "default"}, default "gaussian"
+        See :func:`ensemble_ntk`.
+    seed : int, default 0
+
+    Returns
+    -------
+    torch.Tensor, shape (len(widths), seeds)
+
+    Examples
+    --------
+    >>> errors = ntk_invariance_errors((16, 1024), seeds=4)
+    >>> bool(errors[1].mean() < errors[0].mean())
+    True
+    """
+    func = "ntk_invariance_errors"
+    widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
+    seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    return _ntk_invariance_errors(widths, seeds, init, check_integer(seed, name="seed", func=func))
+
+
+@lru_cache(maxsize=8)
+def _ntk_invariance_errors(widths: tuple, seeds: int, init: str, seed: int) -> torch.Tensor:
+    points = ntk_probe_points()
+    rotated = torch.einsum("sij,mj->smi", rotation_group_samples(seeds, seed=seed), points)
+    rows = []
+    for width in widths:
+        first_seed = seed * 10_000 + width
+        same = ensemble_ntk(width, points, points, seeds=seeds, init=init, first_seed=first_seed)
+        moved = ensemble_ntk(width, rotated, rotated, seeds=seeds, init=init, first_seed=first_seed)
+        rows.append(torch.linalg.matrix_norm(moved - same) / torch.linalg.matrix_norm(same))
+    return torch.stack(rows)
+
+
+def power_law_fit(widths, errors) -> tuple[float, float, float]:
+    r"""Fit :math:`\mathrm{rms}(e) \approx c\, n^{\beta}` across widths, with the standard error of the exponent.
+
+    For each width :math:`n_i` the mean square :math:`m_i` of the errors
+    :math:`e_{is}` over the seeds is estimated with its standard error
+    :math:`\sigma_i`; then :math:`\tfrac12\log m_i` is regressed on
+    :math:`\log n_i` by weighted least squares with weights
+    :math:`(2 m_i/\sigma_i)^2`, the inverse variances of
+    :math:`\tfrac12 \log m_i` to first order.
+
+    Parameters
+    ----------
+    widths : sequence of float, length W
+    errors : array_like, shape (W, S)
+        Errors of :math:`S \ge 2` independent networks at each width.
+
+    Returns
+    -------
+    slope, standard_error, prefactor : float
+
+    Examples
+    --------
+    >>> widths = [10, 100, 1000]
+    >>> errors = torch.tensor([[1.0, 3.0], [0.1, 0.3], [0.01, 0.03]])  # falls like 1/n
+    >>> slope, se, c = power_law_fit(widths, errors)
+    >>> round(slope, 6)
+    -1.0
+    """
+    func = "power_law_fit"
+    errors = check_finite(as_float_tensor(errors, name="errors", func=func), name="errors", func=func)
+    log_n = torch.log(as_float_tensor(widths, name="widths", func=func)).to(errors.dtype)
+    check_shape(errors, (len(log_n), "S"), name="errors", func=func)
+    if errors.shape[1] < 2:
+        raise ValueError(f"{func}: need at least 2 errors per width (got {errors.shape[1]})")
+    squares = errors**2
+    mean = squares.mean(1)
+    standard_error = squares.std(1) / math.sqrt(squares.shape[1])
+    log_rms = 0.5 * torch.log(mean)
+    weights = (2 * mean / standard_error) ** 2
+    centre = (weights * log_n).sum() / weights.sum()
+    spread = (weights * (log_n - centre) ** 2).sum()
+    slope = (weights * (log_n - centre) * log_rms).sum() / spread
+    intercept = (weights * log_rms).sum() / weights.sum() - slope * centre
+    return float(slope), float(spread.rsqrt()), float(torch.exp(intercept))
+
+
+def ntk_probe_points() -> torch.Tensor:
+    """Eight fixed points of the plane, of lengths 0.5 to 1.5 and scattered directions, shape (8, 2)."""
+    angles = torch.tensor([0.1, 0.9, 1.7, 2.2, 3.0, 3.9, 4.6, 5.5], dtype=torch.float64)
+    radii = torch.linspace(0.5, 1.5, 8, dtype=torch.float64)
+    return radii.unsqueeze(-1) * torch.stack([angles.cos(), angles.sin()], dim=-1)
+
+
+def train_ensemble(width, X, y, *, seeds, steps=400, lr_scale=1.0, first_seed=0):
+    r"""Train ``seeds`` networks ``mlp([D, width, 1])`` by full-batch gradient descent on the squared loss, all at once.
+
+    Each network starts from :func:`gaussian_init_` with a zero read-out
+    layer (so every network starts as the zero function, as in the linear
+    theory) and takes ``steps`` steps of plain gradient descent with learning
+    rate ``lr_scale / width`` on :math:`\frac1n\sum_i (f(x_i) - y_i)^2`. The
+    ensemble is stacked with ``torch.func.stack_module_state`` and trained
+    under ``vmap``.
+
+    Parameters
+    ----------
+    width : int
+    X : array_like, shape (n, D)
+    y : array_like, shape (n,)
+    seeds : int
+        Number of networks.
+    steps : int, default 400
+    lr_scale : float, default 1
+    first_seed : int, default 0
+        Network ``s`` is initialised with seed ``first_seed + s``.
+
+    Returns
+    -------
+    callable
+        ``predict(points)`` maps points of shape (m, D) to the networks'
+        outputs, shape (seeds, m).
+
+    Examples
+    --------
+    >>> X = torch.tensor([[1.0, 0.0], [0.0, 1.0]], dtype=torch.float64)
+    >>> predict = train_ensemble(64, X, torch.tensor([1.0, -1.0]), seeds=3)
+    >>> predict(X).round(decimals=6)
+    tensor([[ 1., -1.],
+            [ 1., -1.],
+            [ 1., -1.]], dtype=torch.float64)
+    """
+    func = "train_ensemble"
+    width = check_integer(width, name="width", func=func, minimum=1)
+    seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    steps = check_integer(steps, name="steps", func=func, minimum=0)
+    lr = check_real(lr_scale, name="lr_scale", func=func) / width
+    X = check_finite(as_float_tensor(X, name="X", func=func), name="X", func=func).to(torch.float64)
+    y = check_finite(as_float_tensor(y, name="y", func=func), name="y", func=func).to(torch.float64)
+    sizes = check_shape(X, ("n", "D"), name="X", func=func)
+    check_shape(y, ("n",), name="y", func=func, sizes=sizes)
+    base, params, buffers = _ensemble(width, seeds, first_seed=first_seed, zero_readout=True, init="gaussian",
+                                      input_dim=sizes["D"])
+
+    def outputs(p, b, points):
+        return functional_call(base, (p, b), (points,)).squeeze(-1)
+
+    def loss(p, b):
+        return (outputs(p, b, X) - y).pow(2).mean()
+
+    step = vmap(grad(loss))
+    with single_threaded():
+        for _ in range(steps):
+            gradients = step(params, buffers)
+            params = {name: params[name] - lr * gradients[name] for name in params}
+
+    def predict(points) -> torch.Tensor:
+        points = as_float_tensor(points, name="points", func="predict").to(torch.float64)
+        with torch.no_grad():
+            return vmap(outputs, in_dims=(0, 0, None))(params, buffers, points)
+
+    return predict
+
+
+def d3_orbit_data(d: int = 7, k: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""The :math:`D_3` orbit of :math:`(1, 0)` and the values of :math:`r^d\cos k\theta` on it."""
+    X = orbit([[1.0, 0.0]], dihedral_group(3))
+    return X, circular_harmonic(X, d, k)
+
+
+def ensemble_invariance(widths=(16, 64, 256, 1024), *, seeds=16, ensembles=1, steps=400, test_points=64):
+    r""":math:`D_3`-invariance of networks trained on the :math:`D_3`-orbit data, and of their averages.
+
+    For each width, ``seeds * ensembles`` networks are trained with
+    :func:`train_ensemble` on the three points of :func:`d3_orbit_data` and
+    split into ``ensembles`` groups of ``seeds``. Invariance under :math:`D_3`
+    is measured on ``test_points`` points of the unit circle, relative
+    (:func:`~mltheory.symmetry.groups.invariance_error`) and as the squared
+    absolute error :math:`Q(f) = \frac{1}{|G|m}\sum_{g,i}(f(gx_i) - f(x_i))^2`.
+
+    Returns
+    -------
+    dict
+        ``"widths"``; ``"single"`` and ``"single_sq"``, shape
+        (len(widths), seeds * ensembles): the relative error and :math:`Q` of
+        each network; ``"mean"`` and ``"mean_sq"``, shape (len(widths),
+        ensembles): the same for the average :math:`\bar f` of each group.
+
+    Examples
+    --------
+    >>> result = ensemble_invariance((16,), seeds=2, steps=50)
+    >>> result["single"].shape, result["mean"].shape
+    (torch.Size([1, 2]), torch.Size([1, 1]))
+    """
+    func = "ensemble_invariance"
+    widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
+    return _ensemble_invariance(widths, check_integer(seeds, name="seeds", func=func, minimum=1),
+                                check_integer(ensembles, name="ensembles", func=func, minimum=1),
+                                check_integer(steps, name="steps", func=func, minimum=0),
+                                check_integer(test_points, name="test_points", func=func, minimum=1))
+
+
+@lru_cache(maxsize=8)
+def _ensemble_invariance(widths: tuple, seeds: int, ensembles: int, steps: int, test_points: int) -> dict:
+    group = dihedral_group(3)
+    points = circle_points(test_points, offset=0.05)
+    X, y = d3_orbit_data()
+    single, single_sq, mean, mean_sq = [], [], [], []
+    for width in widths:
+        predict = train_ensemble(width, X, y, seeds=seeds * ensembles, steps=steps, first_seed=width * 1000)
+
+        def averages(p):
+            return predict(p).reshape(ensembles, seeds, -1).mean(1)
+
+        single.append(invariance_error(predict, group, points))
+        single_sq.append(invariance_error(predict, group, points, relative=False) ** 2)
+        mean.append(invariance_error(averages, group, points))
+        mean_sq.append(invariance_error(averages, group, points, relative=False) ** 2)
+    return {"widths": tuple(widths), "single": torch.stack(single), "single_sq": torch.stack(single_sq),
+            "mean": torch.stack(mean), "mean_sq": torch.stack(mean_sq)}
