@@ -1,6 +1,6 @@
 """Distances between probability distributions: total variation, Hellinger, Jensen–Shannon, f-divergences, Wasserstein.
 
-The public functions are re-exported here; :mod:`mltheory.distances.claims`
+The public functions are re-exported here; ``mltheory.distances.claims``
 holds the checked results of the book's chapter on distances.
 """
 

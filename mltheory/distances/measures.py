@@ -155,7 +155,7 @@ def f_divergence(p, q, f, *, dim=-1) -> torch.Tensor:
     r"""The f-divergence :math:`D_f(p \,\|\, q) = \sum_i q_i\, f(p_i / q_i)` for a convex :math:`f` with :math:`f(1) = 0`.
 
     KL, total variation, squared Hellinger, Jensen–Shannon and :math:`\chi^2`
-    are all f-divergences (see :data:`F_DIVERGENCES`). Every smooth one looks
+    are all f-divergences (see ``F_DIVERGENCES``). Every smooth one looks
     locally like the Fisher metric: :math:`D_f(p_\theta \,\|\, p_{\theta+d\theta})
     \approx \frac{f''(1)}{2}\, d\theta^\top F\, d\theta`.
 
@@ -168,7 +168,7 @@ def f_divergence(p, q, f, *, dim=-1) -> torch.Tensor:
         :func:`mltheory.information.kl_divergence`, which return ``inf``).
         Terms with :math:`p_i = q_i = 0` contribute 0.
     f : str or callable
-        A name in :data:`F_DIVERGENCES`, or an elementwise torch function of
+        A name in ``F_DIVERGENCES``, or an elementwise torch function of
         the ratio :math:`t = p/q`.
     dim : int, default -1
 

@@ -3,7 +3,7 @@
 The public functions are re-exported here, so ``from mltheory.estimation
 import estimator_stats`` works. :mod:`mltheory.estimation.distributions` holds
 the seeded samplers with known moments, :mod:`mltheory.estimation.symbolic`
-the sympy side, and :mod:`mltheory.estimation.claims` the checked results of
+the sympy side, and ``mltheory.estimation.claims`` the checked results of
 the book's Probability and estimation part.
 """
 

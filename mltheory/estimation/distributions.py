@@ -36,7 +36,7 @@ def _finite(value, *, name: str, func: str) -> float:
 class Distribution:
     """Base class: a one-dimensional distribution that can be sampled with a seed.
 
-    Subclasses implement :meth:`_draw` (from a ``torch.Generator``) and, where
+    Subclasses implement ``_draw`` (from a ``torch.Generator``) and, where
     they exist, :meth:`cumulant`.
     """
 

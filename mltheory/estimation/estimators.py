@@ -214,9 +214,10 @@ class DenoisingResult:
         Mean squared error per pixel against the clean test images: of the
         noisy input itself, of the denoiser trained on clean targets, and of
         the one trained on independently noisy targets.
-    clean, noisy, clean_target_output, noisy_target_output : torch.Tensor, shape (m, 64)
-        Test images: clean, noisy, and the two denoisers' outputs.
-    fresh_targets : torch.Tensor, shape (m, 64)
+    clean, noisy, clean_target_output, noisy_target_output : torch.Tensor
+        Test images, one row of 64 pixels each: clean, noisy, and the two
+        denoisers' outputs.
+    fresh_targets : torch.Tensor
         A second, independent noisy copy of each clean test image.
     noise_sd : float
         Standard deviation of the added Gaussian noise.

@@ -465,10 +465,12 @@ class CalibrationData:
 
     Attributes
     ----------
-    validation_logits, test_logits : torch.Tensor, shape (m, 10)
-        float64 logits.
-    validation_labels, test_labels : torch.Tensor, shape (m,)
+    validation_logits, test_logits : torch.Tensor
+        float64 logits, one row of 10 per held-out image.
+    validation_labels, test_labels : torch.Tensor
+        The true classes of those images.
     train_size : int
+        Number of training images.
     """
 
     validation_logits: torch.Tensor

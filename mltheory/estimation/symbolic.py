@@ -18,6 +18,7 @@ The claims of the part are built from the objects here:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import sympy as sp
 from sympy.utilities.iterables import multiset_partitions, partitions
@@ -191,6 +192,24 @@ def _generating_polynomial(coefficients: Callable[[int], sp.Expr], order: int, t
     return sp.Add(*[coefficients(n) * t**n / sp.factorial(n) for n in range(1, order + 1)])
 
 
+_PLACEHOLDER = sp.IndexedBase(sp.Dummy("c"))
+
+
+@lru_cache(maxsize=None)
+def _general_derivative(m: int, outer: str) -> sp.Expr:
+    """``d^m/dt^m outer(sum_n c_n t^n / n!)`` at ``t = 0``, for ``outer`` "exp" or "log1p", in placeholders ``c_n``."""
+    t = sp.Dummy("t")
+    series = _generating_polynomial(_PLACEHOLDER.__getitem__, m, t)
+    function = sp.exp(series) if outer == "exp" else sp.log(1 + series)
+    return sp.expand(sp.diff(function, t, m).subs(t, 0))
+
+
+def _derivative_at_zero(m: int, outer: str, values) -> sp.Expr:
+    get = values.__getitem__ if isinstance(values, sp.IndexedBase) else values
+    general = _general_derivative(m, outer)
+    return sp.expand(general.xreplace({_PLACEHOLDER[n]: get(n) for n in range(1, m + 1)}))
+
+
 def moment_from_cumulants_expr(m: int, kappa) -> sp.Expr:
     r"""The :math:`m`-th moment from the cumulants, by definition: :math:`\frac{d^m}{dt^m} e^{K(t)}\big|_{t=0}`.
 
@@ -210,9 +229,7 @@ def moment_from_cumulants_expr(m: int, kappa) -> sp.Expr:
     >>> moment_from_cumulants_expr(2, kappa)
     kappa[1]**2 + kappa[2]
     """
-    t = sp.Dummy("t")
-    get = kappa.__getitem__ if isinstance(kappa, sp.IndexedBase) else kappa
-    return sp.expand(sp.diff(sp.exp(_generating_polynomial(get, m, t)), t, m).subs(t, 0))
+    return _derivative_at_zero(m, "exp", kappa)
 
 
 def cumulant_from_moments_expr(m: int, moment) -> sp.Expr:
@@ -226,9 +243,7 @@ def cumulant_from_moments_expr(m: int, moment) -> sp.Expr:
     >>> cumulant_from_moments_expr(2, mu)
     -mu[1]**2 + mu[2]
     """
-    t = sp.Dummy("t")
-    get = moment.__getitem__ if isinstance(moment, sp.IndexedBase) else moment
-    return sp.expand(sp.diff(sp.log(1 + _generating_polynomial(get, m, t)), t, m).subs(t, 0))
+    return _derivative_at_zero(m, "log1p", moment)
 
 
 def _partition_sum(m: int, values, weight: Callable[[int], sp.Expr]) -> sp.Expr:
