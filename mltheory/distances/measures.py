@@ -252,9 +252,11 @@ def _samples_and_weights(values, weights, *, name: str, func: str):
         return values, torch.ones_like(values)
     weights = as_float_tensor(weights, name=f"{name[0]}_weights", func=func).to(values)
     check_nonnegative(check_finite(weights, name=f"{name[0]}_weights", func=func), name=f"{name[0]}_weights", func=func)
-    if weights.shape != values.shape:
-        raise ValueError(f"{func}: {name[0]}_weights must have the shape of {name} {tuple(values.shape)} "
-                         f"(got {tuple(weights.shape)})")
+    try:
+        values, weights = torch.broadcast_tensors(values, weights)
+    except RuntimeError:
+        raise ValueError(f"{func}: {name[0]}_weights must broadcast with {name} of shape {tuple(values.shape)} "
+                         f"(got {tuple(weights.shape)})") from None
     if (weights.sum(dim=-1) <= 0).any():
         raise ValueError(f"{func}: {name[0]}_weights must have a positive sum")
     return values, weights
@@ -288,8 +290,9 @@ def wasserstein_1d(u_values, v_values, u_weights=None, v_weights=None, *, p=1) -
     v_values : array_like, shape (..., m)
         Samples of the second; batch dimensions broadcast with ``u_values``.
     u_weights, v_weights : array_like, optional
-        Non-negative weights of the samples (same shapes as the values); by
-        default every sample has the same weight. They are normalised.
+        Non-negative weights of the samples, broadcastable with the values
+        (a batch of weightings of the same points works); by default every
+        sample has the same weight. They are normalised.
     p : float, default 1
         Order, at least 1.
 

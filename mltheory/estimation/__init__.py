@@ -7,7 +7,7 @@ the sympy side, and ``mltheory.estimation.claims`` the checked results of
 the book's Probability and estimation part.
 """
 
-from .cramer_rao import cramer_rao_bound, empirical_fisher, james_stein
+from .cramer_rao import cramer_rao_bound, empirical_fisher, james_stein, james_stein_risk
 from .cumulants import (
     cumulants_from_moments,
     k_statistics_from_central_sums,
@@ -16,12 +16,15 @@ from .cumulants import (
     standardized_sums,
 )
 from .estimators import (
+    DenoisingData,
     DenoisingResult,
     EstimatorStats,
+    denoising_data,
     estimator_stats,
     noise2noise,
     sample_variance,
     summarize_estimates,
+    train_denoiser,
 )
 from .losses import (
     CalibrationData,
@@ -38,14 +41,25 @@ from .losses import (
     soft_threshold,
     temperature_scale,
 )
-from .sampling import dropout, gumbel_max_sample, gumbel_noise, gumbel_softmax, reparam_grad, score_function_grad
+from .sampling import (
+    binary_gumbel_softmax_mean,
+    dropout,
+    gumbel_max_sample,
+    gumbel_noise,
+    gumbel_softmax,
+    reparam_grad,
+    score_function_grad,
+)
 
 __all__ = [
     "CalibrationData",
+    "DenoisingData",
     "DenoisingResult",
     "EstimatorStats",
+    "binary_gumbel_softmax_mean",
     "cramer_rao_bound",
     "cumulants_from_moments",
+    "denoising_data",
     "digits_calibration",
     "dropout",
     "empirical_fisher",
@@ -56,6 +70,7 @@ __all__ = [
     "gumbel_softmax",
     "huber",
     "james_stein",
+    "james_stein_risk",
     "k_statistics_from_central_sums",
     "lasso",
     "moments_from_cumulants",
@@ -74,4 +89,5 @@ __all__ = [
     "standardized_sums",
     "summarize_estimates",
     "temperature_scale",
+    "train_denoiser",
 ]

@@ -16,7 +16,7 @@ from torch.func import grad, vmap
 
 from ..validation import as_float_tensor, check_finite, check_integer, check_positive
 
-__all__ = ["cramer_rao_bound", "empirical_fisher", "james_stein"]
+__all__ = ["cramer_rao_bound", "empirical_fisher", "james_stein", "james_stein_risk"]
 
 
 def _symmetric_positive_definite(matrix: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
@@ -173,3 +173,41 @@ def james_stein(x, *, sd=1.0, positive_part=False) -> torch.Tensor:
     if positive_part:
         factor = factor.clamp_min(0)
     return factor.unsqueeze(-1) * x
+
+
+def james_stein_risk(d, norm, *, terms=200) -> torch.Tensor:
+    r"""Exact risk :math:`E\|\hat\theta_{JS} - \theta\|^2` of :func:`james_stein` (with :math:`\sigma = 1`).
+
+    By Stein's lemma the risk is :math:`d - (d-2)^2 E[\|X\|^{-2}]`, and
+    :math:`\|X\|^2` is non-central :math:`\chi^2_d` with non-centrality
+    :math:`\lambda = \|\theta\|^2`, a Poisson mixture of central ones:
+
+    .. math:: E[\|X\|^{-2}] = \sum_{j \ge 0} e^{-\lambda/2}\frac{(\lambda/2)^j}{j!}\,\frac{1}{d - 2 + 2j}.
+
+    Parameters
+    ----------
+    d : int
+        Dimension, at least 3.
+    norm : array_like
+        :math:`\|\theta\|`, any shape.
+    terms : int, default 200
+        Terms of the Poisson series (enough for :math:`\|\theta\| \lesssim 15`).
+
+    Returns
+    -------
+    torch.Tensor, shape of ``norm``
+
+    Examples
+    --------
+    >>> james_stein_risk(10, [0.0, 3.0])  # 2 at the origin; the MLE's risk is 10
+    tensor([2.0000, 5.9857], dtype=torch.float64)
+    """
+    func = "james_stein_risk"
+    d = check_integer(d, name="d", func=func, minimum=3)
+    terms = check_integer(terms, name="terms", func=func, minimum=1)
+    norm = check_finite(as_float_tensor(norm, name="norm", func=func), name="norm", func=func)
+    half = (norm**2 / 2).unsqueeze(-1)
+    j = torch.arange(terms, dtype=norm.dtype, device=norm.device)
+    log_weights = -half + torch.special.xlogy(j, half) - torch.lgamma(j + 1)
+    inverse_moment = (log_weights.exp() / (d - 2 + 2 * j)).sum(-1)
+    return d - (d - 2) ** 2 * inverse_moment

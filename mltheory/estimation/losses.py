@@ -16,6 +16,7 @@ from torch import nn
 
 from ..data import digits, train_test_indices
 from ..networks import fit, mlp
+from .estimators import one_thread
 from ..validation import (
     as_float_tensor,
     as_generator,
@@ -509,8 +510,9 @@ def digits_calibration(*, train_fraction=0.1, pixel_noise=0.3, epochs=100, seed=
     first, second = train_test_indices(len(held), test_fraction=0.5, seed=seed + 1)
     validation, test = held[first], held[second]
     net = mlp([64, 128, 10], seed=seed)
-    fit(net, images[train], labels[train], loss=nn.functional.cross_entropy, epochs=epochs, batch_size=32,
-        lr=3e-3, seed=seed + 1)
+    with one_thread():
+        fit(net, images[train], labels[train], loss=nn.functional.cross_entropy, epochs=epochs, batch_size=32,
+            lr=3e-3, seed=seed + 1)
     with torch.no_grad():
         return CalibrationData(net(images[validation]).double(), labels[validation],
                                net(images[test]).double(), labels[test], len(train))

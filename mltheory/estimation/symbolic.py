@@ -24,9 +24,11 @@ import sympy as sp
 from sympy.utilities.iterables import multiset_partitions, partitions
 
 __all__ = [
+    "Displayed",
     "blockwise",
     "change_variables",
     "cumulant_partition_formula",
+    "differentiate_under_integral",
     "cumulant_from_moments_expr",
     "each_order",
     "expectation_of_polynomial",
@@ -89,6 +91,21 @@ def notation(name: str, template: str, definition: Callable[..., sp.Expr]) -> ty
     })
 
 
+Displayed = notation("Displayed", "#1", lambda expr: expr)
+Displayed.__doc__ = """Shows its argument unchanged and returns it on ``doit()``.
+
+Wrapping a matrix expression in it lets a claim subtract it from another
+notation before either is evaluated (sympy refuses to subtract a matrix from an
+unevaluated scalar function).
+
+Examples
+--------
+>>> A = sp.MatrixSymbol("A", 2, 2)
+>>> sp.latex(Displayed(A)), Displayed(A).doit() == A
+('A', True)
+"""
+
+
 # --------------------------------------------------------------------------- simplifiers for claims
 
 def each_order(symbol: sp.Symbol, values: Iterable[int], simplify: Callable = sp.expand) -> Callable:
@@ -136,13 +153,57 @@ def change_variables(old: sp.Symbol, old_in_terms_of_new: sp.Expr) -> Callable:
 
     def substitute(expr):
         expr = expr.replace(
-            lambda e: isinstance(e, sp.Integral) and e.variables == (old,),
+            lambda e: isinstance(e, sp.Integral) and tuple(e.variables) == (old,),
             lambda e: e.transform(old, old_in_terms_of_new),
         )
         return sp.simplify(expr.doit())
 
     substitute.__name__ = f"substitute {old} = {old_in_terms_of_new}, doit, simplify"
     return substitute
+
+
+def _split_integral(integral: sp.Integral) -> sp.Expr:
+    """Linearity: write the integral of a sum as a sum of integrals, with constant factors pulled out."""
+    (variable, *bounds), = integral.limits
+    total = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(sp.powsimp(sp.expand(integral.function)))):
+        constant, rest = term.as_independent(variable, as_Add=False)
+        total += constant * sp.Integral(sp.powsimp(rest), (variable, *bounds))
+    return total
+
+
+def differentiate_under_integral(expr):
+    r"""Prove identities between integrals of unknown functions, without evaluating any integral.
+
+    Three rules are applied, then the result is simplified: the Leibniz rule
+    :math:`\frac{d}{d\theta}\int g\,dx = \int \partial_\theta g\,dx` for
+    limits that do not depend on :math:`\theta` (the regularity that
+    differentiating under the integral sign needs is an assumption of the
+    claim); evaluation of the remaining derivatives; and linearity of the
+    integral, which splits every integrand into terms and pulls constant
+    factors out, so that equal integrals cancel.
+
+    Examples
+    --------
+    >>> x, mu = sp.symbols("x mu", real=True); f = sp.Function("f")
+    >>> lhs = sp.Derivative(sp.Integral(f(x) * sp.exp(-(x - mu)**2 / 2), (x, -sp.oo, sp.oo)), mu)
+    >>> rhs = sp.Integral(f(x) * (x - mu) * sp.exp(-(x - mu)**2 / 2), (x, -sp.oo, sp.oo))
+    >>> differentiate_under_integral(lhs - rhs)
+    0
+    """
+
+    def leibniz(derivative: sp.Derivative) -> sp.Expr:
+        integral, *variables = derivative.args
+        body = integral.function
+        for variable, count in variables:
+            if any(variable in bound.free_symbols for limit in integral.limits for bound in limit[1:]):
+                raise ValueError(f"differentiate_under_integral: the limits depend on {variable}")
+            body = sp.diff(body, variable, count)
+        return sp.Integral(body, *integral.limits)
+
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.args[0], sp.Integral), leibniz)
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+    return sp.simplify(expr.replace(lambda e: isinstance(e, sp.Integral), _split_integral))
 
 
 def laurent_limit(expr):

@@ -8,16 +8,18 @@ import sympy as sp
 import torch
 
 from ...claims import Identity, Measurement, Numeric, register
-from ..cumulants import clt_shape, density_from_cumulants, standardized_sums
+from ..cumulants import clt_shape, density_from_cumulants, k_statistics_from_central_sums, standardized_sums
 from ..distributions import Cauchy, Exponential, Laplace, Uniform
 from ..estimators import estimator_stats
 from ..symbolic import (
     cumulant_from_moments_expr,
     cumulant_partition_formula,
     each_order,
+    iid_expectation,
     moment_from_cumulants_expr,
     moment_partition_formula,
     notation,
+    raw_moment,
 )
 
 m, n = sp.symbols("m n", integer=True, positive=True)
@@ -228,6 +230,40 @@ register(Numeric(
     test={"trials": 1_000_000, "seed": 1},
     method="Monte Carlo",
     source="Kaplan §3.2, corrected: root-sum-of-squares, not RMS",
+))
+
+
+# --------------------------------------------------------------------------- k-statistics
+
+X = sp.IndexedBase("X")
+i, j = sp.symbols("i j", integer=True, positive=True)
+_central = {2: sp.Symbol("sigma^2"), 3: sp.Symbol("mu_3"), 4: sp.Symbol("mu_4")}
+
+
+def _sample_moment(order):
+    return raw_moment(order, mu, _central.__getitem__)
+
+
+def _k_statistic(order):
+    """The k-statistic of the given order, written with sums over a sample of symbolic size N."""
+    mean = sp.Sum(X[j], (j, 1, N)) / N
+    sums = [sp.Sum((X[i] - mean) ** r, (i, 1, N)) for r in (2, 3, 4)]
+    return k_statistics_from_central_sums(N, *sums)[int(order) - 2]
+
+
+ExpectedKStatistic = notation("ExpectedKStatistic", r"\mathbb{E}[k_{#1}]",
+                              lambda order: iid_expectation(_k_statistic(order), X, N, _sample_moment))
+CumulantFromCentral = notation("CumulantOfSampledDistribution", r"\kappa_{#1}",
+                               lambda order: cumulant_from_moments_expr(int(order), _sample_moment))
+
+register(Identity(
+    label="eq-k-statistics-unbiased",
+    lhs=sp.Matrix([ExpectedKStatistic(order) for order in (2, 3, 4)]),
+    rhs=sp.Matrix([CumulantFromCentral(order) for order in (2, 3, 4)]),
+    method="doit",
+    condition=r"\text{for i.i.d. samples of every size } N \text{, with the formulas of } "
+              r"\texttt{sample\_cumulants}",
+    source="Fisher (1930); ours",
 ))
 
 
