@@ -66,14 +66,12 @@ def clt_histogram_figure(ns=(1, 2, 5, 30), trials: int = 50_000, seed: int = 0):
         y = standardized_sums(Exponential(1.0), n, trials, seed=generator)
         top.hist(y, bins=bins, range=(-4.5, 4.5), weights=torch.full_like(y, weight), color=PALETTE[0], alpha=0.6)
         top.plot(x, normal, color="black", linewidth=1)
-        top.set(title=f"Exp(1), N = {n}\nKS distance {_ks_to_normal(y):.3f}", xlabel="$Y_N$", ylim=(0, 0.85))
+        top.set(title=f"Exp(1), N = {n}\nKS distance {_ks_to_normal(y):.3f}", xlabel="$Y_N$", ylabel="density", ylim=(0, 0.85))
         c = standardized_sums(Cauchy(), n, trials, seed=generator)
         bottom.hist(c, bins=bins, range=(-4.5, 4.5), weights=torch.full_like(c, weight), color=PALETTE[1], alpha=0.6)
         bottom.plot(x, cauchy, color=PALETTE[1], linewidth=1)
         bottom.plot(x, normal, color="black", linewidth=1, linestyle=":")
-        bottom.set(title=f"Cauchy, N = {n}", xlabel=r"$\bar X_N$", ylim=(0, 0.45))
-    axes[0, 0].set_ylabel("density")
-    axes[1, 0].set_ylabel("density")
+        bottom.set(title=f"Cauchy, N = {n}", xlabel=r"$\bar X_N$", ylabel="density", ylim=(0, 0.45))
     return fig
 
 

@@ -62,7 +62,7 @@ def noise2noise_figure(copies=(1, 2, 4, 8), seed: int = 0, shown: int = 6):
     for r, (name, images) in enumerate(rows):
         for k in range(shown):
             ax = fig.add_subplot(grid[r, k])
-            ax.imshow(images[k].reshape(8, 8).clamp(0, 1), cmap="gray_r", vmin=0, vmax=1)
+            ax.imshow(images[k].reshape(8, 8).clamp(0, 1).numpy(), cmap="gray_r", vmin=0, vmax=1)
             ax.set_axis_off()
             if k == 0:
                 ax.text(-0.15, 0.5, name, transform=ax.transAxes, rotation=90, ha="right", va="center", fontsize=8)

@@ -90,7 +90,7 @@ def calibration_figure(n_bins: int = 10, seed: int = 0):
         confidence, accuracy, fraction = reliability_curve(probs, data.test_labels, n_bins=n_bins)
         ece = float(expected_calibration_error(probs, data.test_labels, n_bins=n_bins))
         filled = fraction > 0
-        ax.bar(centres[filled], accuracy[filled], width=1 / n_bins, color=PALETTE[0], alpha=0.7, edgecolor="white",
+        ax.bar(centres[filled].numpy(), accuracy[filled].numpy(), width=1 / n_bins, color=PALETTE[0], alpha=0.7, edgecolor="white",
                label="accuracy in bin")
         ax.plot(confidence[filled], accuracy[filled], "o", color=PALETTE[1], markersize=4,
                 label="(mean confidence, accuracy)")
