@@ -276,8 +276,8 @@ register(Numeric(
     statement=r"N F_1 \operatorname{Var}(\bar X) = 1, \quad N F_1 \operatorname{Var}(\operatorname{median}) \to \tfrac{\pi}{2},"
               r"\quad N F_1 \operatorname{Var}(s^2) = \tfrac{N}{N-1} \qquad (\text{Gaussian}, N = 201)",
     experiment=cramer_rao_efficiency_check,
-    page={"trials": 20_000, "seed": 0},
-    test={"trials": 60_000, "seed": 1},
+    page={"trials": 60_000, "seed": 0},
+    test={"trials": 100_000, "seed": 1},
     method="Monte Carlo",
     source="Kaplan §3.4.2 (numerical check)",
 ))
