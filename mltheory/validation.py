@@ -22,6 +22,7 @@ import torch
 
 __all__ = [
     "as_float_tensor",
+    "as_generator",
     "check_dim",
     "check_finite",
     "check_in_interval",
@@ -29,6 +30,7 @@ __all__ = [
     "check_log_base",
     "check_nonempty",
     "check_nonnegative",
+    "check_positive",
     "check_probability_vector",
     "check_real",
     "check_shape",
@@ -166,6 +168,47 @@ def check_nonnegative(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
     if (x < 0).any():
         raise ValueError(f"{func}: {name} must be non-negative (got {_fmt(x.min().item(), x.dtype)})")
     return x
+
+
+def check_positive(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
+    """Raise ``ValueError`` unless every entry of ``x`` is positive and finite; return ``x`` otherwise.
+
+    Examples
+    --------
+    >>> check_positive(torch.tensor([0.5, 0.0]), name="scale", func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: scale must be positive (got 0)
+    """
+    check_finite(x, name=name, func=func)
+    if (x <= 0).any():
+        raise ValueError(f"{func}: {name} must be positive (got {_fmt(x.min().item(), x.dtype)})")
+    return x
+
+
+def as_generator(seed, *, func: str, device=None) -> torch.Generator:
+    """A ``torch.Generator`` from a seed, or the generator itself if one is given.
+
+    Randomness in :mod:`mltheory` comes only from a ``seed`` argument, never
+    from global state: an integer seeds a fresh generator (on ``device``, the
+    CPU by default), and a generator is used as it is, so that a caller can
+    draw several samples from one stream.
+
+    Examples
+    --------
+    >>> g = as_generator(3, func="demo")
+    >>> torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=as_generator(3, func="demo")))
+    True
+    >>> as_generator(None, func="demo")
+    Traceback (most recent call last):
+    ...
+    TypeError: demo: seed must be an integer or a torch.Generator (got NoneType)
+    """
+    if isinstance(seed, torch.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{func}: seed must be an integer or a torch.Generator (got {type(seed).__name__})")
+    return torch.Generator(device=device if device is not None else "cpu").manual_seed(int(seed))
 
 
 def check_in_interval(

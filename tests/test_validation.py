@@ -6,10 +6,12 @@ import torch
 
 from mltheory.validation import (
     as_float_tensor,
+    as_generator,
     check_dim,
     check_in_interval,
     check_integer,
     check_log_base,
+    check_positive,
     check_probability_vector,
     check_real,
     check_shape,
@@ -68,6 +70,25 @@ def test_probability_vector_reports_the_worst_row():
     p = torch.tensor([[0.5, 0.5], [0.9, 0.3], [0.4, 0.5]])
     with pytest.raises(ValueError, match=r"got 1\.2"):
         check_probability_vector(p, name="p", func="f")
+
+
+def test_check_positive():
+    x = torch.tensor([0.5, 2.0])
+    assert check_positive(x, name="scale", func="demo") is x
+    with pytest.raises(ValueError, match=r"^demo: scale must be positive \(got 0\)$"):
+        check_positive(torch.tensor([1.0, 0.0]), name="scale", func="demo")
+    with pytest.raises(ValueError, match="must not contain NaN"):
+        check_positive(torch.tensor([float("nan")]), name="scale", func="demo")
+
+
+def test_as_generator():
+    first = torch.rand(3, generator=as_generator(5, func="demo"))
+    assert torch.equal(first, torch.rand(3, generator=as_generator(5, func="demo")))
+    generator = torch.Generator().manual_seed(1)
+    assert as_generator(generator, func="demo") is generator
+    for bad in (None, 1.5, True, "3"):
+        with pytest.raises(TypeError, match="demo: seed must be an integer or a torch.Generator"):
+            as_generator(bad, func="demo")
 
 
 def test_check_shape_names_sizes_and_batch_dimensions():

@@ -1,0 +1,17 @@
+"""A measurement shared by several claims of the part: a Monte Carlo average that must be clearly positive."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ...claims import Measurement
+
+
+def clearly_positive(what: str, samples: torch.Tensor, n_sigma: float = 5.0) -> Measurement:
+    """The mean of i.i.d. ``samples`` must exceed ``n_sigma`` standard errors (so that it is not zero by chance)."""
+    samples = samples.double().flatten()
+    standard_error = float(samples.std()) / math.sqrt(samples.numel())
+    return Measurement(what, float(samples.mean()), n_sigma * standard_error, 0.0,
+                       f"must exceed {n_sigma:g} standard errors, {samples.numel()} samples", ">=")

@@ -1,0 +1,447 @@
+"""Claims of the page "The Cramér–Rao bound" (``book/estimation/cramer-rao.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+import sympy.stats as stats
+import torch
+
+from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...information.symbolic import expectation, fisher_information_expr, score_expr
+from ..cramer_rao import james_stein, james_stein_risk
+from ..distributions import Exponential, Normal
+from ..estimators import estimator_stats, sample_variance, summarize_estimates
+from ..symbolic import (
+    Displayed,
+    blockwise,
+    differentiate_under_integral,
+    gaussian_raw_moment,
+    iid_expectation,
+    notation,
+    power_sums,
+)
+from .estimators import SampleMean, SumOfSquares, X, N, N_MINUS_1, i
+
+x, theta, mu = sp.symbols("x theta mu", real=True)
+sigma, lam, v, F1, M = sp.symbols("sigma lambda v F_1 M", positive=True)
+p = sp.Symbol("p", positive=True)
+k = sp.Symbol("k", integer=True, nonnegative=True)
+density = sp.Function("p")
+estimate = sp.Function(r"\hat\phi")
+
+# --------------------------------------------------------------------------- the score and its covariances
+
+register(Identity(
+    label="eq-score-mean-zero",
+    lhs=sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), theta), (x, -sp.oo, sp.oo)),
+    rhs=sp.Derivative(sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), theta),
+    method=differentiate_under_integral,
+    condition=r"= \partial_\theta 1 = 0 \text{ (differentiating under the integral sign)}",
+    source="Kaplan (3.4.10)",
+))
+
+register(Identity(
+    label="eq-score-covariance",
+    lhs=sp.Derivative(sp.Integral(estimate(x) * density(x, theta), (x, -sp.oo, sp.oo)), theta),
+    rhs=sp.Integral(estimate(x) * sp.Derivative(sp.log(density(x, theta)), theta) * density(x, theta),
+                    (x, -sp.oo, sp.oo)),
+    method=differentiate_under_integral,
+    condition=r"\text{: } \partial_\theta\, E[\hat\phi] = E[\hat\phi\, S] = \operatorname{Cov}(\hat\phi, S) "
+              r"\text{ since } E[S] = 0",
+    source="Kaplan (3.4.12)",
+))
+
+S_sample = sp.IndexedBase("S")
+_score_moments = {1: sp.Integer(0), 2: F1}
+ScoreVariance = notation(
+    "VarianceOfScoreSum", r"\operatorname{Var}\left[#1\right]",
+    lambda e: iid_expectation(e**2, S_sample, N, lambda order: _score_moments.get(order, sp.Symbol(f"m_{order}")))
+    - iid_expectation(e, S_sample, N, lambda order: _score_moments.get(order, sp.Symbol(f"m_{order}"))) ** 2,
+)
+
+register(Identity(
+    label="eq-fisher-additivity",
+    lhs=ScoreVariance(sp.Sum(S_sample[i], (i, 1, N))),
+    rhs=N * F1,
+    method="doit",
+    condition=r"\text{for independent scores } S_i \text{ with } E[S_i] = 0,\ \operatorname{Var} S_i = F_1",
+    source="Kaplan §3.4.2; ours",
+))
+
+# Cramér–Rao for a scalar parameter, through Var(phi_hat - c S_N) >= 0.
+a, s_value, c = sp.symbols("a s c", real=True)
+cov, dphi = sp.Symbol(r"\operatorname{Cov}(\hat\phi, S_N)", real=True), sp.Symbol(r"\phi'", real=True)
+var_phi = sp.Symbol(r"\operatorname{Var}\hat\phi", positive=True)
+_centred_moments = {a**2: var_phi, a * s_value: cov, s_value**2: N * F1}
+
+
+def _expectation_of_centred_quadratic(expr):
+    """E[...] of a quadratic in the centred variables a = phi_hat - E phi_hat and s = S_N, by bilinearity."""
+    expanded = sp.Poly(sp.expand(expr), a, s_value)
+    return sp.expand(sum(coeff * _centred_moments[a**e1 * s_value**e2] for (e1, e2), coeff in expanded.terms()))
+
+
+_step = dphi / (N * F1)
+register(Inequality(
+    label="eq-cramer-rao",
+    lhs=var_phi,
+    rhs=dphi**2 / (N * F1),
+    relation=">=",
+    facts=(
+        Fact((a - c * s_value) ** 2, "nonnegative", note="(φ̂ − E φ̂ − c S_N)² ≥ 0, so its expectation is ≥ 0"),
+        Fact(_expectation_of_centred_quadratic((a - c * s_value) ** 2) - (var_phi - 2 * c * cov + c**2 * N * F1),
+             "zero", note="Var(φ̂ − c S_N) = Var φ̂ − 2c Cov(φ̂, S_N) + c² N F_1 (bilinearity, eq-fisher-additivity)"),
+        Fact((var_phi - 2 * c * cov + c**2 * N * F1).subs({cov: dphi, c: _step}) - (var_phi - dphi**2 / (N * F1)),
+             "zero", note="with Cov(φ̂, S_N) = φ′ (eq-score-covariance) and c = φ′/(N F_1) it is Var φ̂ − φ′²/(N F_1)"),
+    ),
+    condition=r"\text{for every unbiased estimator } \hat\phi \text{ of } \phi(\theta) \text{ from } N "
+              r"\text{ independent draws; } \phi' = \partial_\theta \phi",
+    source="Kaplan (3.4.13); Cramér (1946), Rao (1945)",
+))
+
+k_dim, d_dim = sp.symbols("k d", integer=True, positive=True)
+C_block = sp.MatrixSymbol("C", k_dim, k_dim)
+J_block = sp.MatrixSymbol("J", k_dim, d_dim)
+F_block = sp.MatrixSymbol("F", d_dim, d_dim)
+register(Identity(
+    label="eq-cramer-rao-schur",
+    lhs=sp.BlockMatrix([[sp.Identity(k_dim), -J_block * F_block.I], [sp.ZeroMatrix(d_dim, k_dim), sp.Identity(d_dim)]])
+    * sp.BlockMatrix([[C_block, J_block], [J_block.T, F_block]])
+    * sp.BlockMatrix([[sp.Identity(k_dim), sp.ZeroMatrix(k_dim, d_dim)], [-F_block.I * J_block.T, sp.Identity(d_dim)]]),
+    rhs=sp.BlockMatrix([[C_block - J_block * F_block.I * J_block.T, sp.ZeroMatrix(k_dim, d_dim)],
+                        [sp.ZeroMatrix(d_dim, k_dim), F_block]]),
+    method=blockwise,
+    condition=r"\text{with } C = \operatorname{Cov}\hat\phi,\ J = \operatorname{Cov}(\hat\phi, S) = \partial\phi/\partial\theta,"
+              r"\ F = \operatorname{Cov} S",
+    source="Kaplan (3.4.14), corrected: J is the Jacobian of the target φ, and the bound is a matrix inequality",
+))
+
+
+# --------------------------------------------------------------------------- exponential families
+
+_v = sp.Symbol("v", positive=True)  # the Gaussian variance as a parameter
+FAMILIES = {
+    # name: (log density in x, parameter, random variable, target phi, efficient estimator of one sample's term)
+    r"\mathcal{N}(\mu, \sigma^2),\ \mu": (
+        -(x - mu) ** 2 / (2 * sigma**2) - sp.log(2 * sp.pi * sigma**2) / 2, mu, stats.Normal("Xn", mu, sigma), mu, x),
+    r"\mathcal{N}(\mu, v),\ v = \sigma^2": (
+        -(x - mu) ** 2 / (2 * _v) - sp.log(2 * sp.pi * _v) / 2, _v, stats.Normal("Xv", mu, sp.sqrt(_v)), _v,
+        (x - mu) ** 2),
+    r"\mathrm{Bernoulli}(p)": (x * sp.log(p) + (1 - x) * sp.log(1 - p), p, stats.Bernoulli("Xb", p), p, x),
+    r"\mathrm{Poisson}(\lambda)": (x * sp.log(lam) - lam - sp.log(sp.factorial(x)), lam, stats.Poisson("Xp", lam), lam, x),
+    r"\mathrm{Exp}(\lambda)": (sp.log(lam) - lam * x, lam, stats.Exponential("Xe", lam), 1 / lam, x),
+}
+"""The five families of the page: log-density, parameter, sympy.stats variable, target φ and the summand of its
+efficient estimator (the estimator is the sample mean of the summand)."""
+
+_family_symbols = {name: sp.Symbol(name) for name in FAMILIES}
+
+
+def _fisher(name):
+    log_density, parameter, variable, _, _ = FAMILIES[str(name)]
+    return sp.simplify(fisher_information_expr(log_density, [parameter], x, variable)[0, 0])
+
+
+def _score_mean(name):
+    log_density, parameter, variable, _, _ = FAMILIES[str(name)]
+    return expectation(score_expr(log_density, [parameter])[0], x, variable)
+
+
+Fisher = notation("FisherOfFamily", r"F_{#1}", _fisher)
+ScoreMean = notation("ScoreMeanOfFamily", r"E_{#1}[S]", _score_mean)
+
+
+def matrix_simplify(expr):
+    """Evaluate a matrix-valued difference and simplify each entry."""
+    return expr.doit().applyfunc(sp.simplify)
+
+
+register(Identity(
+    label="eq-exponential-family-fisher",
+    lhs=sp.Matrix([[ScoreMean(symbol), Fisher(symbol)] for symbol in _family_symbols.values()]),
+    rhs=sp.Matrix([[0, 1 / sigma**2], [0, 1 / (2 * _v**2)], [0, 1 / (p * (1 - p))], [0, 1 / lam], [0, 1 / lam**2]]),
+    method="doit",
+    condition=r"\text{: the score has mean zero, and } F_1 = -E[\partial_\theta^2 \log p] \text{, for one draw}",
+    source="Kaplan §3.4.2; ours (exact sympy.stats expectations)",
+))
+
+
+def _efficient_sides(name):
+    """(phi_hat - phi, phi'(theta) S_N / (N F_1)) for one family, written with sums over the sample."""
+    log_density, parameter, _, target, summand = FAMILIES[name]
+    score = score_expr(log_density, [parameter])[0]
+    estimator = sp.Sum(summand.subs(x, X[i]), (i, 1, N)) / N
+    score_sum = sp.Sum(score.subs(x, X[i]), (i, 1, N))
+    return estimator - target, sp.diff(target, parameter) / (N * _fisher(name)) * score_sum
+
+
+_EFFICIENT = [_efficient_sides(name) for name in FAMILIES]
+
+
+def _in_power_sums(expr):
+    return sp.simplify(sp.expand(power_sums(expr.doit(), X, N, lambda order: sp.Symbol(f"P_{order}"))))
+
+
+register(Identity(
+    label="eq-efficient-estimators",
+    lhs=sp.Matrix([left for left, _ in _EFFICIENT]),
+    rhs=sp.Matrix([right for _, right in _EFFICIENT]),
+    method=_in_power_sums,
+    condition=r"\text{: } \hat\phi - \phi = \frac{\phi'}{N F_1} S_N \text{ for the five families, in the order of the table}",
+    source="ours; Lehmann & Casella (1998) Thm 2.5.12",
+))
+
+
+# --------------------------------------------------------------------------- the Gaussian with both parameters unknown
+
+def _gaussian_moment(order):
+    return gaussian_raw_moment(order, mu, sigma)
+
+
+def _covariance(first, second):
+    def e(expr):
+        return iid_expectation(expr, X, N, _gaussian_moment)
+
+    return sp.simplify(e(first * second) - e(first) * e(second))
+
+
+def _estimator_covariance():
+    estimators = [SampleMean(N).doit(), (SumOfSquares(N) / N_MINUS_1).doit()]
+    return sp.Matrix(2, 2, lambda r, c_: _covariance(estimators[r], estimators[c_]))
+
+
+def _gaussian_bound():
+    log_density = -(x - mu) ** 2 / (2 * _v) - sp.log(2 * sp.pi * _v) / 2
+    fisher = fisher_information_expr(log_density, [mu, _v], x, stats.Normal("Xg", mu, sp.sqrt(_v)))
+    return (N * fisher).inv().subs(_v, sigma**2)
+
+
+CovarianceMatrix = notation("CovarianceOfMeanAndVariance", r"\operatorname{Cov}\left[(\bar X, s^2)\right]",
+                            _estimator_covariance)
+InverseFisher = notation("InverseSampleFisherGaussian", r"(N F)^{-1}", _gaussian_bound)
+
+register(Identity(
+    label="eq-gaussian-cramer-rao-gap",
+    lhs=CovarianceMatrix() - InverseFisher(),
+    rhs=Displayed(sp.Matrix([[0, 0], [0, 2 * sigma**4 / (N * N_MINUS_1)]])),
+    method=matrix_simplify,
+    condition=r"\text{for } N \text{ Gaussian draws, } \theta = (\mu, \sigma^2) \text{, } F = \operatorname{diag}"
+              r"\left(\tfrac{1}{\sigma^2}, \tfrac{1}{2\sigma^4}\right)",
+    source="Kaplan §3.4.2; ours",
+))
+
+DensityAtCentre = notation("GaussianDensityAtCentre", "f(0)", lambda: 1 / sp.sqrt(2 * sp.pi * sigma**2))
+register(Identity(
+    label="eq-median-asymptotic-variance",
+    lhs=1 / (4 * DensityAtCentre() ** 2),
+    rhs=sp.pi * sigma**2 / 2,
+    method="simplify",
+    condition=r"\text{: } N \operatorname{Var}(\text{median}) \to \frac{1}{4 f(0)^2} \text{ for a Gaussian density } f "
+              r"\text{ centred at the median}",
+    source="Laplace; Kaplan §3.4 (numerical check); ours",
+))
+
+
+def efficiency_ratio(estimator, n: int, trials: int, seed, sd: float = 1.0):
+    """N Var(estimator) / sigma^2 for Gaussian samples of size n, with its standard error."""
+    stats_ = estimator_stats(estimator, Normal(0.0, sd), n, trials, seed, target=0.0, batch_size=20_000)
+    scale = n / sd**2
+    return float(stats_.variance) * scale, float(stats_.variance_se) * scale
+
+
+def _median(x_):
+    return x_.median(dim=-1).values
+
+
+def cramer_rao_efficiency_check(trials: int, seed: int, n: int = 201) -> list[Measurement]:
+    """Variance × N·F_1 for the mean (1), the median (→ π/2) and s² (N/(N − 1)) of Gaussian samples."""
+    generator = torch.Generator().manual_seed(seed)
+    samples = f"{trials} trials of N = {n}"
+    mean_ratio, mean_se = efficiency_ratio(lambda x_: x_.mean(dim=-1), n, trials, generator)
+    median_ratio, median_se = efficiency_ratio(_median, n, trials, generator)
+    variance = estimator_stats(sample_variance, Normal(0.0, 1.0), n, trials, generator, target=1.0, batch_size=20_000)
+    return [
+        Measurement.from_standard_error("N Var(mean) F₁", mean_ratio, mean_se, 1.0, samples=samples),
+        Measurement.from_standard_error("N Var(median) F₁", median_ratio, median_se, math.pi / 2,
+                                        samples=samples + "; asymptotic value, relative O(1/N) correction"),
+        Measurement.from_standard_error("N Var(s²) F₁ (F₁ = 1/(2σ⁴))", float(variance.variance) * n / 2,
+                                        float(variance.variance_se) * n / 2, n / (n - 1), samples=samples),
+    ]
+
+
+register(Numeric(
+    label="eq-cramer-rao-efficiency",
+    statement=r"N F_1 \operatorname{Var}(\bar X) = 1, \quad N F_1 \operatorname{Var}(\operatorname{median}) \to \tfrac{\pi}{2},"
+              r"\quad N F_1 \operatorname{Var}(s^2) = \tfrac{N}{N-1} \qquad (\text{Gaussian}, N = 201)",
+    experiment=cramer_rao_efficiency_check,
+    page={"trials": 60_000, "seed": 0},
+    test={"trials": 100_000, "seed": 1},
+    method="Monte Carlo",
+    source="Kaplan §3.4.2 (numerical check)",
+))
+
+
+# --------------------------------------------------------------------------- maximum likelihood at finite N
+
+s_total = sp.Symbol("s", positive=True)
+_gamma_density = lam**N * s_total ** (N - 1) * sp.exp(-lam * s_total) / sp.gamma(N)
+_N_ABOVE_TWO = ((N, M + 2),)
+
+register(Identity(
+    label="eq-exponential-mle-bias",
+    lhs=sp.Integral(N / s_total * _gamma_density, (s_total, 0, sp.oo)),
+    rhs=N * lam / N_MINUS_1,
+    method="doit",
+    substitutions=((N, M + 1),),
+    condition=r"\text{: } E[1/\bar X] \text{ for } N \ge 2 \text{ exponential draws, where } S = N\bar X \sim \mathrm{Gamma}(N, \lambda)",
+    source="Kaplan §3.4 (numerical check); ours",
+))
+
+register(Identity(
+    label="eq-exponential-mle-variance",
+    lhs=sp.Integral(N**2 / s_total**2 * _gamma_density, (s_total, 0, sp.oo))
+    - sp.Integral(N / s_total * _gamma_density, (s_total, 0, sp.oo)) ** 2,
+    rhs=N**2 * lam**2 / (N_MINUS_1**2 * sp.Add(N, -2, evaluate=False)),
+    method="doit",
+    substitutions=_N_ABOVE_TWO,
+    condition=r"\text{: } \operatorname{Var}(1/\bar X) \text{ for } N \ge 3",
+    source="ours",
+))
+
+
+def exponential_rate_mse(c_value) -> sp.Expr:
+    r"""Exact MSE of the rate estimator :math:`c/S`, :math:`S = \sum_i X_i`, from the two inverse moments above."""
+    first = sp.integrate((1 / s_total * _gamma_density).subs(_N_ABOVE_TWO), (s_total, 0, sp.oo))
+    second = sp.integrate((1 / s_total**2 * _gamma_density).subs(_N_ABOVE_TWO), (s_total, 0, sp.oo))
+    return sp.factor((c_value**2 * second - 2 * c_value * lam * first + lam**2).subs(M, N - 2))
+
+
+register(Inequality(
+    label="eq-exponential-mle-not-best",
+    lhs=lam**2 / N_MINUS_1,
+    rhs=lam**2 * (N + 2) / (N_MINUS_1 * sp.Add(N, -2, evaluate=False)),
+    relation="<",
+    facts=(
+        Fact(exponential_rate_mse(N - 2) - lam**2 / (N - 1), "zero", note="MSE((N − 2)/S) = λ²/(N − 1)"),
+        Fact(exponential_rate_mse(N) - lam**2 * (N + 2) / ((N - 1) * (N - 2)), "zero",
+             note="MSE of the MLE N/S = λ²(N + 2)/((N − 1)(N − 2))"),
+        Fact((lam**2 * (N + 2) / ((N - 1) * (N - 2)) - lam**2 / (N - 1)).subs(N, 2 + v), "positive",
+             note="the difference 4λ²/((N − 1)(N − 2)) is positive for N > 2"),
+        Fact((exponential_rate_mse(N - 1) - lam**2 / N).subs(N, 2 + v), "positive",
+             note="the unbiased (N − 1)/S has variance λ²/(N − 2), above the Cramér–Rao bound λ²/N"),
+    ),
+    condition=r"\text{: MSE of } \tfrac{N-2}{S} < \text{MSE of the MLE } \tfrac{N}{S} \text{, and the unbiased } "
+              r"\tfrac{N-1}{S} \text{ misses the bound, for } N \ge 3",
+    source="corrects Kaplan fn. 6 and §3.4.2 (MLE neither unbiased nor minimum-variance at finite N)",
+))
+
+
+def exponential_mle_check(trials: int, seed: int, n: int = 5, rate: float = 2.0) -> list[Measurement]:
+    """Mean, variance and MSE of the exponential-rate MLE N/S, and of (N − 2)/S, at small N."""
+    generator = torch.Generator().manual_seed(seed)
+    mle = estimator_stats(lambda x_: 1 / x_.mean(dim=-1), Exponential(rate), n, trials, generator, target=rate)
+    shrunk = estimator_stats(lambda x_: (n - 2) / x_.sum(dim=-1), Exponential(rate), n, trials, generator, target=rate)
+    samples = f"{trials} trials of N = {n}"
+    return [
+        Measurement.from_standard_error("E[N/S]", mle.mean, mle.mean_se, n * rate / (n - 1), samples=samples),
+        Measurement.from_standard_error("Var[N/S]", mle.variance, mle.variance_se,
+                                        n**2 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples),
+        Measurement.from_standard_error("MSE[N/S]", mle.mse, mle.mse_se, rate**2 * (n + 2) / ((n - 1) * (n - 2)),
+                                        samples=samples),
+        Measurement.from_standard_error("MSE[(N − 2)/S]", shrunk.mse, shrunk.mse_se, rate**2 / (n - 1),
+                                        samples=samples),
+    ]
+
+
+register(Numeric(
+    label="eq-exponential-mle-monte-carlo",
+    statement=r"E\left[\tfrac{N}{S}\right] = \tfrac{N\lambda}{N-1}, \quad \operatorname{MSE}\left[\tfrac{N}{S}\right] = "
+              r"\tfrac{(N+2)\lambda^2}{(N-1)(N-2)} > \operatorname{MSE}\left[\tfrac{N-2}{S}\right] = \tfrac{\lambda^2}{N-1}"
+              r"\qquad (N = 5,\ \lambda = 2)",
+    experiment=exponential_mle_check,
+    page={"trials": 200_000, "seed": 0},
+    test={"trials": 1_000_000, "seed": 1},
+    method="Monte Carlo",
+    source="Kaplan §3.4 (numerical check: 2.499 vs 2.5 at N = 5)",
+))
+
+
+def asymptotic_normality_check(trials: int, seed: int, n: int = 400, rate: float = 2.0) -> list[Measurement]:
+    r"""The standardised MLE :math:`z = \sqrt N (\hat\lambda - \lambda)/\lambda` of an exponential rate at large N.
+
+    Its exact mean and variance, :math:`\sqrt N/(N-1)` and :math:`N^3/((N-1)^2(N-2))`,
+    tend to 0 and 1 (the Cramér–Rao bound), and :math:`P(|z| \le 1.96)` to 0.95.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    z = math.sqrt(n) * (1 / Exponential(rate)((trials, n), seed=generator).mean(dim=-1) - rate) / rate
+    stats_ = summarize_estimates(z, 0.0)
+    samples = f"{trials} trials of N = {n}"
+    return [
+        Measurement.from_standard_error("E[z]", stats_.mean, stats_.mean_se, math.sqrt(n) / (n - 1), samples=samples),
+        Measurement.from_standard_error("Var[z]", stats_.variance, stats_.variance_se, n**3 / ((n - 1) ** 2 * (n - 2)),
+                                        samples=samples),
+        Measurement.monte_carlo("P(|z| ≤ 1.96)", (z.abs() <= 1.96).double(), 0.95),
+    ]
+
+
+register(Numeric(
+    label="eq-mle-asymptotic-normality",
+    statement=r"\sqrt{N}\,\frac{\hat\lambda_{\mathrm{MLE}} - \lambda}{\lambda} \approx \mathcal N(0, 1) = "
+              r"\mathcal N\big(0, \lambda^2 F_1\big) \qquad (N = 400)",
+    experiment=asymptotic_normality_check,
+    page={"trials": 20_000, "seed": 0},
+    test={"trials": 40_000, "seed": 1},
+    method="Monte Carlo",
+    source="ours; Lehmann & Casella (1998) Thm 6.3.10",
+))
+
+
+# --------------------------------------------------------------------------- James–Stein
+
+q_norm = sp.Symbol("q", positive=True)
+dimension = sp.Symbol("d", positive=True)
+_chi_square = q_norm ** (dimension / 2 - 1) * sp.exp(-q_norm / 2) / (2 ** (dimension / 2) * sp.gamma(dimension / 2))
+register(Identity(
+    label="eq-james-stein-origin",
+    lhs=dimension - (dimension - 2) ** 2 * sp.Integral(_chi_square / q_norm, (q_norm, 0, sp.oo)),
+    rhs=sp.Integer(2),
+    method="doit",
+    substitutions=((dimension, M + 2),),
+    condition=r"\text{: the risk of James–Stein at } \theta = 0 \text{, with } \|X\|^2 \sim \chi^2_d,\ d \ge 3",
+    source="James & Stein (1961); ours",
+))
+
+
+def james_stein_check(trials: int, seed: int) -> list[Measurement]:
+    """Monte Carlo risk of James–Stein against its exact value, which lies below the MLE's risk d.
+
+    Only d ≥ 5 is simulated: for d ≤ 4, 1/‖X‖² has infinite variance and
+    Monte Carlo standard errors are meaningless (the theorem holds for d ≥ 3).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    measurements = []
+    for d in (5, 10, 20):
+        for norm in (0.0, 2.0, 5.0):
+            truth = torch.zeros(d, dtype=torch.float64)
+            truth[0] = norm
+            draws = truth + Normal()((trials, d), seed=generator)
+            errors = ((james_stein(draws) - truth) ** 2).sum(-1)
+            exact = float(james_stein_risk(d, norm))
+            measurements.append(Measurement.monte_carlo(f"JS risk, d = {d}, |θ| = {norm:g}", errors, exact))
+            measurements.append(Measurement.exact(f"exact JS risk, d = {d}, |θ| = {norm:g}", exact, d,
+                                                  relation="<=", reason="series of the exact risk, strict"))
+    return measurements
+
+
+register(Numeric(
+    label="eq-james-stein-risk",
+    statement=r"E\|\hat\theta_{\mathrm{JS}} - \theta\|^2 = d - (d-2)^2\, E\big[\|X\|^{-2}\big] < d = E\|X - \theta\|^2"
+              r"\qquad (d = 5, 10, 20;\ |\theta| = 0, 2, 5)",
+    experiment=james_stein_check,
+    page={"trials": 20_000, "seed": 0},
+    test={"trials": 50_000, "seed": 1},
+    method="Monte Carlo",
+    source="James & Stein (1961); corrects Kaplan §3.4.2",
+))

@@ -1,0 +1,274 @@
+"""Claims of the page "Why these losses" (``book/estimation/losses.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+import torch
+
+from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...information.claims import LOG_INEQUALITY_FACTS
+from ..distributions import Cauchy
+from ..estimators import summarize_estimates
+from ..losses import robust_fit
+from ..symbolic import Displayed, notation
+
+i, n = sp.symbols("i n", integer=True, positive=True)
+P, q = sp.IndexedBase("P", positive=True), sp.IndexedBase("q", positive=True)
+x, theta, y, f, r = sp.symbols("x theta y f r", real=True)
+sigma, tau, b, delta, R, s, t = sp.symbols("sigma tau b delta R s t", positive=True)
+p = sp.Symbol("p", positive=True)
+
+# --------------------------------------------------------------------------- maximum likelihood and relative entropy
+
+Entropy = notation("EntropyOfP", r"S(P)", lambda: -sp.Sum(P[i] * sp.log(P[i]), (i, 1, n)))
+Divergence = notation("DivergencePq", r"D_{\mathrm{KL}}(P \,\|\, q)", lambda: sp.Sum(P[i] * sp.log(P[i] / q[i]), (i, 1, n)))
+
+register(Identity(
+    label="eq-cross-entropy-decomposition",
+    lhs=-sp.Sum(P[i] * sp.log(q[i]), (i, 1, n)),
+    rhs=Entropy() + Divergence(),
+    method="sums",
+    condition=r"\text{for distributions } P, q \text{ on } n \text{ outcomes}",
+    source="Kaplan (3.4.4)",
+))
+
+register(Inequality(
+    label="eq-categorical-mle",
+    lhs=-sp.Sum(P[i] * sp.log(q[i]), (i, 1, n)),
+    rhs=Entropy(),
+    relation=">=",
+    facts=(
+        Fact(-sp.Sum(P[i] * sp.log(q[i]), (i, 1, n)) - Entropy().doit() - Divergence().doit(), "zero",
+             note="the gap is D(P || q) (eq-cross-entropy-decomposition)", method="sums"),
+        Fact(Divergence().doit() + sp.Sum(P[i] * (q[i] / P[i] - 1), (i, 1, n))
+             - sp.Sum(P[i] * (q[i] / P[i] - 1 - sp.log(q[i] / P[i])), (i, 1, n)), "zero",
+             note="D(P || q) = Σ P_i (x_i − 1 − log x_i) − Σ P_i (x_i − 1) with x_i = q_i/P_i", method="sums"),
+        *LOG_INEQUALITY_FACTS,
+        Fact(sp.Sum(P[i] * (q[i] / P[i] - 1), (i, 1, n)), "zero",
+             note="Σ P_i (q_i/P_i − 1) = Σ (q_i − P_i) = 0 when both sum to 1",
+             method="sums", given=((sp.Sum(q[i] - P[i], (i, 1, n)), 0),)),
+    ),
+    condition=r"\text{with equality only at } q = P \text{: the categorical MLE is the empirical distribution}",
+    source="Kaplan (3.4.2)–(3.4.4); Cover & Thomas (2006) Thm 2.6.3",
+))
+
+
+def _normal(point, mean, variance):
+    return sp.exp(-(point - mean) ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
+
+
+register(Identity(
+    label="eq-gaussian-evidence",
+    lhs=sp.Integral(_normal(x, theta, sigma**2) * _normal(theta, 0, tau**2), (theta, -sp.oo, sp.oo)),
+    rhs=_normal(x, 0, sigma**2 + tau**2),
+    method="doit",
+    condition=r"\text{the evidence } p(x) = \textstyle\int p(x \mid \theta)\, p(\theta)\, d\theta "
+              r"\text{ for } x \mid \theta \sim \mathcal N(\theta, \sigma^2),\ \theta \sim \mathcal N(0, \tau^2)",
+    source="Kaplan (3.4.6), corrected: the denominator is the evidence",
+))
+
+_posterior_variance = sigma**2 * tau**2 / (sigma**2 + tau**2)
+register(Identity(
+    label="eq-gaussian-posterior",
+    lhs=sp.log(_normal(x, theta, sigma**2) * _normal(theta, 0, tau**2) / _normal(x, 0, sigma**2 + tau**2)),
+    rhs=sp.log(_normal(theta, tau**2 * x / (sigma**2 + tau**2), _posterior_variance)),
+    method="expand_log",
+    condition=r"\text{likelihood} \times \text{prior} / \text{evidence} = "
+              r"\mathcal N\!\left(\tfrac{\tau^2}{\sigma^2 + \tau^2}\, x,\ \tfrac{\sigma^2 \tau^2}{\sigma^2 + \tau^2}\right)",
+    source="Kaplan (3.4.6)–(3.4.7); ours",
+))
+
+
+# --------------------------------------------------------------------------- priors as regularisers
+
+d_rows, d_cols = sp.symbols("n d", integer=True, positive=True)
+X_design = sp.MatrixSymbol("X", d_rows, d_cols)
+y_vector = sp.MatrixSymbol("y", d_rows, 1)
+w_vector = sp.MatrixSymbol("w", d_cols, 1)
+
+
+def matrix_expand(expr):
+    """Evaluate and expand a matrix expression; 0 if it is the zero matrix."""
+    expanded = sp.expand(expr.doit())
+    return sp.Integer(0) if isinstance(expanded, sp.ZeroMatrix) else expanded
+
+
+# Matrix expressions inside notations, so that the two sides can be subtracted before they are evaluated.
+Gradient = notation("GradientInW", r"\nabla_{w}\left[#1\right]", lambda e: sp.diff(e, w_vector))
+_map_objective = ((y_vector - X_design * w_vector).T * (y_vector - X_design * w_vector)) / (2 * sigma**2) \
+    + (w_vector.T * w_vector) / (2 * tau**2)
+register(Identity(
+    label="eq-ridge-map",
+    lhs=Gradient(_map_objective),
+    rhs=Displayed(((X_design.T * X_design + sigma**2 / tau**2 * sp.Identity(d_cols)) * w_vector
+               - X_design.T * y_vector) / sigma**2),
+    method=matrix_expand,
+    condition=r"\text{so the MAP estimate is } \hat w = \left(X^\top X + \tfrac{\sigma^2}{\tau^2} I\right)^{-1} X^\top y",
+    source="Kaplan (3.4.7), (3.4.21); ours",
+))
+
+z = sp.Symbol("z", real=True)
+lam = sp.Symbol("lambda", positive=True)
+register(Identity(
+    label="eq-ridge-prox",
+    lhs=sp.Subs(sp.Derivative((s - z) ** 2 / 2 + lam * s**2 / 2, s), s, z / (1 + lam)),
+    rhs=sp.Integer(0),
+    method="doit",
+    condition=r"\text{: } \arg\min_w \tfrac12 (w - z)^2 + \tfrac{\lambda}{2} w^2 = \tfrac{z}{1 + \lambda} "
+              r"\text{ (the objective is a convex parabola)}",
+    source="ours",
+))
+
+_objective = notation("ProxObjective", r"g_{z}(#1)", lambda w_: (w_ - z) ** 2 / 2 + lam * sp.Abs(w_))
+_a = sp.Symbol("a", positive=True)
+register(Inequality(
+    label="eq-soft-threshold",
+    lhs=_objective(sp.Symbol("w", real=True)),
+    rhs=_objective(sp.sign(z) * sp.Max(sp.Abs(z) - lam, 0)),
+    relation=">=",
+    facts=(
+        Fact(sp.diff((s - z) ** 2 / 2, s, 2), "positive", note="(w − z)²/2 is strictly convex; λ|w| is convex"),
+        Fact(sp.diff((s - z) ** 2 / 2 + lam * s, s).subs(s, _a).subs(z, lam + _a), "zero",
+             note="z = λ + a > λ: g is differentiable at w = a > 0 with g′(a) = 0"),
+        Fact(sp.diff((s - z) ** 2 / 2 - lam * s, s).subs(s, -_a).subs(z, -lam - _a), "zero",
+             note="z = −λ − a < −λ: g′(−a) = 0"),
+        Fact((lam - z).subs(z, lam * (1 - 2 / (1 + t))), "positive",
+             note="|z| < λ: the subdifferential of g at 0, [−z − λ, −z + λ], contains 0 (upper end)"),
+        Fact((lam + z).subs(z, lam * (1 - 2 / (1 + t))), "positive",
+             note="and its lower end −z − λ < 0"),
+    ),
+    condition=r"\text{for all } w \text{, where } g_z(w) = \tfrac12 (w - z)^2 + \lambda |w| \text{: "
+              r"soft-thresholding minimises it}",
+    source="ours; Tibshirani (1996)",
+))
+
+
+# --------------------------------------------------------------------------- regression losses from noise models
+
+register(Identity(
+    label="eq-gaussian-nll",
+    lhs=-sp.log(_normal(y, f, sigma**2)),
+    rhs=(f - y) ** 2 / (2 * sigma**2) + sp.log(sigma) + sp.log(2 * sp.pi) / 2,
+    method="expand_log",
+    source="Kaplan (3.4.17), corrected: +log σ, and it is the negative log-likelihood",
+))
+
+register(Identity(
+    label="eq-laplace-nll",
+    lhs=-sp.log(sp.exp(-sp.Abs(f - y) / b) / (2 * b)),
+    rhs=sp.Abs(f - y) / b + sp.log(2 * b),
+    method="expand_log",
+    source="Kaplan (3.4.18)",
+))
+
+register(Identity(
+    label="eq-cauchy-nll",
+    lhs=-sp.log(sigma / (sp.pi * ((f - y) ** 2 + sigma**2))),
+    rhs=sp.log(1 + (f - y) ** 2 / sigma**2) + sp.log(sp.pi * sigma),
+    method="expand_log",
+    source="Kaplan (3.4.19)",
+))
+
+register(Identity(
+    label="eq-cauchy-truncated-variance",
+    lhs=sp.Integral(r**2 * sigma / (sp.pi * (r**2 + sigma**2)), (r, -R, R)),
+    rhs=2 * sigma * R / sp.pi - 2 * sigma**2 * sp.atan(R / sigma) / sp.pi,
+    method="doit",
+    condition=r"\text{which grows like } 2\sigma R/\pi \text{: the Cauchy variance is infinite}",
+    source="Kaplan §3.4.3; ours",
+))
+
+_quadratic, _linear = r**2 / 2, delta * (r - delta / 2)
+register(Identity(
+    label="eq-huber-smooth",
+    lhs=sp.Matrix([sp.Subs(_quadratic - _linear, r, delta), sp.Subs(sp.Derivative(_quadratic - _linear, r), r, delta)]),
+    rhs=sp.Matrix([0, 0]),
+    method="doit",
+    condition=r"\text{: the two pieces of Huber's loss meet with equal value and slope at } |r| = \delta",
+    source="Kaplan §3.4.3; Huber (1964)",
+))
+
+# Asymptotic variance E[psi^2] / E[psi']^2 of location M-estimators under standard Cauchy noise.
+_cauchy = 1 / (sp.pi * (1 + r**2))
+_psi_cauchy = 2 * r / (1 + r**2)
+register(Identity(
+    label="eq-m-estimator-variances",
+    lhs=sp.Matrix([
+        1 / (4 * _cauchy.subs(r, 0) ** 2),
+        (sp.Integral(r**2 * _cauchy, (r, -1, 1)) + 2 * sp.Integral(_cauchy, (r, 1, sp.oo)))
+        / sp.Integral(_cauchy, (r, -1, 1)) ** 2,
+        sp.Integral(_psi_cauchy**2 * _cauchy, (r, -sp.oo, sp.oo))
+        / sp.Integral(sp.diff(_psi_cauchy, r) * _cauchy, (r, -sp.oo, sp.oo)) ** 2,
+    ]),
+    rhs=sp.Matrix([sp.pi**2 / 4, 8 / sp.pi, 2]),
+    method="doit",
+    condition=r"\text{: } N \operatorname{Var}\hat\beta \to \frac{E[\psi(\epsilon)^2]}{E[\psi'(\epsilon)]^2}"
+              r"\text{ for L1, Huber } (\delta = 1) \text{ and Cauchy losses, standard Cauchy noise}",
+    source="Huber (1964); ours",
+))
+
+
+def robust_regression_data(trials: int, n: int, seed: int):
+    """Design, targets and true coefficients of the robust-regression experiment (standard Cauchy noise)."""
+    x_values = torch.linspace(-1, 1, n, dtype=torch.float64)
+    design = torch.stack([torch.ones_like(x_values), x_values], dim=-1)
+    truth = torch.tensor([0.5, 2.0], dtype=torch.float64)
+    noise = Cauchy(0.0, 1.0)((trials, n), seed=seed)
+    return design, design @ truth + noise, truth
+
+
+def robust_regression_check(trials: int, n: int, seed: int) -> list[Measurement]:
+    r"""Slope errors of four regression losses under Cauchy noise, against exact and asymptotic predictions.
+
+    Least squares: the slope error :math:`\sum_i x_i \epsilon_i / \sum_i x_i^2`
+    is exactly Cauchy with scale :math:`\gamma = \sum_i |x_i| / \sum_i x_i^2`,
+    so it lies within :math:`\pm\gamma` with probability exactly 1/2, for every
+    :math:`n`. L1, Huber and Cauchy losses: :math:`\operatorname{Var}(\hat\beta)
+    \sum_i x_i^2` tends to :math:`\pi^2/4`, :math:`8/\pi` and 2.
+    """
+    design, targets, truth = robust_regression_data(trials, n, seed)
+    x_values = design[:, 1]
+    spread = float(x_values.abs().sum() / (x_values**2).sum())
+    error = robust_fit(design, targets, loss="l2")[:, 1] - truth[1]
+    measurements = [Measurement.monte_carlo("least squares: P(|slope error| ≤ γ)", (error.abs() <= spread).double(), 0.5)]
+    for loss, expected in (("l1", math.pi**2 / 4), ("huber", 8 / math.pi), ("cauchy", 2.0)):
+        slopes = robust_fit(design, targets, loss=loss, iterations=40)[:, 1]
+        stats = summarize_estimates(slopes, truth[1])
+        scale = float((x_values**2).sum())
+        measurements.append(Measurement.from_standard_error(
+            f"{loss}: Var(slope) Σx²", float(stats.variance) * scale, float(stats.variance_se) * scale, expected,
+            samples=f"{trials} fits of n = {n}; asymptotic value, O(1/n) corrections"))
+    return measurements
+
+
+register(Numeric(
+    label="eq-robust-regression",
+    statement=r"P\big(|\hat\beta_{\mathrm{LS}} - \beta| \le \gamma\big) = \tfrac12, \qquad "
+              r"\operatorname{Var}(\hat\beta) \textstyle\sum_i x_i^2 \to \tfrac{\pi^2}{4},\ \tfrac{8}{\pi},\ 2"
+              r"\quad \text{(L1, Huber, Cauchy; Cauchy noise)}",
+    experiment=robust_regression_check,
+    page={"trials": 1_000, "n": 200, "seed": 0},
+    test={"trials": 3_000, "n": 300, "seed": 1},
+    method="Monte Carlo",
+    source="Kaplan §3.4.3; ours",
+))
+
+
+# --------------------------------------------------------------------------- calibration
+
+_log_loss = -f * sp.log(p) - (1 - f) * sp.log(1 - p)
+_OPEN = ((p, 1 / (1 + t)), (f, 1 / (1 + s)))
+register(Inequality(
+    label="eq-calibration-minimiser",
+    lhs=_log_loss,
+    rhs=_log_loss.subs(p, f),
+    relation=">=",
+    facts=(
+        Fact(sp.diff(_log_loss, p).subs(p, f).subs(_OPEN), "zero", note="the derivative in p vanishes at p = f"),
+        Fact(sp.diff(_log_loss, p, 2).subs(_OPEN), "positive", note="the second derivative is positive on (0, 1)"),
+    ),
+    condition=r"\text{for } 0 < p, f < 1 \text{, with equality only at } p = f",
+    source="Kaplan (3.4.20)",
+))

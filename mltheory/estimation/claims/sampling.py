@@ -1,0 +1,257 @@
+"""Claims of the page "Randomness inside networks" (``book/estimation/sampling.md``)."""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+import torch
+
+from ...claims import Identity, Measurement, Numeric, register
+from ..estimators import summarize_estimates
+from ..sampling import binary_gumbel_softmax_mean, dropout, gumbel_max_sample, gumbel_softmax, reparam_grad, score_function_grad
+from ..symbolic import change_variables, differentiate_under_integral, expectation_of_polynomial, gaussian_raw_moment, notation
+from ._evidence import clearly_positive
+
+x, z, mu, d = sp.symbols("x z mu d", real=True)
+x1, x2, x3, x4 = sp.symbols("x_1:5", real=True)
+sigma, y, n, beta = sp.symbols("sigma y n beta", positive=True)
+u = sp.Symbol("u", real=True)
+f = sp.Function("f")
+_standard_normal = sp.exp(-z**2 / 2) / sp.sqrt(2 * sp.pi)
+_normal = sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+_f_prime = sp.Subs(sp.Derivative(f(u), u), u, mu + sigma * z)
+
+# --------------------------------------------------------------------------- two gradient estimators
+
+register(Identity(
+    label="eq-reparametrisation-gradient",
+    lhs=sp.Matrix([sp.Derivative(sp.Integral(f(mu + sigma * z) * _standard_normal, (z, -sp.oo, sp.oo)), mu),
+                   sp.Derivative(sp.Integral(f(mu + sigma * z) * _standard_normal, (z, -sp.oo, sp.oo)), sigma)]),
+    rhs=sp.Matrix([sp.Integral(_f_prime * _standard_normal, (z, -sp.oo, sp.oo)),
+                   sp.Integral(z * _f_prime * _standard_normal, (z, -sp.oo, sp.oo))]),
+    method=differentiate_under_integral,
+    condition=r"\text{: } \nabla_{\mu,\sigma} E[f(\mu + \sigma\epsilon)] = E[f'(\mu + \sigma\epsilon)\,(1, \epsilon)],"
+              r"\ \epsilon \sim \mathcal N(0, 1)",
+    source="Kaplan (3.5.1); Kingma & Welling (2014)",
+))
+
+register(Identity(
+    label="eq-score-function-gradient",
+    lhs=sp.Derivative(sp.Integral(f(x) * _normal, (x, -sp.oo, sp.oo)), mu),
+    rhs=sp.Integral(f(x) * sp.Derivative(sp.log(_normal), mu) * _normal, (x, -sp.oo, sp.oo)),
+    method=differentiate_under_integral,
+    condition=r"\text{: } \partial_\mu E[f(x)] = E[f(x)\, \partial_\mu \log p(x; \mu, \sigma)] \text{, for any } f",
+    source="Williams (1992); ours",
+))
+
+_z = sp.Symbol("epsilon", real=True)
+_gaussian_moments = {k: gaussian_raw_moment(k, 0, 1) for k in range(9)}
+E_eps = notation("ExpectationOverStandardNormal", r"\mathbb{E}_{\epsilon}\left[#1\right]",
+                 lambda e: expectation_of_polynomial(e, _z, _gaussian_moments.__getitem__))
+Var_eps = notation("VarianceOverStandardNormal", r"\operatorname{Var}_{\epsilon}\left[#1\right]",
+                   lambda e: expectation_of_polynomial(e**2, _z, _gaussian_moments.__getitem__)
+                   - expectation_of_polynomial(e, _z, _gaussian_moments.__getitem__) ** 2)
+_x_of_eps = mu + sigma * _z
+REPARAM_ESTIMATE = 2 * _x_of_eps  # f'(x) for f = x^2
+SCORE_ESTIMATE = _x_of_eps**2 * (_x_of_eps - mu) / sigma**2  # f(x) d/dmu log p(x)
+
+register(Identity(
+    label="eq-gradient-estimator-variances",
+    lhs=sp.Matrix([E_eps(REPARAM_ESTIMATE), E_eps(SCORE_ESTIMATE), Var_eps(REPARAM_ESTIMATE), Var_eps(SCORE_ESTIMATE)]),
+    rhs=sp.Matrix([2 * mu, 2 * mu, 4 * sigma**2, mu**4 / sigma**2 + 14 * mu**2 + 15 * sigma**2]),
+    method="doit",
+    condition=r"\text{: per-sample estimates of } \partial_\mu E[x^2] = 2\mu,\ x = \mu + \sigma\epsilon "
+              r"\text{ (reparametrised, then score function)}",
+    source="Kaplan §3.5; ours",
+))
+
+
+def gradient_variance_check(samples: int, seed: int, mean: float = 1.0, sd: float = 2.0) -> list[Measurement]:
+    """Mean and variance of the two per-sample gradient estimators of d/dμ E[x²] against their exact values."""
+    generator = torch.Generator().manual_seed(seed)
+    reparam = reparam_grad(lambda v: v**2, mean, sd, n_samples=samples, seed=generator)[:, 0]
+    score = score_function_grad(lambda v: v**2, mean, sd, n_samples=samples, seed=generator)[:, 0]
+    exact = {"reparametrised": (reparam, 4 * sd**2), "score function": (score, mean**4 / sd**2 + 14 * mean**2 + 15 * sd**2)}
+    measurements = []
+    for name, (estimates, variance) in exact.items():
+        stats = summarize_estimates(estimates, 2 * mean)
+        measurements.append(Measurement.from_standard_error(f"{name}: mean", stats.mean, stats.mean_se, 2 * mean,
+                                                            samples=f"{samples} samples"))
+        measurements.append(Measurement.from_standard_error(f"{name}: variance", stats.variance, stats.variance_se,
+                                                            variance, samples=f"{samples} samples"))
+    return measurements
+
+
+register(Numeric(
+    label="eq-gradient-variance-monte-carlo",
+    statement=r"\operatorname{Var}[2x] = 4\sigma^2 \ll \operatorname{Var}\left[x^2 \tfrac{x - \mu}{\sigma^2}\right] = "
+              r"\tfrac{\mu^4}{\sigma^2} + 14\mu^2 + 15\sigma^2 \qquad (\mu = 1, \sigma = 2, \text{ autograd and torch.func})",
+    experiment=gradient_variance_check,
+    page={"samples": 200_000, "seed": 0},
+    test={"samples": 1_000_000, "seed": 1},
+    method="Monte Carlo",
+    source="Kaplan §3.5; ours",
+))
+
+
+# --------------------------------------------------------------------------- the Gumbel-max trick
+
+def gumbel_density(value):
+    """The standard Gumbel density :math:`g(z) = e^{-z - e^{-z}}`."""
+    return sp.exp(-value - sp.exp(-value))
+
+
+def gumbel_cdf(value):
+    """The standard Gumbel distribution function :math:`G(z) = e^{-e^{-z}}`."""
+    return sp.exp(-sp.exp(-value))
+
+
+_substitution = change_variables(z, -sp.log(y))
+
+register(Identity(
+    label="eq-gumbel-max-two",
+    lhs=sp.Integral(gumbel_density(z) * gumbel_cdf(z + d), (z, -sp.oo, sp.oo)),
+    rhs=1 / (1 + sp.exp(-d)),
+    method=_substitution,
+    condition=r"\text{: } P(x_1 + z_1 > x_2 + z_2) = \sigma(x_1 - x_2) \text{ with } d = x_1 - x_2",
+    source="Kaplan (3.5.4)–(3.5.6); Gumbel (1954)",
+))
+
+_softmax3 = [sp.exp(v) / (sp.exp(x1) + sp.exp(x2) + sp.exp(x3)) for v in (x1, x2, x3)]
+register(Identity(
+    label="eq-gumbel-convolution",
+    lhs=sp.Integral(gumbel_density(z) * gumbel_density(z + x1 - x2) * gumbel_density(z + x1 - x3), (z, -sp.oo, sp.oo)),
+    rhs=2 * _softmax3[0] * _softmax3[1] * _softmax3[2],
+    method=_substitution,
+    condition=r"\text{: } \int g(z) \prod_{j \ne 1} g(z + x_{1j})\, dz = (n-1)! \prod_j p_j \text{ for } n = 3 "
+              r"\text{, by } y = e^{-z}",
+    source="Kaplan (3.5.5), with the corrected change of variables e^{-z} = y",
+))
+
+_softmax4 = [sp.exp(v) / (sp.exp(x1) + sp.exp(x2) + sp.exp(x3) + sp.exp(x4)) for v in (x1, x2, x3, x4)]
+register(Identity(
+    label="eq-gumbel-derivative",
+    lhs=sp.Matrix([sp.Derivative(_softmax3[0], x2, x3), sp.Derivative(_softmax4[0], x2, x3, x4)]),
+    rhs=sp.Matrix([2 * sp.Mul(*_softmax3), -6 * sp.Mul(*_softmax4)]),
+    method="doit",
+    condition=r"\text{: } \partial^{n-1} p_1 / \partial x_2 \cdots \partial x_n = (-1)^{n-1} (n-1)! \prod_j p_j "
+              r"\text{ for } n = 3, 4",
+    source="Kaplan (3.5.5), with the sign (-1)^{n-1} on both sides",
+))
+
+register(Identity(
+    label="eq-gumbel-mean",
+    lhs=sp.Integral(z * gumbel_density(z), (z, -sp.oo, sp.oo)),
+    rhs=sp.EulerGamma,
+    method=_substitution,
+    condition=r"\text{: the mean of the Gumbel distribution is Euler's constant } \gamma \approx 0.5772",
+    source="Kaplan §3.5 (footnote 7); ours",
+))
+
+GumbelCDF = notation("GumbelDistributionFunction", r"G\left(#1\right)", gumbel_cdf)
+register(Identity(
+    label="eq-gumbel-max-stability",
+    lhs=GumbelCDF(z) ** n,
+    rhs=GumbelCDF(z - sp.log(n)),
+    method="simplify",
+    condition=r"\text{for } G(z) = e^{-e^{-z}} \text{: the maximum of } n \text{ Gumbel variables is Gumbel, shifted by } \log n",
+    source="Kaplan §3.5, footnote 7",
+))
+
+GUMBEL_LOGITS = (0.3, -1.0, 2.0, 0.5)
+"""The logits of the Gumbel-max experiment."""
+
+
+def gumbel_max_check(samples: int, seed: int) -> list[Measurement]:
+    """Frequencies of argmax(x + z) against softmax(x), one binomial standard error per class."""
+    logits = torch.tensor(GUMBEL_LOGITS, dtype=torch.float64)
+    draws = gumbel_max_sample(logits, seed=seed, sample_shape=samples)
+    probabilities = torch.softmax(logits, dim=-1)
+    return [Measurement.monte_carlo(f"frequency of class {k + 1}", (draws == k).double(), float(probabilities[k]))
+            for k in range(len(logits))]
+
+
+register(Numeric(
+    label="eq-gumbel-max-frequencies",
+    statement=r"P\left(\arg\max_i (x_i + z_i) = k\right) = \frac{e^{x_k}}{\sum_j e^{x_j}} \qquad (x = (0.3, -1, 2, 0.5))",
+    experiment=gumbel_max_check,
+    page={"samples": 200_000, "seed": 0},
+    test={"samples": 1_000_000, "seed": 1},
+    method="Monte Carlo",
+    source="Kaplan (3.5.3)–(3.5.6) (numerical check)",
+))
+
+
+def gumbel_softmax_bias_check(samples: int, seed: int, difference: float = 1.5) -> list[Measurement]:
+    r"""The two-class Gumbel-softmax mean: simulation against quadrature, its bias at β = 1, and its decay with β."""
+    generator = torch.Generator().manual_seed(seed)
+    logits = torch.tensor([difference, 0.0], dtype=torch.float64)
+    target = float(torch.sigmoid(torch.tensor(difference)))
+    measurements = []
+    for beta_value in (0.5, 1.0, 4.0):
+        first = gumbel_softmax(logits, beta_value, seed=generator, sample_shape=samples)[:, 0]
+        exact = float(binary_gumbel_softmax_mean(difference, beta_value))
+        measurements.append(Measurement.monte_carlo(f"E[f₁], β = {beta_value:g}", first, exact))
+        if beta_value == 1.0:
+            measurements.append(clearly_positive("|E[f₁] − σ(d)|, β = 1 (sign-adjusted samples)",
+                                                 (first - target) * math.copysign(1, float(first.mean()) - target)))
+    biases = [abs(float(binary_gumbel_softmax_mean(difference, b)) - target) for b in (1.0, 4.0, 16.0, 64.0, 256.0)]
+    measurements += [Measurement.exact(f"bias decreases with β (step {k + 1})", later, earlier, relation="<=",
+                                       reason="quadrature, error below 1e-10")
+                     for k, (earlier, later) in enumerate(zip(biases, biases[1:]))]
+    return measurements
+
+
+register(Numeric(
+    label="eq-gumbel-softmax-bias",
+    statement=r"E\left[\mathrm{softmax}(\beta(x + z))_1\right] = \int \sigma(\beta(d + l))\,\sigma(l)\sigma(-l)\,dl "
+              r"\ \ne\ \sigma(d) \text{ at finite } \beta, \ \to \sigma(d) \text{ as } \beta \to \infty \qquad (d = 1.5)",
+    experiment=gumbel_softmax_bias_check,
+    page={"samples": 200_000, "seed": 0},
+    test={"samples": 1_000_000, "seed": 1},
+    method="Monte Carlo and quadrature",
+    source="Kaplan (3.5.7), corrected: the relaxation samples the softmax only as β → ∞",
+))
+
+
+# --------------------------------------------------------------------------- dropout
+
+mask = sp.Symbol("m", real=True)
+p_drop, activation = sp.symbols("p a", positive=True)
+_mask_moments = {0: sp.Integer(1)}
+E_mask = notation("ExpectationOverDropoutMask", r"\mathbb{E}_{m}\left[#1\right]",
+                  lambda e: expectation_of_polynomial(e, mask, lambda k: _mask_moments.get(k, 1 - p_drop)))
+
+register(Identity(
+    label="eq-dropout-scaling",
+    lhs=sp.Matrix([E_mask(mask * activation / (1 - p_drop)), E_mask(mask * activation)]),
+    rhs=sp.Matrix([activation, (1 - p_drop) * activation]),
+    method="doit",
+    condition=r"\text{for a mask } m \sim \mathrm{Bernoulli}(1 - p) \text{ (each unit dropped with probability } p)",
+    source="Kaplan §3.4.5, corrected: the test-time factor is 1 − p; Srivastava et al. (2014)",
+))
+
+
+def dropout_check(units: int, seed: int, p: float = 0.3) -> list[Measurement]:
+    """Inverted dropout keeps the mean activation; plain masking multiplies it by the keep probability 1 − p."""
+    generator = torch.Generator().manual_seed(seed)
+    activations = 0.5 + torch.rand(units, dtype=torch.float64, generator=generator)
+    inverted = dropout(activations, p, seed=generator)
+    kept = (inverted != 0).double()
+    return [
+        Measurement.monte_carlo("mean of dropout(a)/a (inverted)", inverted / activations, 1.0),
+        Measurement.monte_carlo("fraction kept", kept, 1 - p),
+        Measurement.monte_carlo("mean of m·a/a (plain mask)", kept, 1 - p),
+    ]
+
+
+register(Numeric(
+    label="eq-dropout-monte-carlo",
+    statement=r"E\left[\mathrm{dropout}(a)\right] = a, \qquad E[m\, a] = (1 - p)\, a \qquad (p = 0.3)",
+    experiment=dropout_check,
+    page={"units": 200_000, "seed": 0},
+    test={"units": 1_000_000, "seed": 1},
+    method="Monte Carlo",
+    source="Kaplan §3.4.5",
+))
