@@ -6,6 +6,7 @@ import math
 from typing import NamedTuple
 
 import torch
+from torch.func import grad, jacrev, vmap
 
 from ..validation import as_float_tensor, check_finite, check_integer, check_positive, check_probability_vector
 from .measures import log_multinomial
@@ -15,6 +16,7 @@ __all__ = [
     "fit_gaussian_by_kl",
     "gaussian_mixture_log_density",
     "kl_gaussian",
+    "kl_quadrature",
     "type_class_log_probability",
 ]
 
@@ -158,11 +160,23 @@ def gaussian_mixture_log_density(x, means, stds, weights) -> torch.Tensor:
 
 
 class GaussianFit(NamedTuple):
-    """Result of :func:`fit_gaussian_by_kl`: fitted means, standard deviations, and the divergence reached."""
+    r"""Result of :func:`fit_gaussian_by_kl`.
+
+    Attributes
+    ----------
+    mean, std : torch.Tensor, shape (k,)
+        The fitted parameters of each fit.
+    divergence : torch.Tensor, shape (k,)
+        The divergence reached.
+    last_step : torch.Tensor, shape (k,)
+        Length of the last Newton step in :math:`(\mu, \log\sigma)`: how far the
+        parameters may still be from the stationary point.
+    """
 
     mean: torch.Tensor
     std: torch.Tensor
     divergence: torch.Tensor
+    last_step: torch.Tensor
 
 
 def _normal_log_density(x: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
@@ -177,7 +191,62 @@ def _trapezoid_weights(x: torch.Tensor) -> torch.Tensor:
     return weights
 
 
-def fit_gaussian_by_kl(x, log_p, *, direction, mean, std, n_steps=100) -> GaussianFit:
+def _check_grid(x, func: str) -> torch.Tensor:
+    x = check_finite(as_float_tensor(x, name="x", func=func), name="x", func=func)
+    if x.ndim != 1 or len(x) < 3 or not (torch.diff(x) > 0).all():
+        raise ValueError(f"{func}: x must be a strictly increasing 1-D grid of at least 3 points (got shape {tuple(x.shape)})")
+    return x
+
+
+def _check_log_density(values, x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
+    values = as_float_tensor(values, name=name, func=func)
+    if values.shape[-1:] != x.shape:
+        raise ValueError(f"{func}: {name} must have the grid's length {len(x)} along its last dim (got shape {tuple(values.shape)})")
+    if torch.isnan(values).any() or (values == math.inf).any():
+        raise ValueError(f"{func}: {name} must not contain NaN or +inf")
+    return values
+
+
+def kl_quadrature(x, log_p, log_q) -> torch.Tensor:
+    r"""Relative entropy of two densities on a grid, :math:`D(p \,\|\, q) = \int p (\log p - \log q)\, dx`.
+
+    The integral is the trapezoidal rule on the grid ``x``, which is very
+    accurate for smooth densities whose tails lie inside the grid. Points where
+    :math:`p = 0` (``log_p = -inf``) contribute nothing.
+
+    Parameters
+    ----------
+    x : array_like, shape (m,)
+        Strictly increasing grid.
+    log_p, log_q : array_like, shape (..., m)
+        Log-densities on the grid (``-inf`` allowed); batch dimensions broadcast.
+
+    Returns
+    -------
+    torch.Tensor, shape (...)
+        The divergence in nats. Differentiable in ``log_p`` and ``log_q``.
+
+    Examples
+    --------
+    >>> x = torch.linspace(-15, 15, 3001, dtype=torch.float64)
+    >>> log_p = gaussian_mixture_log_density(x, [0.0], [1.0], [1.0])
+    >>> log_q = gaussian_mixture_log_density(x, [1.0], [1.0], [1.0])
+    >>> kl_quadrature(x, log_p, log_q)  # kl_gaussian(0, 1, 1, 1) = 1/2
+    tensor(0.5000, dtype=torch.float64)
+    """
+    func = "kl_quadrature"
+    x = _check_grid(x, func)
+    log_p = _check_log_density(log_p, x, name="log_p", func=func)
+    log_q = _check_log_density(log_q, x, name="log_q", func=func)
+    return _kl_trapezoid(_trapezoid_weights(x), log_p, log_q)
+
+
+def _kl_trapezoid(weights: torch.Tensor, log_p: torch.Tensor, log_q: torch.Tensor) -> torch.Tensor:
+    p = log_p.exp()
+    return torch.where(p > 0, p * (log_p - log_q), 0.0) @ weights
+
+
+def fit_gaussian_by_kl(x, log_p, *, direction, mean, std, n_steps=100, newton_steps=4) -> GaussianFit:
     r"""Fit a normal distribution :math:`q = \mathcal N(\mu, \sigma^2)` to a density ``p`` by minimising a relative entropy.
 
     ``direction="forward"`` minimises :math:`D(p \,\|\, q)` (the maximum
@@ -185,7 +254,8 @@ def fit_gaussian_by_kl(x, log_p, *, direction, mean, std, n_steps=100) -> Gaussi
     ``direction="reverse"`` minimises :math:`D(q \,\|\, p)` (``q`` must avoid
     regions where ``p`` is small). The integrals are computed by the
     trapezoidal rule on the grid ``x``, and :math:`(\mu, \log\sigma)` are
-    optimised by L-BFGS from each starting point at once.
+    optimised by L-BFGS from each starting point at once, then polished by
+    Newton steps (exact per-fit gradients and Hessians from ``torch.func``).
 
     Parameters
     ----------
@@ -199,59 +269,59 @@ def fit_gaussian_by_kl(x, log_p, *, direction, mean, std, n_steps=100) -> Gaussi
         Starting points of ``k`` independent fits.
     n_steps : int, default 100
         Maximum number of L-BFGS iterations.
+    newton_steps : int, default 4
+        Number of Newton steps after L-BFGS (skipped for a fit whose Hessian is
+        not positive definite).
 
     Returns
     -------
     GaussianFit
-        ``mean``, ``std`` and ``divergence``, each of shape (k,).
+        ``mean``, ``std``, ``divergence`` and ``last_step``, each of shape (k,).
 
     Examples
     --------
     >>> x = torch.linspace(-12, 12, 2001, dtype=torch.float64)
     >>> log_p = gaussian_mixture_log_density(x, [-2.0, 2.0], [1.0, 1.0], [0.5, 0.5])
     >>> fit = fit_gaussian_by_kl(x, log_p, direction="forward", mean=[1.0], std=[1.0])
-    >>> round(fit.mean.item(), 6), round(fit.std.item() ** 2, 6)  # moment matching: 0 and 1 + 2**2
-    (0.0, 5.0)
+    >>> abs(fit.mean.item()) < 1e-12, round(fit.std.item() ** 2, 10)  # moment matching: 0 and 1 + 2**2
+    (True, 5.0)
     """
     func = "fit_gaussian_by_kl"
     if direction not in ("forward", "reverse"):
         raise ValueError(f"{func}: direction must be 'forward' or 'reverse' (got {direction!r})")
-    x = check_finite(as_float_tensor(x, name="x", func=func), name="x", func=func)
-    log_p = as_float_tensor(log_p, name="log_p", func=func)
-    if x.ndim != 1 or x.shape != log_p.shape or len(x) < 3:
-        raise ValueError(
-            f"{func}: x and log_p must be 1-D of the same length, at least 3 "
-            f"(got shapes {tuple(x.shape)} and {tuple(log_p.shape)})"
-        )
-    if not (torch.diff(x) > 0).all():
-        raise ValueError(f"{func}: x must be strictly increasing")
-    if torch.isnan(log_p).any() or (log_p == math.inf).any():
-        raise ValueError(f"{func}: log_p must not contain NaN or +inf")
+    x = _check_grid(x, func)
+    log_p = _check_log_density(log_p, x, name="log_p", func=func)
     mean = check_finite(as_float_tensor(mean, name="mean", func=func), name="mean", func=func)
     std = check_positive(as_float_tensor(std, name="std", func=func), name="std", func=func)
     mean, std = _broadcast(mean.reshape(-1), std.reshape(-1), names="mean and std", func=func)
     n_steps = check_integer(n_steps, name="n_steps", func=func, minimum=1)
+    newton_steps = check_integer(newton_steps, name="newton_steps", func=func, minimum=0)
     weights = _trapezoid_weights(x)
-    p = log_p.exp()
 
     def divergence(params: torch.Tensor) -> torch.Tensor:
-        log_q = _normal_log_density(x, params[:, :1], params[:, 1:].exp())  # (k, m)
-        if direction == "forward":
-            integrand = torch.special.xlogy(p, p) - p * log_q
-        else:
-            integrand = log_q.exp() * (log_q - log_p)
-        return integrand @ weights
+        """The divergence for one fit, ``params = (mean, log std)``."""
+        log_q = _normal_log_density(x, params[0], params[1].exp())
+        return _kl_trapezoid(weights, log_p, log_q) if direction == "forward" else _kl_trapezoid(weights, log_q, log_p)
 
+    batch_divergence = vmap(divergence)
     params = torch.stack([mean, std.log()], dim=-1).detach().clone().requires_grad_(True)
     optimiser = torch.optim.LBFGS([params], max_iter=n_steps, tolerance_grad=1e-12, tolerance_change=1e-15,
                                   line_search_fn="strong_wolfe")
 
     def closure():
         optimiser.zero_grad()
-        loss = divergence(params).sum()  # the fits are independent, so one sum optimises all of them
+        loss = batch_divergence(params).sum()  # the fits are independent, so one sum optimises all of them
         loss.backward()
         return loss
 
     optimiser.step(closure)
+    # Polish each fit with Newton steps, taken only where the Hessian is positive definite.
     params = params.detach()
-    return GaussianFit(params[:, 0], params[:, 1].exp(), divergence(params))
+    gradient, hessian = vmap(grad(divergence)), vmap(jacrev(jacrev(divergence)))  # reverse mode twice
+    step = torch.zeros_like(params)
+    for _ in range(newton_steps):
+        factor, info = torch.linalg.cholesky_ex(hessian(params))
+        step = torch.cholesky_solve(gradient(params).unsqueeze(-1), factor).squeeze(-1)
+        step = torch.where((info == 0).unsqueeze(-1), step, torch.zeros_like(step))
+        params = params - step
+    return GaussianFit(params[:, 0], params[:, 1].exp(), batch_divergence(params), step.norm(dim=-1))

@@ -11,12 +11,15 @@ import sympy as sp
 import sympy.stats
 
 __all__ = [
+    "D",
     "H",
     "binary_entropy_expr",
     "counting_rate",
     "counting_rate_correction",
     "expectation",
+    "finite_sums",
     "fisher_information_expr",
+    "kl_gaussian_expr",
     "score_expr",
 ]
 
@@ -51,6 +54,49 @@ class H(sp.Function):
     def _latex(self, printer, exp=None):
         inner = ", ".join(printer._print(arg) for arg in self.args)
         tex = rf"H\left({inner}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+class D(sp.Function):
+    r"""Relative entropy :math:`D(p \,\|\, q) = \sum_i p_i \log(p_i / q_i)` in nats, kept unevaluated until ``.doit()``.
+
+    The arguments are two tuples of probabilities of equal length, so a claim
+    can display ``D(1/10, 9/10 || 1/2, 1/2)`` as written. Terms with
+    :math:`p_i = 0` contribute 0, and a term with :math:`q_i = 0 < p_i` makes
+    the divergence infinite.
+
+    Examples
+    --------
+    >>> half = sp.Rational(1, 2)
+    >>> D(sp.Tuple(1, 0), sp.Tuple(half, half)).doit()
+    log(2)
+    >>> D(sp.Tuple(half, half), sp.Tuple(1, 0)).doit()
+    oo
+    >>> p, q = sp.symbols("p q", positive=True)
+    >>> sp.latex(D(sp.Tuple(p, 1 - p), sp.Tuple(q, 1 - q)))
+    'D\\left(p, 1 - p \\,\\middle\\|\\, q, 1 - q\\right)'
+    """
+
+    @classmethod
+    def eval(cls, p, q):
+        if not (isinstance(p, sp.Tuple) and isinstance(q, sp.Tuple) and len(p) == len(q)):
+            raise TypeError("D: p and q must be sympy Tuples of the same length")
+        return None  # never evaluate automatically
+
+    def doit(self, deep=True, **hints):
+        p, q = (arg.doit(deep=deep, **hints) if deep else arg for arg in self.args)
+        terms = []
+        for p_i, q_i in zip(p, q):
+            if p_i == 0:
+                continue
+            if q_i == 0:
+                return sp.oo
+            terms.append(p_i * sp.log(p_i / q_i))
+        return sp.Add(*terms)
+
+    def _latex(self, printer, exp=None):
+        p, q = (", ".join(printer._print(entry) for entry in arg) for arg in self.args)
+        tex = rf"D\left({p} \,\middle\|\, {q}\right)"
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
@@ -130,3 +176,93 @@ def fisher_information_expr(log_density, params, x, distribution):
     """
     hessian = sp.hessian(log_density, params)
     return (-hessian).applyfunc(lambda entry: expectation(entry, x, distribution))
+
+
+def kl_gaussian_expr(mu_p, sigma_p, mu_q, sigma_q):
+    r"""The closed form :math:`D(\mathcal N(\mu_p, \sigma_p^2) \| \mathcal N(\mu_q, \sigma_q^2)) = \log\frac{\sigma_q}{\sigma_p} + \frac{\sigma_p^2 + (\mu_p - \mu_q)^2}{2\sigma_q^2} - \frac12`.
+
+    Examples
+    --------
+    >>> mu = sp.Symbol("mu", real=True)
+    >>> kl_gaussian_expr(0, 1, mu, 1)
+    mu**2/2
+    """
+    return sp.log(sigma_q / sigma_p) + (sigma_p**2 + (mu_p - mu_q) ** 2) / (2 * sigma_q**2) - sp.Rational(1, 2)
+
+
+def _reduce_sum_term(term, limits, rules):
+    """Simplify one product summed over ``limits``: pull out constant factors and apply marginalisation rules."""
+    factors = list(sp.Mul.make_args(term))
+    remaining = list(limits)
+    changed = True
+    while changed:
+        changed = False
+        for limit in list(remaining):
+            index, low, high = limit
+            containing = [factor for factor in factors if index in factor.free_symbols]
+            if not containing:  # a sum of a constant
+                factors.append(high - low + 1)
+            elif len(containing) == 1 and sp.Sum(containing[0], limit) in rules:
+                factors[factors.index(containing[0])] = rules[sp.Sum(containing[0], limit)]
+            else:
+                continue
+            remaining.remove(limit)
+            changed = True
+    indices = {limit[0] for limit in remaining}
+    inside = [factor for factor in factors if factor.free_symbols & indices]
+    outside = [factor for factor in factors if not factor.free_symbols & indices]
+    return sp.Mul(*outside) * (sp.Sum(sp.Mul(*inside), *remaining) if remaining else sp.Mul(*inside))
+
+
+def finite_sums(*rules):
+    r"""A simplifier for identities between finite sums over several indices, with marginalisation rules.
+
+    The returned function expands logarithms and products, distributes every
+    (multiple) sum over the terms of its summand, moves factors that do not
+    depend on a summation index out of that sum, sums constants
+    (:math:`\sum_{i=a}^{b} c = (b - a + 1) c`), and applies the ``rules``:
+    a sum over one index of a single factor, such as
+    :math:`\sum_x p_{XY}(x, y) = p_Y(y)`, is replaced by its value. It repeats
+    until nothing changes. Finite sums may be taken in any order, so each term's
+    indices are eliminated in whatever order the rules allow.
+
+    Parameters
+    ----------
+    *rules : (sympy.Sum, expression) pairs
+        Marginalisation and normalisation rules, e.g.
+        ``(Sum(p_XY(x, y), (x, 1, m)), p_Y(y))`` or ``(Sum(p_Y(y), (y, 1, n)), 1)``.
+        They must use the same index names and ranges as the expressions.
+
+    Returns
+    -------
+    callable
+        ``simplify(expr)``, named ``finite_sums``, for :class:`mltheory.claims.Identity`'s ``method``.
+
+    Examples
+    --------
+    The chain rule :math:`H(X, Y) = H(Y) + H(X \mid Y)`:
+
+    >>> x, y = sp.symbols("x y", integer=True)
+    >>> m, n = sp.symbols("m n", integer=True, positive=True)
+    >>> p_xy, p_y = sp.Function("p_XY", positive=True), sp.Function("p_Y", positive=True)
+    >>> h_xy = -sp.Sum(p_xy(x, y) * sp.log(p_xy(x, y)), (x, 1, m), (y, 1, n))
+    >>> h_y = -sp.Sum(p_y(y) * sp.log(p_y(y)), (y, 1, n))
+    >>> h_x_given_y = -sp.Sum(p_xy(x, y) * sp.log(p_xy(x, y) / p_y(y)), (x, 1, m), (y, 1, n))
+    >>> finite_sums((sp.Sum(p_xy(x, y), (x, 1, m)), p_y(y)))(h_xy - h_y - h_x_given_y)
+    0
+    """
+    table = {sp.sympify(total): sp.sympify(value) for total, value in rules}
+
+    def reduce(total):
+        body = sp.expand(sp.expand_log(total.function, force=True))
+        return sp.Add(*[_reduce_sum_term(term, total.limits, table) for term in sp.Add.make_args(body)])
+
+    def finite_sums(expr):
+        expr = sp.expand(sp.expand_log(expr.doit(), force=True))
+        previous = None
+        while expr != previous:
+            previous = expr
+            expr = sp.expand(expr.replace(lambda e: isinstance(e, sp.Sum), reduce))
+        return expr
+
+    return finite_sums
