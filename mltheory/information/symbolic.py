@@ -13,9 +13,13 @@ import sympy.stats
 __all__ = [
     "D",
     "H",
+    "Hessian",
+    "NormalKL",
+    "ScoreCovariance",
     "binary_entropy_expr",
     "counting_rate",
     "counting_rate_correction",
+    "evaluate_expectations",
     "expectation",
     "finite_sums",
     "fisher_information_expr",
@@ -93,6 +97,9 @@ class D(sp.Function):
                 return sp.oo
             terms.append(p_i * sp.log(p_i / q_i))
         return sp.Add(*terms)
+
+    def _eval_derivative(self, symbol):
+        return self.doit().diff(symbol)
 
     def _latex(self, printer, exp=None):
         p, q = (", ".join(printer._print(entry) for entry in arg) for arg in self.args)
@@ -266,3 +273,165 @@ def finite_sums(*rules):
         return expr
 
     return finite_sums
+
+
+class NormalKL(sp.Function):
+    r"""Relative entropy of two normal distributions, :math:`D(\mathcal N(\mu_p, \sigma_p^2) \,\|\, \mathcal N(\mu_q, \sigma_q^2))`, unevaluated.
+
+    ``.doit()`` gives the closed form :func:`kl_gaussian_expr`, which claim
+    ``eq-kl-gaussian`` derives from the defining integral.
+
+    Examples
+    --------
+    >>> mu = sp.Symbol("mu", real=True)
+    >>> NormalKL(0, 1, mu, 1).doit()
+    mu**2/2
+    >>> sp.latex(NormalKL(0, 1, mu, 2))
+    'D\\left(\\mathcal{N}\\left(0, 1\\right) \\,\\middle\\|\\, \\mathcal{N}\\left(\\mu, 4\\right)\\right)'
+    """
+
+    nargs = 4
+
+    @classmethod
+    def eval(cls, *args):
+        return None
+
+    def doit(self, deep=True, **hints):
+        args = [arg.doit(deep=deep, **hints) if deep else arg for arg in self.args]
+        return kl_gaussian_expr(*args)
+
+    def _eval_derivative(self, symbol):
+        return self.doit().diff(symbol)
+
+    def _latex(self, printer, exp=None):
+        mu_p, sigma_p, mu_q, sigma_q = (printer._print(arg) for arg in (
+            self.args[0], self.args[1] ** 2, self.args[2], self.args[3] ** 2))
+        tex = (rf"D\left(\mathcal{{N}}\left({mu_p}, {sigma_p}\right) \,\middle\|\, "
+               rf"\mathcal{{N}}\left({mu_q}, {sigma_q}\right)\right)")
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+class Hessian(sp.MatrixExpr):
+    r"""The Hessian matrix :math:`\nabla^2_{v} f`, optionally at a point, unevaluated.
+
+    Parameters
+    ----------
+    expr : sympy expression
+        The function :math:`f`.
+    variables : sequence of sympy.Symbol
+        The variables :math:`v` it is differentiated by.
+    point : sequence of sympy expressions, optional
+        Where to evaluate the Hessian (by default it stays a function of ``variables``).
+
+    Examples
+    --------
+    >>> a, b = sp.symbols("a b", real=True)
+    >>> Hessian(a**2 * b, [a, b], [1, 2]).doit()
+    Matrix([
+    [4, 2],
+    [2, 0]])
+    >>> sp.latex(Hessian(a**2 * b, [a, b], [1, 2]))
+    '\\nabla^{2}_{a,b} \\left(a^{2} b\\right) \\Big|_{a=1,b=2}'
+    """
+
+    def __new__(cls, expr, variables, point=None):
+        variables = sp.Tuple(*variables)
+        point = variables if point is None else sp.Tuple(*point)
+        if len(point) != len(variables):
+            raise ValueError("Hessian: point must have one value per variable")
+        return super().__new__(cls, sp.sympify(expr), variables, point)
+
+    @property
+    def shape(self):
+        size = len(self.args[1])
+        return (size, size)
+
+    def _entry(self, i, j, **kwargs):
+        return self.doit()[i, j]
+
+    def doit(self, **hints):
+        expr, variables, point = self.args
+        return sp.hessian(expr.doit(), list(variables)).subs(dict(zip(variables, point)))
+
+    def _latex(self, printer, exp=None):
+        expr, variables, point = self.args
+        names = ",".join(printer._print(v) for v in variables)
+        tex = rf"\nabla^{{2}}_{{{names}}} \left({printer._print(expr)}\right)"
+        if point != variables:
+            at = ",".join(f"{printer._print(v)}={printer._print(value)}" for v, value in zip(variables, point))
+            tex += rf" \Big|_{{{at}}}"
+        return tex
+
+
+class ScoreCovariance(sp.MatrixExpr):
+    r"""The matrix :math:`E\big[\nabla_\theta \log q_\theta(X)\, \nabla_\theta \log q_\theta(X)^\top\big]`, unevaluated.
+
+    With ``X`` distributed as :math:`q_\theta` itself this is the Fisher
+    information (the covariance of the score, whose mean is zero). With ``X``
+    drawn from another distribution :math:`q_{\theta_0}` it is the expected outer
+    product of the score at :math:`\theta` under :math:`q_{\theta_0}`. ``.doit()``
+    computes it exactly with ``sympy.stats``.
+
+    Parameters
+    ----------
+    log_density : sympy expression
+        :math:`\log q_\theta(x)`.
+    params : sequence of sympy.Symbol
+        The parameters :math:`\theta`.
+    x : sympy.Symbol
+        The data variable in ``log_density``.
+    variable : sympy.stats random variable
+        The distribution of :math:`X`.
+
+    Examples
+    --------
+    >>> import sympy.stats
+    >>> p = sp.Symbol("p", positive=True); k = sp.Symbol("k", integer=True)
+    >>> F = ScoreCovariance(k * sp.log(p) + (1 - k) * sp.log(1 - p), [p], k, sympy.stats.Bernoulli("K", p))
+    >>> sp.factor(F.doit()[0, 0])
+    -1/(p*(p - 1))
+    """
+
+    def __new__(cls, log_density, params, x, variable):
+        return super().__new__(cls, sp.sympify(log_density), sp.Tuple(*params), x, variable)
+
+    @property
+    def shape(self):
+        size = len(self.args[1])
+        return (size, size)
+
+    def _entry(self, i, j, **kwargs):
+        return self.doit()[i, j]
+
+    def doit(self, **hints):
+        log_density, params, x, variable = self.args
+        score = score_expr(log_density, list(params))
+        return (score * score.T).applyfunc(lambda entry: expectation(entry, x, variable))
+
+    def _latex(self, printer, exp=None):
+        params = ",".join(printer._print(param) for param in self.args[1])
+        score = rf"\nabla_{{{params}}} \log q"
+        return rf"\operatorname{{E}}\left[{score} \, {score}^{{\top}}\right]"
+
+
+def evaluate_expectations(expr):
+    """Evaluate every unevaluated object in ``expr`` (derivatives, sums, ``sympy.stats`` expectations and variances), then simplify.
+
+    Expectations are expanded by linearity first, which keeps ``sympy.stats``
+    fast on sums of independent variables. Works elementwise on matrices.
+
+    Examples
+    --------
+    >>> import sympy.stats
+    >>> Z = sympy.stats.Normal("Z", 0, 1)
+    >>> evaluate_expectations(sympy.stats.Variance(2 * Z + 1))
+    4
+    """
+    def evaluate(entry):
+        entry = entry.doit()
+        if entry.has(sympy.stats.Expectation, sympy.stats.Variance, sympy.stats.Covariance):
+            entry = entry.rewrite(sympy.stats.Expectation).expand().doit()
+        return sp.simplify(entry)
+
+    expr = expr.doit()
+    return expr.applyfunc(evaluate) if isinstance(expr, sp.MatrixBase) else evaluate(expr)
