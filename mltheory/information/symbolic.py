@@ -12,6 +12,7 @@ import sympy.stats
 
 __all__ = [
     "D",
+    "DifferentialEntropy",
     "H",
     "Hessian",
     "NormalKL",
@@ -209,8 +210,9 @@ def _reduce_sum_term(term, limits, rules):
             containing = [factor for factor in factors if index in factor.free_symbols]
             if not containing:  # a sum of a constant
                 factors.append(high - low + 1)
-            elif len(containing) == 1 and sp.Sum(containing[0], limit) in rules:
-                factors[factors.index(containing[0])] = rules[sp.Sum(containing[0], limit)]
+            elif sp.Sum(sp.Mul(*containing), limit) in rules:
+                factors = [factor for factor in factors if factor not in containing]
+                factors.append(rules[sp.Sum(sp.Mul(*containing), limit)])
             else:
                 continue
             remaining.remove(limit)
@@ -228,8 +230,9 @@ def finite_sums(*rules):
     (multiple) sum over the terms of its summand, moves factors that do not
     depend on a summation index out of that sum, sums constants
     (:math:`\sum_{i=a}^{b} c = (b - a + 1) c`), and applies the ``rules``:
-    a sum over one index of a single factor, such as
-    :math:`\sum_x p_{XY}(x, y) = p_Y(y)`, is replaced by its value. It repeats
+    a sum over one index of the factors that depend on it, such as
+    :math:`\sum_x p_{XY}(x, y) = p_Y(y)` or :math:`\sum_i p_i E_i = U`, is
+    replaced by its value. It repeats
     until nothing changes. Finite sums may be taken in any order, so each term's
     indices are eliminated in whatever order the rules allow.
 
@@ -435,3 +438,28 @@ def evaluate_expectations(expr):
 
     expr = expr.doit()
     return expr.applyfunc(evaluate) if isinstance(expr, sp.MatrixBase) else evaluate(expr)
+
+
+class DifferentialEntropy(sp.Function):
+    r"""Differential entropy :math:`h(X) = -E[\log p_X(X)]` of a ``sympy.stats`` variable, unevaluated.
+
+    Examples
+    --------
+    >>> import sympy.stats
+    >>> X = sympy.stats.Uniform("X", 0, 2)
+    >>> sp.latex(DifferentialEntropy(X)), DifferentialEntropy(X).doit()
+    ('h\\left(X\\right)', log(2))
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, variable):
+        return None
+
+    def doit(self, deep=True, **hints):
+        return sympy.stats.entropy(self.args[0])
+
+    def _latex(self, printer, exp=None):
+        tex = rf"h\left({printer._print(self.args[0])}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
