@@ -217,6 +217,7 @@ def _reduce_sum_term(term, limits, rules):
                 continue
             remaining.remove(limit)
             changed = True
+    remaining.sort(key=lambda limit: str(limit[0]))  # finite sums commute: one canonical order
     indices = {limit[0] for limit in remaining}
     inside = [factor for factor in factors if factor.free_symbols & indices]
     outside = [factor for factor in factors if not factor.free_symbols & indices]
@@ -234,7 +235,8 @@ def finite_sums(*rules):
     :math:`\sum_x p_{XY}(x, y) = p_Y(y)` or :math:`\sum_i p_i E_i = U`, is
     replaced by its value. It repeats
     until nothing changes. Finite sums may be taken in any order, so each term's
-    indices are eliminated in whatever order the rules allow.
+    indices are eliminated in whatever order the rules allow, and the remaining
+    limits are put in alphabetical order.
 
     Parameters
     ----------
