@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import sympy as sp
 import torch
+from sympy.physics import units
 
 from ..validation import as_float_tensor, check_integer, check_nonnegative, check_positive
 
-__all__ = ["BOLTZMANN_CONSTANT", "landauer_limit", "reversible_add", "reversible_add_inverse"]
+__all__ = ["BOLTZMANN_CONSTANT", "landauer_limit", "landauer_limit_units", "reversible_add", "reversible_add_inverse"]
 
 BOLTZMANN_CONSTANT = 1.380649e-23
 """Boltzmann's constant :math:`k_B` in J/K (exact since the 2019 redefinition of the SI)."""
@@ -55,6 +57,57 @@ def landauer_limit(bits=1.0, temperature=300.0) -> torch.Tensor:
     temperature = check_positive(as_float_tensor(temperature, name="temperature", func=func),
                                  name="temperature", func=func)
     return BOLTZMANN_CONSTANT * temperature * math.log(2) * bits
+
+
+def landauer_limit_units(bits=1, temperature=300, *, per=None):
+    r"""Landauer's minimum heat as an exact ``sympy.physics.units`` quantity, in joules (or watts).
+
+    The same bound as :func:`landauer_limit`, :math:`k_B T \log 2` per bit, but
+    computed symbolically with units, so that the arithmetic of an estimate is
+    explicit and dimensionally checked: kelvins cancel against the kelvins in
+    :math:`k_B`, and a rate in bits per second gives a power.
+
+    Parameters
+    ----------
+    bits : int, float or sympy number, default 1
+        Number of bits erased (per unit of ``per``, if given); non-negative.
+    temperature : int, float or sympy number, default 300
+        Temperature in kelvin; positive.
+    per : sympy.physics.units quantity, optional
+        A time unit such as ``sympy.physics.units.second``: ``bits`` is then a
+        rate, and the result is a power in watts.
+
+    Returns
+    -------
+    sympy expression
+        An exact multiple of ``joule`` (or ``watt``), e.g. ``6.6271152e-20*log(2)*joule``.
+
+    Raises
+    ------
+    ValueError
+        If ``bits`` is negative, ``temperature`` is not positive, or the result
+        cannot be expressed in joules or watts.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> landauer_limit_units(16)
+    6.6271152e-20*joule*log(2)
+    >>> sp.N(landauer_limit_units(32 * 10**14, per=units.second), 3)
+    9.19e-6*watt
+    """
+    func = "landauer_limit_units"
+    bits, temperature = sp.sympify(bits), sp.sympify(temperature)
+    if not (bits.is_number and bits.is_nonnegative):
+        raise ValueError(f"{func}: bits must be a non-negative number (got {bits})")
+    if not (temperature.is_number and temperature.is_positive):
+        raise ValueError(f"{func}: temperature must be a positive number of kelvin (got {temperature})")
+    heat = bits * units.boltzmann_constant * temperature * units.kelvin * sp.log(2)
+    target = units.joule if per is None else units.watt
+    result = units.convert_to(heat if per is None else heat / per, target)
+    if result.atoms(units.Quantity) != {target}:
+        raise ValueError(f"{func}: the result is not a multiple of {target} (got {result})")
+    return result
 
 
 def _check_word_length(bits, *, func: str) -> int:

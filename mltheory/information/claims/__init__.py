@@ -3,4 +3,4 @@
 Importing this package registers every claim (see :func:`mltheory.claims.all_claims`).
 """
 
-from . import entropy, fisher, kl, maxent, mutual  # noqa: F401  (importing a module registers its claims)
+from . import computation, entropy, fisher, kl, maxent, mutual, tsne  # noqa: F401  (importing a module registers its claims)
