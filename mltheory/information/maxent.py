@@ -210,10 +210,11 @@ def maxent_distribution(features, targets, *, tol=1e-12, max_iter=100) -> MaxEnt
                 )
             step = torch.linalg.solve(hessian, gradient.unsqueeze(-1)).squeeze(-1)
             size = torch.ones_like(value)
-            for _ in range(50):  # backtracking: the dual must decrease (Armijo condition)
+            rounding = 8 * torch.finfo(value.dtype).eps * (1 + value.abs())
+            for _ in range(50):  # backtracking: the dual must decrease (Armijo condition, up to rounding)
                 trial = lam - size.unsqueeze(-1) * step
                 decrease = (_dual(features, flat_targets, trial)[0]
-                            <= value - 1e-4 * size * (gradient * step).sum(-1))
+                            <= value - 1e-4 * size * (gradient * step).sum(-1) + rounding)
                 if decrease.all():
                     break
                 size = torch.where(decrease, size, size / 2)
