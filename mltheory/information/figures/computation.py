@@ -18,7 +18,7 @@ def energy_per_operation_figure(gpu_watts: float = 250.0, gpu_operations_per_sec
     names = [f"Landauer, {t:g} K" for t in temperatures.tolist()] + ["GPU (250 W, 10¹⁴ op/s)"]
     energies = torch.cat([bounds, torch.tensor([gpu_watts / gpu_operations_per_second], dtype=torch.float64)])
     fig, ax = new_figure(width=6.5, height=3.0)
-    ax.barh(names, energies, color=[PALETTE[0]] * len(temperatures) + [PALETTE[1]])
+    ax.barh(names, energies.numpy(), color=[PALETTE[0]] * len(temperatures) + [PALETTE[1]])
     ax.set_xscale("log")
     for y, energy in enumerate(energies.tolist()):
         ax.annotate(f"{energy:.1e} J", (energy, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)

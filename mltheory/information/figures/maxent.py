@@ -22,7 +22,8 @@ def jaynes_die_figure(means=(2.5, 3.5, 4.5, 5.5)):
     fig, (left, right) = new_figure(1, 2, height=3.3)
     width = 0.8 / len(means)
     for index, (mean, probabilities) in enumerate(zip(means, shown)):
-        left.bar(faces + (index - (len(means) - 1) / 2) * width, probabilities, width=width, label=f"mean {mean:g}")
+        left.bar((faces + (index - (len(means) - 1) / 2) * width).numpy(), probabilities.numpy(), width=width,
+                 label=f"mean {mean:g}")
     left.set(xlabel="face", ylabel="probability", title="max-ent die for a given mean")
     left.legend()
     right.plot(sweep, multipliers)
