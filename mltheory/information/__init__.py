@@ -7,12 +7,19 @@ book's Information part (one module per page) and
 :mod:`mltheory.information.figures` its figures.
 """
 
-from .computation import BOLTZMANN_CONSTANT, landauer_limit, reversible_add, reversible_add_inverse
+from .computation import (
+    BOLTZMANN_CONSTANT,
+    landauer_limit,
+    landauer_limit_units,
+    reversible_add,
+    reversible_add_inverse,
+)
 from .divergences import (
     GaussianFit,
     fit_gaussian_by_kl,
     gaussian_mixture_log_density,
     kl_gaussian,
+    kl_quadrature,
     type_class_log_probability,
 )
 from .fisher import FisherInformation, fisher_information, fisher_rao_distance, jeffreys_prior
@@ -64,7 +71,9 @@ __all__ = [
     "joint_entropy",
     "kl_divergence",
     "kl_gaussian",
+    "kl_quadrature",
     "landauer_limit",
+    "landauer_limit_units",
     "log_multinomial",
     "log_partition",
     "maxent_distribution",

@@ -160,22 +160,15 @@ def gaussian_mixture_log_density(x, means, stds, weights) -> torch.Tensor:
 
 
 class GaussianFit(NamedTuple):
-    r"""Result of :func:`fit_gaussian_by_kl`.
+    """Result of :func:`fit_gaussian_by_kl`, one entry per fit."""
 
-    Attributes
-    ----------
-    mean, std : torch.Tensor, shape (k,)
-        The fitted parameters of each fit.
-    divergence : torch.Tensor, shape (k,)
-        The divergence reached.
-    last_step : torch.Tensor, shape (k,)
-        Length of the last Newton step in :math:`(\mu, \log\sigma)`: how far the
-        parameters may still be from the stationary point.
-    """
-
+    #: The fitted means, shape (k,).
     mean: torch.Tensor
+    #: The fitted standard deviations, shape (k,).
     std: torch.Tensor
+    #: The divergence reached, shape (k,).
     divergence: torch.Tensor
+    #: Length of the last Newton step in (mean, log std): how far the fit may still be from the stationary point.
     last_step: torch.Tensor
 
 

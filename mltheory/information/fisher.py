@@ -25,17 +25,11 @@ __all__ = ["FisherInformation", "fisher_information", "fisher_rao_distance", "je
 
 
 class FisherInformation(NamedTuple):
-    """Result of :func:`fisher_information`.
+    """Result of :func:`fisher_information`: the matrix and the standard error of each entry."""
 
-    Attributes
-    ----------
-    matrix : torch.Tensor, shape (..., d, d)
-        The Fisher information (exact, or a Monte Carlo estimate).
-    standard_error : torch.Tensor, shape (..., d, d)
-        Standard error of each entry: zero for the exact computation.
-    """
-
+    #: The Fisher information (exact, or a Monte Carlo estimate), shape (..., d, d).
     matrix: torch.Tensor
+    #: Standard error of each entry (zero for the exact computation), shape (..., d, d).
     standard_error: torch.Tensor
 
 

@@ -93,17 +93,11 @@ def log_partition(energies, beta, *, dim=-1) -> torch.Tensor:
 
 
 class MaxEntResult(NamedTuple):
-    """Result of :func:`maxent_distribution`.
+    """Result of :func:`maxent_distribution`: the distribution and its Lagrange multipliers."""
 
-    Attributes
-    ----------
-    probabilities : torch.Tensor, shape (..., n)
-        The maximum-entropy distribution over the ``n`` outcomes.
-    multipliers : torch.Tensor, shape (..., k)
-        The Lagrange multipliers :math:`\\lambda`, with :math:`p \\propto \\exp(f \\lambda)`.
-    """
-
+    #: The maximum-entropy distribution over the ``n`` outcomes, shape (..., n).
     probabilities: torch.Tensor
+    #: The Lagrange multipliers λ, with p ∝ exp(f λ), shape (..., k).
     multipliers: torch.Tensor
 
 

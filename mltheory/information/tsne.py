@@ -355,21 +355,13 @@ def sne_gradient(p, y) -> torch.Tensor:
 
 
 class TSNEResult(NamedTuple):
-    """Result of :func:`tsne`.
+    """Result of :func:`tsne`: the embedding, the final divergence and its history."""
 
-    Attributes
-    ----------
-    embedding : torch.Tensor, shape (n, n_components)
-        The points :math:`y_i`.
-    kl_divergence : torch.Tensor
-        The final objective :math:`D(P \\| Q)` in nats.
-    history : torch.Tensor, shape (m, 2)
-        Iteration number and objective, recorded every 50 iterations (with the
-        exaggerated :math:`P` during early exaggeration, as optimised).
-    """
-
+    #: The points y_i, shape (n, n_components).
     embedding: torch.Tensor
+    #: The final objective D(P ‖ Q) in nats.
     kl_divergence: torch.Tensor
+    #: Iteration number and objective every 50 iterations, shape (m, 2) (with the exaggerated P at first, as optimised).
     history: torch.Tensor
 
 
