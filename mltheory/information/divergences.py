@@ -168,7 +168,7 @@ class GaussianFit(NamedTuple):
     std: torch.Tensor
     #: The divergence reached, shape (k,).
     divergence: torch.Tensor
-    #: Length of the last Newton step in (mean, log std): how far the fit may still be from the stationary point.
+    #: Length of the last Newton step in (mean, log std), which says how far the fit may still be from the stationary point.
     last_step: torch.Tensor
 
 

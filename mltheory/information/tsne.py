@@ -86,7 +86,14 @@ def _diagonal(y: torch.Tensor) -> torch.Tensor:
 
 
 def _squared_distances(x: torch.Tensor) -> torch.Tensor:
-    return torch.cdist(x, x).square()
+    """:math:`\\|x_i - x_j\\|^2` as :math:`\\|x_i\\|^2 + \\|x_j\\|^2 - 2 x_i \\cdot x_j`: one matrix product, far faster than ``cdist``.
+
+    The expansion loses digits to cancellation for points much closer together
+    than their distance from the origin; the result is floored at 0 and its
+    diagonal is exactly 0.
+    """
+    norms = x.square().sum(dim=1)
+    return torch.addmm(norms.unsqueeze(1), x, x.T, alpha=-2).add_(norms).clamp_min_(0).fill_diagonal_(0)
 
 
 def neighbour_probabilities(x, perplexity, *, tol=1e-5, max_iter=200) -> tuple[torch.Tensor, torch.Tensor]:

@@ -2,7 +2,7 @@
 
 The estimates are computed with ``sympy.physics.units`` (exactly, with the
 units carried through) and compared with the numbers the page states, to the
-precision it states them; the package's float function :func:`landauer_limit`
+precision it states them; the package's float function :func:`~mltheory.information.landauer_limit`
 must agree with the symbolic computation to rounding.
 """
 
@@ -26,7 +26,7 @@ register(Identity(
     lhs=k_B * T * (-sp.Sum(2 ** (-b) * sp.log(2 ** (-b)), (i, 1, 2**b))),
     rhs=b * k_B * T * sp.log(2),
     method="doit",
-    condition=r"\text{: the entropy of } b \text{ uniformly random bits, times } k_B T",
+    condition=r"\text{(the entropy of } b \text{ uniformly random bits, times } k_B T\text{)}",
     source="Landauer (1961); Kaplan (2.7.2)–(2.7.3)",
 ))
 

@@ -34,7 +34,7 @@ MARGINALS = (
     (sp.Sum(p_x(x), Lx), 1), (sp.Sum(p_y(y), Ly), 1), (sp.Sum(p_z(z), Lz), 1),
     (sp.Sum(q_xy(x, y), Ly), q_x(x)),
 )
-"""Marginalisation and normalisation rules: every marginal is the sum of the joint over the other variables."""
+"""Marginalisation and normalisation rules, stating that every marginal is the sum of the joint over the other variables."""
 marginal_sums = finite_sums(*MARGINALS)
 marginal_sums.__doc__ = "Simplify finite sums using the marginalisation rules ``MARGINALS``."
 

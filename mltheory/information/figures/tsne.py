@@ -42,7 +42,7 @@ def tsne_digits_figure(n_points: int = 1797, perplexity: float = 30.0, seed: int
 
 
 @figure_function
-def tsne_perplexity_figure(n_points: int = 600, perplexities=(5.0, 30.0, 100.0), seed: int = 0):
+def tsne_perplexity_figure(n_points: int = 500, perplexities=(5.0, 30.0, 100.0), seed: int = 0):
     """The same digits embedded at several perplexities: more neighbours, more global structure."""
     images, labels = digits()
     images, labels = images[:n_points], labels[:n_points]
