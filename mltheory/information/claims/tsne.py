@@ -214,3 +214,33 @@ register(Numeric(
     method="seeded comparison with scikit-learn",
     source="van der Maaten & Hinton (2008); Venna & Kaski (2001); Kaplan §2.6",
 ))
+
+
+def _cluster_spreads(points: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Root-mean-square distance of each cluster's points from the cluster's centroid, shape (k,)."""
+    spreads = []
+    for label in labels.unique():
+        members = points[labels == label]
+        spreads.append((members - members.mean(dim=0)).square().sum(dim=1).mean().sqrt())
+    return torch.stack(spreads)
+
+
+@lru_cache(maxsize=4)
+def two_clusters_embedding(n_per_cluster: int = 150, spreads: tuple = (1.0, 10.0), dim: int = 10,
+                           perplexity: float = 30.0, seed: int = 0) -> dict:
+    """t-SNE of two Gaussian clusters of very different spreads, far apart (Wattenberg et al., 2016).
+
+    Cluster ``k`` has ``n_per_cluster`` points drawn from
+    :math:`\\mathcal N(c_k, s_k^2 I_{dim})`, with neighbouring centres five times
+    the largest cluster radius :math:`s_k \\sqrt{dim}` apart. Returns the data, labels, embedding and the root-mean-square
+    radius of each cluster in the data and in the map.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    scale = torch.tensor(spreads, dtype=torch.float64)
+    labels = torch.arange(len(spreads)).repeat_interleave(n_per_cluster)
+    centres = torch.zeros(len(spreads), dim, dtype=torch.float64)
+    centres[:, 0] = 5 * scale.max() * dim**0.5 * torch.arange(len(spreads))
+    x = centres[labels] + scale[labels, None] * torch.randn(len(labels), dim, generator=generator, dtype=torch.float64)
+    y = tsne(x, perplexity=perplexity, seed=seed).embedding.double()
+    return {"x": x, "labels": labels, "embedding": y,
+            "data_spreads": _cluster_spreads(x, labels), "map_spreads": _cluster_spreads(y, labels)}

@@ -13,7 +13,7 @@ from .fisher import jeffreys_figure, path_divergence_figure
 from .kl import kl_asymmetry_figure, kl_counting_figure
 from .maxent import equal_variance_figure, jaynes_die_figure
 from .mutual import noisy_channel_figure
-from .tsne import tsne_digits_figure, tsne_perplexity_figure
+from .tsne import tsne_cluster_size_figure, tsne_digits_figure, tsne_perplexity_figure
 
 __all__ = [
     "binary_entropy_figure",
@@ -29,6 +29,7 @@ __all__ = [
     "path_divergence_figure",
     "sandwich_figure",
     "simplex_entropy_figure",
+    "tsne_cluster_size_figure",
     "tsne_digits_figure",
     "tsne_perplexity_figure",
 ]

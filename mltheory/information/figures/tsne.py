@@ -6,10 +6,10 @@ import torch
 
 from ...data import digits
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.tsne import digits_embeddings
+from ..claims.tsne import digits_embeddings, two_clusters_embedding
 from ..tsne import tsne
 
-__all__ = ["tsne_digits_figure", "tsne_perplexity_figure"]
+__all__ = ["tsne_cluster_size_figure", "tsne_digits_figure", "tsne_perplexity_figure"]
 
 _DIGIT_COLOURS = (*PALETTE[:7], "#999999", "#882255", "#44AA99")
 
@@ -50,4 +50,21 @@ def tsne_perplexity_figure(n_points: int = 500, perplexities=(5.0, 30.0, 100.0),
     for ax, perplexity in zip(axes, perplexities):
         embedding = tsne(images, perplexity=perplexity, seed=seed).embedding
         _scatter_digits(ax, embedding, labels, f"perplexity {perplexity:g}")
+    return fig
+
+
+@figure_function
+def tsne_cluster_size_figure(n_per_cluster: int = 150, spreads=(1.0, 10.0), seed: int = 0):
+    """Two clusters whose spreads differ tenfold come out of t-SNE the same size."""
+    run = two_clusters_embedding(n_per_cluster, tuple(spreads), seed=seed)
+    fig, axes = new_figure(1, 2, width=9.0, height=3.4)
+    panels = ((run["x"], run["data_spreads"], "data (first two coordinates)", "coordinate"),
+              (run["embedding"], run["map_spreads"], "t-SNE map", "t-SNE coordinate"))
+    for ax, (points, radii, title, name) in zip(axes, panels):
+        for cluster in range(len(spreads)):
+            chosen = run["labels"] == cluster
+            ax.scatter(points[chosen, 0], points[chosen, 1], s=4, color=PALETTE[cluster])
+        radii = " and ".join(f"{radius:.3g}" for radius in radii.tolist())
+        ax.set(xlabel=f"{name} 1", ylabel=f"{name} 2", title=f"{title}\nRMS cluster radii {radii}")
+        ax.set_aspect("equal", adjustable="datalim")
     return fig
