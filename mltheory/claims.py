@@ -472,10 +472,14 @@ def _check_relation(relation: str, owner: str) -> None:
 _RELATIONS = {"<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "=": "="}
 
 
-def _statement(lhs, relation: str, rhs, condition: str) -> str:
+def _statement(lhs, relation: str, rhs, condition: str, middle: Sequence[str] = ()) -> str:
     # order="none" keeps factors as written (p_i log p_i rather than log p_i p_i).
-    text = f"{sp.latex(lhs, order='none')} {_RELATIONS[relation]} {sp.latex(rhs, order='none')}"
+    sides = [sp.latex(lhs, order="none"), *middle, sp.latex(rhs, order="none")]
+    text = f" {_RELATIONS[relation]} ".join(sides)
     return f"{text} \\qquad {condition}" if condition else text
+
+
+_INFINITIES = (sp.oo, -sp.oo, sp.zoo)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -492,6 +496,8 @@ class Identity(Claim):
         How each difference is reduced to zero (see :data:`SIMPLIFIERS`).
     steps : sequence of sympy expressions, optional
         Intermediate forms: ``lhs = steps[0] = ... = rhs``, each link proved.
+    show_steps : bool, default False
+        Render the whole chain ``lhs = steps[0] = ... = rhs`` rather than ``lhs = rhs``.
     condition : str, optional
         Side condition shown after the statement, as LaTeX, e.g.
         ``r"\text{for } 0 < p < 1"``.
@@ -503,6 +509,12 @@ class Identity(Claim):
         Side conditions used as substitutions ``old -> new`` on each simplified
         difference, e.g. ``[(sp.Sum(n[i], (i, 1, k)), N)]`` for "the counts sum
         to N". State them in ``condition`` too, so the reader sees them.
+
+    Notes
+    -----
+    A difference with an infinite side (``oo``, ``-oo`` or ``zoo``, e.g. a
+    divergent integral) is undefined, so such a link is proved by simplifying
+    the other side to exactly that infinity instead.
     """
 
     kind: ClassVar[str] = "identity"
@@ -510,6 +522,7 @@ class Identity(Claim):
     rhs: Any
     method: str | Callable = "simplify"
     steps: Sequence[Any] = ()
+    show_steps: bool = False
     condition: str = ""
     substitutions: Sequence[tuple[Any, Any]] = ()
     given: Sequence[tuple[Any, Any]] = ()
@@ -519,7 +532,8 @@ class Identity(Claim):
         _simplifier(self.method)
 
     def latex(self) -> str:
-        return _statement(self.lhs, "=", self.rhs, self.condition)
+        middle = [sp.latex(step, order="none") for step in self.steps] if self.show_steps else []
+        return _statement(self.lhs, "=", self.rhs, self.condition, middle=middle)
 
     def _run(self, size: str) -> tuple[bool, str, str]:
         name, simplifier = _simplifier(self.method)
@@ -532,6 +546,13 @@ class Identity(Claim):
         if self.given:
             method += f" using {len(self.given)} side condition{'s' * (len(self.given) > 1)}"
         for i, (a, b) in enumerate(zip(chain, chain[1:])):
+            if a in _INFINITIES or b in _INFINITIES:  # a - b is undefined: simplify the other side instead
+                infinity, other = (a, b) if a in _INFINITIES else (b, a)
+                value = _apply(simplifier, other.subs(list(self.substitutions)))
+                if value != infinity:
+                    link = f"link {i + 1}: " if self.steps else ""
+                    return False, method, f"{link}{other} simplifies to {value}, not {infinity}"
+                continue
             residual = _apply(simplifier, (a - b).subs(list(self.substitutions)))
             if self.given and not _is_zero(residual):
                 residual = _apply(simplifier, residual.subs(list(self.given)))

@@ -31,6 +31,7 @@ __all__ = [
     "check_nonempty",
     "check_nonnegative",
     "check_positive",
+    "check_probability_table",
     "check_probability_vector",
     "check_real",
     "check_shape",
@@ -278,6 +279,58 @@ def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch
     if (error > sum_tolerance(p.dtype)).any():
         worst = sums.flatten()[error.flatten().argmax()].item()
         raise ValueError(f"{func}: {name} must sum to 1 along dim {dim} (got {_fmt(worst, p.dtype)})")
+    return p
+
+
+def check_probability_table(p, *, name: str, func: str, ndim: int) -> torch.Tensor:
+    """Validate a (batch of) joint probability table(s) over its last ``ndim`` dimensions.
+
+    A joint distribution of ``ndim`` discrete variables is a table with one
+    dimension per variable, for example ``p[x, y]`` for two. The rules are
+    those of :func:`check_probability_vector`, applied to the last ``ndim``
+    dimensions together; leading dimensions are a batch.
+
+    Parameters
+    ----------
+    p : array_like, shape (..., n_1, ..., n_ndim)
+        Probabilities.
+    name, func : str
+        Argument and function names for the error message.
+    ndim : int
+        Number of variables, at least 1.
+
+    Returns
+    -------
+    torch.Tensor
+        ``p`` as a floating-point tensor.
+
+    Examples
+    --------
+    >>> check_probability_table([[0.25, 0.25], [0.5, 0.0]], name="p_xy", func="demo", ndim=2)
+    tensor([[0.2500, 0.2500],
+            [0.5000, 0.0000]], dtype=torch.float64)
+    >>> check_probability_table([0.5, 0.5], name="p_xy", func="demo", ndim=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: p_xy must have at least 2 dimensions, one per variable (got shape (2,))
+    """
+    p = as_float_tensor(p, name=name, func=func)
+    ndim = check_integer(ndim, name="ndim", func=func, minimum=1)
+    if p.ndim < ndim:
+        raise ValueError(
+            f"{func}: {name} must have at least {ndim} dimension{'s' * (ndim > 1)}, one per variable "
+            f"(got shape {tuple(p.shape)})"
+        )
+    if 0 in p.shape[p.ndim - ndim:]:
+        raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(p.shape)})")
+    check_finite(p, name=name, func=func)
+    check_nonnegative(p, name=name, func=func)
+    sums = p.sum(dim=tuple(range(-ndim, 0)), dtype=torch.float64)
+    error = (sums - 1).abs()
+    if (error > sum_tolerance(p.dtype)).any():
+        worst = sums.flatten()[error.flatten().argmax()].item()
+        where = "along dim -1" if ndim == 1 else f"over its last {ndim} dims"
+        raise ValueError(f"{func}: {name} must sum to 1 {where} (got {_fmt(worst, p.dtype)})")
     return p
 
 

@@ -46,6 +46,14 @@ def test_identity_chain_checks_every_link():
     assert not result.passed and "link 1" in result.detail
 
 
+def test_identity_shows_its_steps_only_when_asked():
+    chain = dict(label="eq-t-shown", lhs=(y + 1) ** 2, steps=[y**2 + 2 * y + 1], rhs=y * (y + 2) + 1,
+                 source="test", method="expand")
+    assert Identity(**chain).latex().count("=") == 1
+    shown = Identity(**chain, show_steps=True)
+    assert shown.latex().count("=") == 2 and "1 + y^{2} + 2 y" in shown.latex() and shown.check().passed
+
+
 def test_identity_on_matrices():
     a = sp.Matrix([[y, 1], [0, y]])
     assert Identity(label="eq-t-matrix", lhs=a * a, rhs=sp.Matrix([[y**2, 2 * y], [0, y**2]]), source="test").check()
@@ -66,6 +74,18 @@ def test_identity_side_conditions_and_substitutions():
     # sqrt(p^2) = p needs p >= 0 only; log(1 - p) + log(1/(1 - p)) = 0 needs p < 1.
     assert Identity(label="eq-t-subs", lhs=sp.log(1 - p) + sp.log(1 / (1 - p)), rhs=sp.Integer(0),
                     method="expand_log", substitutions=((p, 1 / (1 + t)),), source="test").check()
+
+
+def test_identity_with_an_infinite_side():
+    divergent = sp.Integral(1 / x**2, (x, 0, 1))
+    assert Identity(label="eq-t-infinite", lhs=divergent, rhs=sp.oo, method="doit", source="test").check()
+    assert Identity(label="eq-t-infinite-chain", lhs=-divergent, steps=[-sp.oo], rhs=-sp.oo, method="doit",
+                    source="test").check()
+    finite = Identity(label="eq-t-not-infinite", lhs=sp.Integral(1 / x**2, (x, 1, 2)), rhs=sp.oo, method="doit",
+                      source="test").verify()
+    assert not finite.passed and "simplifies to 1/2, not oo" in finite.detail
+    wrong_sign = Identity(label="eq-t-wrong-infinity", lhs=divergent, rhs=-sp.oo, method="doit", source="test")
+    assert not wrong_sign.verify().passed
 
 
 def test_identity_rejects_unknown_method():

@@ -1,4 +1,4 @@
-"""Figures of the Information part. Each function returns a ``matplotlib.figure.Figure``."""
+"""Figures of the entropy page."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..data import bernoulli_sequences
-from ..plotting import PALETTE, figure_function, new_figure
-from .measures import binary_entropy, compression_rate, counting_rate, entropy, sandwich_exponent
-from .symbolic import counting_rate_correction
+from ...data import bernoulli_sequences
+from ...plotting import PALETTE, figure_function, new_figure
+from ..measures import binary_entropy, compression_rate, counting_rate, entropy, sandwich_exponent
+from ..symbolic import counting_rate_correction
 
 __all__ = [
     "binary_entropy_figure",

@@ -1,0 +1,246 @@
+"""Claims of the page on SNE and t-SNE (``book/information/tsne.md``)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from functools import lru_cache, partial
+
+import sympy as sp
+import torch
+
+from ...claims import Identity, Measurement, Numeric, register
+from ...data import digits
+from ..tsne import (
+    neighbour_probabilities,
+    sne_gradient,
+    sne_kl,
+    tsne,
+    tsne_gradient,
+    tsne_joint_probabilities,
+    tsne_kl,
+)
+
+j, k = sp.symbols("j k", integer=True, positive=True)
+
+register(Identity(
+    label="eq-perplexity-uniform",
+    lhs=2 ** (-sp.Sum(sp.log(1 / k, 2) / k, (j, 1, k))),
+    rhs=k,
+    method="doit",
+    condition=r"\text{for } k \text{ equally likely neighbours}",
+    source="Kaplan (2.6.4)",
+))
+
+
+# --------------------------------------------------------------------------- gradients
+
+def _residual_terms(cost, formula, variable) -> int:
+    """Number of terms left in the expanded numerator of ∂cost/∂variable − formula (0 for an identity)."""
+    difference = sp.expand_log(sp.diff(cost, variable) - formula, force=True)
+    numerator = sp.expand(sp.fraction(sp.together(difference))[0])
+    return len(sp.Add.make_args(numerator)) if numerator != 0 else 0
+
+
+def _points(count: int):
+    return sp.symbols(f"y1:{count + 1}", real=True)
+
+
+def sne_gradient_terms(count: int = 4) -> int:
+    """Exact check of the SNE gradient at ``count`` points on a line, with symbolic conditional probabilities."""
+    y = _points(count)
+    p = {}
+    for i in range(count):
+        others = [other for other in range(count) if other != i]
+        free = sp.symbols(f"p{i + 1}_1:{count - 1}", positive=True)
+        p.update({(other, i): value for other, value in zip(others, [*free, 1 - sum(free)])})  # p[j, i] = p_{j|i}
+
+    def q(a, i):
+        return sp.exp(-(y[i] - y[a]) ** 2) / sum(sp.exp(-(y[i] - y[b]) ** 2) for b in range(count) if b != i)
+
+    cost = sum(p[a, i] * sp.log(p[a, i] / q(a, i)) for i in range(count) for a in range(count) if a != i)
+    formula = 2 * sum((p[a, 0] - q(a, 0) + p[0, a] - q(0, a)) * (y[0] - y[a]) for a in range(1, count))
+    return _residual_terms(cost, formula, y[0])
+
+
+def tsne_gradient_terms(count: int = 4) -> int:
+    """Exact check of the t-SNE gradient at ``count`` points on a line, with symbolic symmetric affinities."""
+    y = _points(count)
+    pairs = list(itertools.combinations(range(count), 2))
+    free = sp.symbols(f"p1:{len(pairs)}", positive=True)
+    values = [*free, sp.Rational(1, 2) - sum(free)]  # each pair appears twice, so the pairs sum to 1/2
+    p = {}
+    for (a, b), value in zip(pairs, values):
+        p[a, b] = p[b, a] = value
+
+    def w(a, b):
+        return 1 / (1 + (y[a] - y[b]) ** 2)
+
+    total = sum(w(a, b) for a in range(count) for b in range(count) if a != b)
+    cost = sum(p[a, b] * sp.log(p[a, b] * total / w(a, b)) for a in range(count) for b in range(count) if a != b)
+    formula = 4 * sum((p[0, b] - w(0, b) / total) * (y[0] - y[b]) * w(0, b) for b in range(1, count))
+    return _residual_terms(cost, formula, y[0])
+
+
+def _autograd_error(cost, gradient, p, y) -> float:
+    y = y.clone().requires_grad_(True)
+    (automatic,) = torch.autograd.grad(cost(p, y), y)
+    return ((automatic - gradient(p, y.detach())).abs().max() / automatic.abs().max()).item()
+
+
+def gradient_check(kind: str, symbolic_points: int = 4, n: int = 100, seed: int = 0) -> list[Measurement]:
+    """The SNE or t-SNE gradient formula: exactly (sympy) for a few points on a line, and against autograd.
+
+    The autograd comparison uses ``n`` random points in 10 dimensions (affinities at
+    perplexity 10) and a random embedding in the plane; the relative error must
+    be at the level of float64 rounding (1e-12).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 10, generator=generator, dtype=torch.float64)
+    y = torch.randn(n, 2, generator=generator, dtype=torch.float64)
+    if kind == "sne":
+        terms, p = sne_gradient_terms(symbolic_points), neighbour_probabilities(x, 10.0)[0]
+        error = _autograd_error(sne_kl, sne_gradient, p, y)
+    else:
+        terms, p = tsne_gradient_terms(symbolic_points), tsne_joint_probabilities(x, 10.0)
+        error = _autograd_error(tsne_kl, tsne_gradient, p, y)
+    return [
+        Measurement.exact(f"terms left in ∂C/∂y₁ − formula, {symbolic_points} symbolic points", terms, 0),
+        Measurement.exact(f"max relative |autograd − formula|, {n} points", error, 0.0, tolerance=1e-12,
+                          reason="float64 rounding"),
+    ]
+
+
+register(Numeric(
+    label="eq-sne-gradient",
+    statement=(r"\frac{\partial}{\partial y_i} \sum_{i} D(P_i \,\|\, Q_i) "
+               r"= 2 \sum_j \big(p_{j|i} - q_{j|i} + p_{i|j} - q_{i|j}\big)(y_i - y_j)"),
+    experiment=partial(gradient_check, "sne"),
+    page={"symbolic_points": 4, "n": 100},
+    test={"symbolic_points": 4, "n": 400},
+    method="exact sympy algebra on 4 points and autograd",
+    source="Hinton & Roweis (2002); Kaplan (2.6.1)–(2.6.3)",
+))
+
+register(Numeric(
+    label="eq-tsne-gradient",
+    statement=(r"\frac{\partial}{\partial y_i} D(P \,\|\, Q) "
+               r"= 4 \sum_j (p_{ij} - q_{ij})\, \frac{y_i - y_j}{1 + \|y_i - y_j\|^2}"),
+    experiment=partial(gradient_check, "tsne"),
+    page={"symbolic_points": 4, "n": 100},
+    test={"symbolic_points": 4, "n": 400},
+    method="exact sympy algebra on 4 points and autograd",
+    source="van der Maaten & Hinton (2008) eq. (5); corrects Kaplan §2.6",
+))
+
+
+# --------------------------------------------------------------------------- calibration and the digits
+
+def calibration_check(perplexities=(5.0, 30.0, 50.0), tol: float = 1e-5) -> list[Measurement]:
+    """Largest deviation of the calibrated perplexities from the target, over all 1797 digits."""
+    images, _ = digits()
+    measurements = []
+    for target in perplexities:
+        p, _ = neighbour_probabilities(images, target, tol=tol)
+        worst = (torch.exp(0.0 - torch.special.xlogy(p, p).sum(dim=1)) - target).abs().max().item()
+        measurements.append(Measurement.exact(f"max |perplexity − {target:g}| over 1797 digits", worst, 0.0,
+                                              tolerance=tol, reason="the bisection's stopping rule"))
+    return measurements
+
+
+register(Numeric(
+    label="eq-perplexity-calibration",
+    statement=r"\max_i \big|\, 2^{H_2(P_i)} - \mathrm{Perp} \,\big| \le 10^{-5}",
+    experiment=calibration_check,
+    page={"perplexities": (30.0,)},
+    test={"perplexities": (5.0, 30.0, 50.0, 200.0)},
+    method="bisection on all 1797 digits",
+    source="Kaplan (2.6.4); van der Maaten & Hinton (2008) §2",
+))
+
+
+@lru_cache(maxsize=4)
+def digits_embeddings(n_points: int = 1797, perplexity: float = 30.0, seed: int = 0) -> dict:
+    """Our t-SNE and scikit-learn's on the first ``n_points`` digits, with runtimes and trustworthiness.
+
+    Cached, so that a page's figure and claim (and the test suite's) share one run.
+    Returns a dict with the images, labels, both embeddings, both runtimes in
+    seconds, both trustworthiness scores (5 neighbours) and both final KL divergences.
+    """
+    from sklearn.manifold import TSNE, trustworthiness
+
+    images, labels = digits()
+    images, labels = images[:n_points], labels[:n_points]
+    start = time.perf_counter()
+    ours = tsne(images, perplexity=perplexity, seed=seed)
+    ours_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    reference = TSNE(perplexity=perplexity, random_state=seed, init="pca", learning_rate="auto")
+    theirs = reference.fit_transform(images.numpy())
+    theirs_seconds = time.perf_counter() - start
+    return {
+        "images": images, "labels": labels,
+        "ours": ours.embedding.double(), "theirs": torch.as_tensor(theirs, dtype=torch.float64),
+        "ours_seconds": ours_seconds, "theirs_seconds": theirs_seconds,
+        "ours_trustworthiness": trustworthiness(images.numpy(), ours.embedding.double().numpy(), n_neighbors=5),
+        "theirs_trustworthiness": trustworthiness(images.numpy(), theirs, n_neighbors=5),
+        "ours_kl": ours.kl_divergence.item(), "theirs_kl": float(reference.kl_divergence_),
+        "history": ours.history,
+    }
+
+
+def trustworthiness_check(n_points: int = 1797, perplexity: float = 30.0, seed: int = 0) -> list[Measurement]:
+    """Our exact t-SNE against scikit-learn's (Barnes–Hut) at the same perplexity, on the digits.
+
+    The acceptance rule of the book: our trustworthiness at least scikit-learn's
+    minus 0.01, and our run within the 60 s budget.
+    """
+    run = digits_embeddings(n_points, perplexity, seed)
+    return [
+        Measurement.exact("trustworthiness: ours", run["ours_trustworthiness"], run["theirs_trustworthiness"],
+                          tolerance=0.01, relation=">=", reason="the book's acceptance margin against scikit-learn"),
+        Measurement.exact(f"runtime of our t-SNE on {n_points} digits (s)", run["ours_seconds"], 60.0,
+                          relation="<=", reason="the 60 s budget"),
+    ]
+
+
+register(Numeric(
+    label="eq-tsne-trustworthiness",
+    statement=(r"T_5(\text{ours}) \ \ge\ T_5(\texttt{sklearn.manifold.TSNE}) - 0.01 "
+               r"\quad\text{on all 1797 digits at perplexity 30, in under 60 s}"),
+    experiment=trustworthiness_check,
+    page={"n_points": 1797, "perplexity": 30.0, "seed": 0},
+    test={"n_points": 1797, "perplexity": 30.0, "seed": 0},
+    method="seeded comparison with scikit-learn",
+    source="van der Maaten & Hinton (2008); Venna & Kaski (2001); Kaplan §2.6",
+))
+
+
+def _cluster_spreads(points: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Root-mean-square distance of each cluster's points from the cluster's centroid, shape (k,)."""
+    spreads = []
+    for label in labels.unique():
+        members = points[labels == label]
+        spreads.append((members - members.mean(dim=0)).square().sum(dim=1).mean().sqrt())
+    return torch.stack(spreads)
+
+
+@lru_cache(maxsize=4)
+def two_clusters_embedding(n_per_cluster: int = 150, spreads: tuple = (1.0, 10.0), dim: int = 10,
+                           perplexity: float = 30.0, seed: int = 0) -> dict:
+    """t-SNE of two Gaussian clusters of very different spreads, far apart (Wattenberg et al., 2016).
+
+    Cluster ``k`` has ``n_per_cluster`` points drawn from
+    :math:`\\mathcal N(c_k, s_k^2 I_{dim})`, with neighbouring centres five times
+    the largest cluster radius :math:`s_k \\sqrt{dim}` apart. Returns the data, labels, embedding and the root-mean-square
+    radius of each cluster in the data and in the map.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    scale = torch.tensor(spreads, dtype=torch.float64)
+    labels = torch.arange(len(spreads)).repeat_interleave(n_per_cluster)
+    centres = torch.zeros(len(spreads), dim, dtype=torch.float64)
+    centres[:, 0] = 5 * scale.max() * dim**0.5 * torch.arange(len(spreads))
+    x = centres[labels] + scale[labels, None] * torch.randn(len(labels), dim, generator=generator, dtype=torch.float64)
+    y = tsne(x, perplexity=perplexity, seed=seed).embedding.double()
+    return {"x": x, "labels": labels, "embedding": y,
+            "data_spreads": _cluster_spreads(x, labels), "map_spreads": _cluster_spreads(y, labels)}

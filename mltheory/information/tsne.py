@@ -1,0 +1,493 @@
+r"""Stochastic neighbour embedding (SNE) and t-SNE.
+
+Both methods turn distances between data points :math:`x_i` into neighbour
+probabilities and place points :math:`y_i` in the plane so that neighbour
+probabilities computed there match, in the sense of relative entropy.
+
+* The conditional probabilities :math:`p_{j|i} \propto \exp(-\|x_i - x_j\|^2 / 2\sigma_i^2)`
+  use a width :math:`\sigma_i` per point, chosen by bisection so that
+  :math:`p_{\cdot|i}` has a prescribed *perplexity* (:func:`neighbour_probabilities`).
+* **SNE** uses the same Gaussian kernel (of width :math:`1/\sqrt2`) for
+  :math:`q_{j|i}` and minimises :math:`\sum_i D(P_i \| Q_i)` (:func:`sne_kl`).
+* **t-SNE** symmetrises, :math:`p_{ij} = (p_{j|i} + p_{i|j}) / 2n`, uses the
+  heavy-tailed Student-t kernel :math:`q_{ij} \propto (1 + \|y_i - y_j\|^2)^{-1}`
+  over all pairs, and minimises :math:`D(P \| Q)` (:func:`tsne_kl`) by gradient
+  descent with momentum, adaptive gains and early exaggeration (:func:`tsne`).
+
+The implementation is exact (all :math:`n^2` pairs), vectorised over pairs, and
+fast enough for a few thousand points on a CPU.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import torch
+
+from ..validation import as_float_tensor, check_finite, check_integer, check_real
+from .measures import entropy
+
+__all__ = [
+    "TSNEResult",
+    "neighbour_probabilities",
+    "perplexity",
+    "sne_gradient",
+    "sne_kl",
+    "tsne",
+    "tsne_gradient",
+    "tsne_joint_probabilities",
+    "tsne_kl",
+]
+
+#: Floor on probabilities inside logarithms, as in scikit-learn (float64 machine epsilon).
+_FLOOR = torch.finfo(torch.float64).eps
+
+
+def perplexity(p, *, dim=-1) -> torch.Tensor:
+    r"""Perplexity :math:`2^{H_2(p)} = e^{H(p)}`: the effective number of equally likely outcomes.
+
+    A uniform distribution over :math:`k` outcomes has perplexity exactly
+    :math:`k`; in SNE and t-SNE the perplexity of :math:`p_{\cdot|i}` is a
+    smooth count of the neighbours of point :math:`i`.
+
+    Parameters
+    ----------
+    p : array_like, shape (..., n, ...)
+        Probability vectors along ``dim`` (validated as by :func:`mltheory.information.entropy`).
+    dim : int, default -1
+        The dimension that indexes outcomes.
+
+    Returns
+    -------
+    torch.Tensor
+        The perplexity, between 1 and ``n``, with ``dim`` removed.
+
+    Examples
+    --------
+    >>> perplexity([0.25, 0.25, 0.25, 0.25, 0.0])
+    tensor(4., dtype=torch.float64)
+    """
+    return torch.exp(entropy(p, dim=dim))
+
+
+def _check_points(x, *, name: str, func: str, minimum: int) -> torch.Tensor:
+    x = check_finite(as_float_tensor(x, name=name, func=func), name=name, func=func)
+    if x.ndim != 2 or x.shape[0] < minimum or x.shape[1] == 0:
+        raise ValueError(
+            f"{func}: {name} must have shape (n, d) with n >= {minimum} points (got shape {tuple(x.shape)})"
+        )
+    return x
+
+
+def _diagonal(y: torch.Tensor) -> torch.Tensor:
+    """Boolean mask of the diagonal of the ``n x n`` matrix of pairs of the points ``y``."""
+    return torch.eye(len(y), dtype=torch.bool, device=y.device)
+
+
+def _squared_distances(x: torch.Tensor) -> torch.Tensor:
+    """:math:`\\|x_i - x_j\\|^2` as :math:`\\|x_i\\|^2 + \\|x_j\\|^2 - 2 x_i \\cdot x_j`: one matrix product, far faster than ``cdist``.
+
+    The expansion loses digits to cancellation for points much closer together
+    than their distance from the origin; the result is floored at 0 and its
+    diagonal is exactly 0.
+    """
+    norms = x.square().sum(dim=1)
+    return torch.addmm(norms.unsqueeze(1), x, x.T, alpha=-2).add_(norms).clamp_min_(0).fill_diagonal_(0)
+
+
+def neighbour_probabilities(x, perplexity, *, tol=1e-5, max_iter=200) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Conditional neighbour probabilities :math:`p_{j|i}` of SNE, with each width set by the perplexity.
+
+    .. math::
+
+        p_{j|i} = \frac{\exp(-\beta_i \|x_i - x_j\|^2)}{\sum_{k \ne i} \exp(-\beta_i \|x_i - x_k\|^2)},
+        \qquad p_{i|i} = 0, \qquad \beta_i = \frac{1}{2\sigma_i^2}.
+
+    The entropy of :math:`p_{\cdot|i}` falls as :math:`\beta_i` grows, so each
+    :math:`\beta_i` is found by bisection (on :math:`\log\beta_i`, after
+    bracketing by doubling), for all points at once, until every perplexity
+    :math:`e^{H(p_{\cdot|i})}` is within ``tol`` of the target.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, d)
+        The data points.
+    perplexity : float
+        Target perplexity, strictly between 1 and ``n - 1``.
+    tol : float, default 1e-5
+        Largest allowed deviation of any point's perplexity from the target.
+    max_iter : int, default 200
+        Maximum number of bisection steps.
+
+    Returns
+    -------
+    p : torch.Tensor, shape (n, n)
+        Row ``i`` is the distribution :math:`p_{\cdot|i}` (zero on the diagonal).
+    beta : torch.Tensor, shape (n,)
+        The precisions :math:`\beta_i = 1 / (2\sigma_i^2)`.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a finite (n, d) array with n >= 3, the perplexity is out
+        of range, or the bisection does not reach ``tol``.
+
+    Examples
+    --------
+    >>> x = torch.tensor([[0.0], [1.0], [2.0], [10.0]], dtype=torch.float64)
+    >>> p, beta = neighbour_probabilities(x, 2.0)
+    >>> torch.exp(entropy(p)).round(decimals=5)
+    tensor([2., 2., 2., 2.], dtype=torch.float64)
+    """
+    func = "neighbour_probabilities"
+    x = _check_points(x, name="x", func=func, minimum=3)
+    n = x.shape[0]
+    target = check_real(perplexity, name="perplexity", func=func)
+    if not 1 < target < n - 1:
+        raise ValueError(f"{func}: perplexity must lie strictly between 1 and n - 1 = {n - 1} (got {target:.10g})")
+    tol = check_real(tol, name="tol", func=func)
+    max_iter = check_integer(max_iter, name="max_iter", func=func, minimum=1)
+    distances = _squared_distances(x.to(torch.float64))
+    diagonal = _diagonal(x)
+    # Distances measured from each point's nearest neighbour: the same p, without underflow.
+    distances = distances - distances.masked_fill(diagonal, math.inf).min(dim=1, keepdim=True).values
+    distances = distances.masked_fill(diagonal, math.inf)
+
+    def perplexities(log_beta):
+        logits = -log_beta.exp().unsqueeze(1) * distances
+        p = torch.softmax(logits, dim=1)
+        return p, torch.exp(0.0 - torch.special.xlogy(p, p).sum(dim=1))
+
+    log_beta = torch.zeros(n, dtype=torch.float64, device=x.device) - distances.masked_fill(
+        diagonal, 0).mean(dim=1).clamp_min(_FLOOR).log()
+    low = torch.full_like(log_beta, -math.inf)
+    high = torch.full_like(log_beta, math.inf)
+    for _ in range(max_iter):
+        p, perp = perplexities(log_beta)
+        error = perp - target
+        if error.abs().max() <= tol:
+            return p.to(x.dtype), log_beta.exp().to(x.dtype)
+        too_wide = error > 0  # too many neighbours: narrow the kernel (raise beta)
+        low = torch.where(too_wide, log_beta, low)
+        high = torch.where(too_wide, high, log_beta)
+        bracketed = torch.isfinite(low) & torch.isfinite(high)
+        log_beta = torch.where(bracketed, (low + high) / 2,
+                               torch.where(too_wide, log_beta + math.log(2.0), log_beta - math.log(2.0)))
+    raise ValueError(
+        f"{func}: bisection did not reach tol={tol:g} in {max_iter} steps (largest error {error.abs().max().item():.3g})"
+    )
+
+
+def tsne_joint_probabilities(x, perplexity, *, tol=1e-5) -> torch.Tensor:
+    r"""The symmetric affinities of t-SNE, :math:`p_{ij} = (p_{j|i} + p_{i|j}) / 2n`.
+
+    Every point then has :math:`\sum_j p_{ij} \ge 1/2n`, so even an outlier
+    keeps a say in the embedding, and the matrix sums to 1 over all pairs.
+
+    Parameters
+    ----------
+    x : array_like, shape (n, d)
+        The data points.
+    perplexity : float
+        Target perplexity of each :math:`p_{\cdot|i}` (see :func:`neighbour_probabilities`).
+    tol : float, default 1e-5
+        Tolerance of the perplexity calibration.
+
+    Returns
+    -------
+    torch.Tensor, shape (n, n)
+        Symmetric, zero diagonal, summing to 1.
+
+    Examples
+    --------
+    >>> x = torch.randn(20, 5, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    >>> p = tsne_joint_probabilities(x, 5.0)
+    >>> bool(torch.allclose(p, p.T)), round(float(p.sum()), 12)
+    (True, 1.0)
+    """
+    conditional, _ = neighbour_probabilities(x, perplexity, tol=tol)
+    return (conditional + conditional.T) / (2 * conditional.shape[0])
+
+
+def _check_affinities_and_embedding(p, y, func: str, *, symmetric: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    y = _check_points(y, name="y", func=func, minimum=2)
+    p = check_finite(as_float_tensor(p, name="p", func=func), name="p", func=func).to(y.dtype)
+    n = y.shape[0]
+    if p.shape != (n, n):
+        raise ValueError(f"{func}: p must have shape (n, n) = ({n}, {n}) to match y (got {tuple(p.shape)})")
+    if (p < 0).any() or p.diagonal().abs().max() > 0:
+        raise ValueError(f"{func}: p must be non-negative with a zero diagonal")
+    total = p.sum() if symmetric else p.sum(dim=1)
+    if ((total - 1).abs() > 1e-6).any():
+        rule = "sum to 1 over all pairs" if symmetric else "have rows summing to 1"
+        raise ValueError(f"{func}: p must {rule}")
+    return p, y
+
+
+def _student_t_kernel(y: torch.Tensor, *, differentiable: bool = True) -> torch.Tensor:
+    """:math:`w_{ij} = (1 + \\|y_i - y_j\\|^2)^{-1}` with a zero diagonal (in place, and faster, if not ``differentiable``)."""
+    if differentiable:  # differences rather than cdist, whose gradient is NaN at zero distance
+        w = 1 / (1 + (y.unsqueeze(1) - y.unsqueeze(0)).square().sum(dim=-1))
+        return w.masked_fill(_diagonal(y), 0)
+    return _squared_distances(y).add_(1).reciprocal_().fill_diagonal_(0)
+
+
+def tsne_kl(p, y) -> torch.Tensor:
+    r"""The t-SNE objective :math:`D(P \,\|\, Q) = \sum_{i \ne j} p_{ij} \log (p_{ij} / q_{ij})`.
+
+    .. math:: q_{ij} = \frac{(1 + \|y_i - y_j\|^2)^{-1}}{\sum_{k \ne l} (1 + \|y_k - y_l\|^2)^{-1}}
+
+    Parameters
+    ----------
+    p : array_like, shape (n, n)
+        Joint affinities: non-negative, zero diagonal, summing to 1.
+    y : array_like, shape (n, d)
+        The embedding.
+
+    Returns
+    -------
+    torch.Tensor
+        The divergence in nats; differentiable in ``y``.
+
+    Examples
+    --------
+    >>> p = torch.full((3, 3), 1 / 6, dtype=torch.float64).fill_diagonal_(0)
+    >>> y = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.5, 3 ** 0.5 / 2]], dtype=torch.float64)
+    >>> tsne_kl(p, y).abs() < 1e-15  # an equilateral triangle matches uniform affinities
+    tensor(True)
+    """
+    p, y = _check_affinities_and_embedding(p, y, "tsne_kl", symmetric=True)
+    w = _student_t_kernel(y)
+    # log q with the (unused) diagonal set to log 1, so that autograd never sees log 0.
+    log_q = w.masked_fill(_diagonal(y), 1).log() - w.sum().log()
+    return (torch.special.xlogy(p, p) - p * log_q).sum()
+
+
+def tsne_gradient(p, y, *, exaggeration=1.0) -> torch.Tensor:
+    r"""Gradient of the t-SNE objective, :math:`\frac{\partial C}{\partial y_i} = 4 \sum_j (p_{ij} - q_{ij}) \frac{y_i - y_j}{1 + \|y_i - y_j\|^2}`.
+
+    With ``exaggeration`` :math:`\alpha`, :math:`p_{ij}` is replaced by
+    :math:`\alpha p_{ij}`, which is the gradient used in the early-exaggeration phase.
+
+    Parameters
+    ----------
+    p : array_like, shape (n, n)
+        Joint affinities (see :func:`tsne_kl`).
+    y : array_like, shape (n, d)
+        The embedding.
+    exaggeration : float, default 1.0
+        Factor on ``p``.
+
+    Returns
+    -------
+    torch.Tensor, shape (n, d)
+
+    Examples
+    --------
+    >>> p = torch.full((3, 3), 1 / 6, dtype=torch.float64).fill_diagonal_(0)
+    >>> y = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.5, 3 ** 0.5 / 2]], dtype=torch.float64)
+    >>> tsne_gradient(p, y).abs().max() < 1e-15  # a stationary point
+    tensor(True)
+    """
+    p, y = _check_affinities_and_embedding(p, y, "tsne_gradient", symmetric=True)
+    return _tsne_gradient(p * check_real(exaggeration, name="exaggeration", func="tsne_gradient"), y)[0]
+
+
+def _tsne_gradient(p: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The gradient and the kernel matrix (no validation; ``p`` exaggerated already, in the dtype of ``y``)."""
+    w = _student_t_kernel(y, differentiable=False)
+    forces = torch.sub(p, w, alpha=1 / w.sum().item()).mul_(w)
+    return 4 * (forces.sum(dim=1, keepdim=True) * y - forces @ y), w
+
+
+def sne_kl(p, y) -> torch.Tensor:
+    r"""The SNE objective :math:`\sum_i D(P_i \,\|\, Q_i) = \sum_{i \ne j} p_{j|i} \log (p_{j|i} / q_{j|i})`.
+
+    .. math:: q_{j|i} = \frac{\exp(-\|y_i - y_j\|^2)}{\sum_{k \ne i} \exp(-\|y_i - y_k\|^2)}
+
+    Parameters
+    ----------
+    p : array_like, shape (n, n)
+        Conditional probabilities, row ``i`` being :math:`p_{\cdot|i}` (zero diagonal, rows summing to 1).
+    y : array_like, shape (n, d)
+        The embedding.
+
+    Returns
+    -------
+    torch.Tensor
+        The objective in nats; differentiable in ``y``.
+
+    Examples
+    --------
+    >>> p = torch.full((2, 2), 1.0, dtype=torch.float64).fill_diagonal_(0)
+    >>> sne_kl(p, [[0.0], [5.0]])  # two points: each is the other's only neighbour
+    tensor(0., dtype=torch.float64)
+    """
+    p, y = _check_affinities_and_embedding(p, y, "sne_kl", symmetric=False)
+    log_q = _sne_log_q(y)
+    return (torch.special.xlogy(p, p) - torch.where(p > 0, p * log_q, 0.0)).sum()
+
+
+def _sne_log_q(y: torch.Tensor) -> torch.Tensor:
+    logits = -(y.unsqueeze(1) - y.unsqueeze(0)).square().sum(dim=-1).masked_fill(_diagonal(y), math.inf)
+    return torch.log_softmax(logits, dim=1)
+
+
+def sne_gradient(p, y) -> torch.Tensor:
+    r"""Gradient of the SNE objective, :math:`\frac{\partial C}{\partial y_i} = 2 \sum_j (p_{j|i} - q_{j|i} + p_{i|j} - q_{i|j})(y_i - y_j)`.
+
+    Parameters
+    ----------
+    p : array_like, shape (n, n)
+        Conditional probabilities (see :func:`sne_kl`).
+    y : array_like, shape (n, d)
+        The embedding.
+
+    Returns
+    -------
+    torch.Tensor, shape (n, d)
+
+    Examples
+    --------
+    >>> p = torch.full((2, 2), 1.0, dtype=torch.float64).fill_diagonal_(0)
+    >>> sne_gradient(p, [[0.0], [5.0]])
+    tensor([[0.],
+            [0.]], dtype=torch.float64)
+    """
+    p, y = _check_affinities_and_embedding(p, y, "sne_gradient", symmetric=False)
+    m = p - _sne_log_q(y).exp()
+    m = m + m.T
+    return 2 * (m.sum(dim=1, keepdim=True) * y - m @ y)
+
+
+class TSNEResult(NamedTuple):
+    """Result of :func:`tsne`: the embedding, the final divergence and its history."""
+
+    #: The points y_i, shape (n, n_components).
+    embedding: torch.Tensor
+    #: The final objective D(P ‖ Q) in nats.
+    kl_divergence: torch.Tensor
+    #: Iteration number and objective every 50 iterations, shape (m, 2) (with the exaggerated P at first, as optimised).
+    history: torch.Tensor
+
+
+def _pca_initialisation(x: torch.Tensor, n_components: int, dtype: torch.dtype) -> torch.Tensor:
+    """The first principal components, with signs fixed and scaled to standard deviation 1e-4 (as scikit-learn)."""
+    centred = x - x.mean(dim=0)
+    _, _, vh = torch.linalg.svd(centred, full_matrices=False)
+    components = vh[:n_components]
+    components = components * torch.sign(components[torch.arange(n_components), components.abs().argmax(dim=1)]).unsqueeze(1)
+    y = centred @ components.T
+    return (y / y[:, 0].std() * 1e-4).to(dtype)
+
+
+def tsne(x, *, perplexity=30.0, n_components=2, n_iter=1000, early_exaggeration=12.0, exaggeration_iter=250,
+         learning_rate=None, init="pca", seed=0, dtype=torch.float32) -> TSNEResult:
+    r"""Embed points in a low-dimensional space with t-SNE (van der Maaten & Hinton, 2008).
+
+    The affinities :math:`p_{ij}` come from :func:`tsne_joint_probabilities`;
+    the embedding minimises :func:`tsne_kl` by gradient descent
+    (:func:`tsne_gradient`) with the standard schedule: for the first
+    ``exaggeration_iter`` steps the affinities are multiplied by
+    ``early_exaggeration`` and the momentum is 0.5; then the optimiser restarts
+    with momentum 0.8. Each coordinate has an adaptive gain (increased by 0.2 when the gradient changes sign,
+    multiplied by 0.8 otherwise, floored at 0.01). All :math:`n^2` pairs are used
+    (no Barnes–Hut approximation).
+
+    Parameters
+    ----------
+    x : array_like, shape (n, d)
+        The data points.
+    perplexity : float, default 30.0
+        Effective number of neighbours of each point.
+    n_components : int, default 2
+        Dimension of the embedding.
+    n_iter : int, default 1000
+        Number of gradient steps, including the exaggeration phase.
+    early_exaggeration : float, default 12.0
+        Factor on :math:`p_{ij}` in the first ``exaggeration_iter`` steps.
+    exaggeration_iter : int, default 250
+        Length of the early-exaggeration phase.
+    learning_rate : float, optional
+        Step size; by default ``max(n / early_exaggeration / 4, 50)``, the
+        choice of Belkina et al. (2019) that scikit-learn also uses.
+    init : "pca", "random" or array_like of shape (n, n_components), default "pca"
+        Starting embedding: the principal components scaled to a standard
+        deviation of 1e-4, Gaussian noise of that size (from ``seed``), or given points.
+    seed : int, default 0
+        Seed of the random initialisation (unused otherwise: the method is then deterministic).
+    dtype : torch.dtype, default torch.float32
+        Precision of the optimisation (the affinities are calibrated in
+        float64). Single precision halves the time, as in scikit-learn.
+
+    Returns
+    -------
+    TSNEResult
+        The embedding (on the device of ``x``, in ``dtype``), the final divergence and its history.
+
+    Examples
+    --------
+    Two well-separated clouds stay separated:
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> x = torch.cat([torch.randn(30, 5, generator=g), torch.randn(30, 5, generator=g) + 10])
+    >>> y = tsne(x, perplexity=10, n_iter=300).embedding
+    >>> bool((y[:30].mean(0) - y[30:].mean(0)).norm() > 3 * y[:30].std(0).norm())
+    True
+    """
+    func = "tsne"
+    x = _check_points(x, name="x", func=func, minimum=4)
+    n = x.shape[0]
+    n_components = check_integer(n_components, name="n_components", func=func, minimum=1)
+    n_iter = check_integer(n_iter, name="n_iter", func=func, minimum=1)
+    exaggeration_iter = check_integer(exaggeration_iter, name="exaggeration_iter", func=func, minimum=0)
+    early_exaggeration = check_real(early_exaggeration, name="early_exaggeration", func=func)
+    if early_exaggeration < 1:
+        raise ValueError(f"{func}: early_exaggeration must be >= 1 (got {early_exaggeration:.10g})")
+    if learning_rate is None:
+        learning_rate = max(n / early_exaggeration / 4, 50.0)
+    learning_rate = check_real(learning_rate, name="learning_rate", func=func)
+    if learning_rate <= 0:
+        raise ValueError(f"{func}: learning_rate must be positive (got {learning_rate:.10g})")
+    seed = check_integer(seed, name="seed", func=func)
+    if isinstance(init, str):
+        if init == "pca":
+            y = _pca_initialisation(x.to(torch.float64), n_components, dtype)
+        elif init == "random":
+            generator = torch.Generator(device=x.device).manual_seed(seed)
+            y = 1e-4 * torch.randn(n, n_components, generator=generator, dtype=dtype, device=x.device)
+        else:
+            raise ValueError(f"{func}: init must be 'pca', 'random' or an array (got {init!r})")
+    else:
+        y = _check_points(init, name="init", func=func, minimum=n).to(dtype=dtype, device=x.device)
+        if y.shape != (n, n_components):
+            raise ValueError(f"{func}: init must have shape ({n}, {n_components}) (got {tuple(y.shape)})")
+        y = y.clone()
+
+    p = tsne_joint_probabilities(x, perplexity).to(dtype).clamp_min_(_FLOOR)
+    p.fill_diagonal_(0)
+    update = torch.zeros_like(y)
+    gains = torch.ones_like(y)
+    history = []
+    exaggerated = p * early_exaggeration
+    for step in range(n_iter):
+        exaggerating = step < exaggeration_iter
+        target = exaggerated if exaggerating else p
+        if step == exaggeration_iter:  # a fresh start for the second phase, as in the reference implementation
+            update.zero_()
+            gains.fill_(1.0)
+        gradient, w = _tsne_gradient(target, y)
+        if step % 50 == 0 or step == n_iter - 1:
+            history.append((step, _kl_from_kernel(target, w).item()))
+        still_downhill = (update * gradient) < 0  # the gradient kept its sign: raise the gain
+        gains = torch.where(still_downhill, gains + 0.2, gains * 0.8).clamp_min_(0.01)
+        update = (0.5 if exaggerating else 0.8) * update - learning_rate * gains * gradient
+        y = y + update
+    kl = _kl_from_kernel(p, _student_t_kernel(y, differentiable=False))
+    return TSNEResult(y, kl, torch.tensor(history, dtype=torch.float64))
+
+
+def _kl_from_kernel(p: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    q = (w / w.sum()).clamp_min(_FLOOR)
+    return (torch.special.xlogy(p, p) - torch.special.xlogy(p, q)).sum()
