@@ -15,7 +15,7 @@ from ..estimation.distributions import Normal
 from ..estimation.estimators import summarize_estimates
 from ..estimation.symbolic import expectation_of_polynomial, gaussian_raw_moment, laurent_limit, notation
 from ..information import kl_divergence
-from ..information.claims import LOG_INEQUALITY_FACTS
+from ..information.claims.entropy import LOG_INEQUALITY_FACTS
 from ..information.symbolic import H
 from .measures import hellinger, js_divergence, kl_monte_carlo, symmetrized_kl, total_variation, wasserstein_1d
 

@@ -8,7 +8,7 @@ import sympy as sp
 import torch
 
 from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
-from ...information.claims import LOG_INEQUALITY_FACTS
+from ...information.claims.entropy import LOG_INEQUALITY_FACTS
 from ..distributions import Cauchy
 from ..estimators import summarize_estimates
 from ..losses import robust_fit
@@ -24,15 +24,6 @@ p = sp.Symbol("p", positive=True)
 
 Entropy = notation("EntropyOfP", r"S(P)", lambda: -sp.Sum(P[i] * sp.log(P[i]), (i, 1, n)))
 Divergence = notation("DivergencePq", r"D_{\mathrm{KL}}(P \,\|\, q)", lambda: sp.Sum(P[i] * sp.log(P[i] / q[i]), (i, 1, n)))
-
-register(Identity(
-    label="eq-cross-entropy-decomposition",
-    lhs=-sp.Sum(P[i] * sp.log(q[i]), (i, 1, n)),
-    rhs=Entropy() + Divergence(),
-    method="sums",
-    condition=r"\text{for distributions } P, q \text{ on } n \text{ outcomes}",
-    source="Kaplan (3.4.4)",
-))
 
 register(Inequality(
     label="eq-categorical-mle",
