@@ -304,6 +304,7 @@ def one_thread() -> Iterator[None]:
     thousands of small steps pays a synchronisation cost that dominates on a
     busy machine (training can be twenty times slower), while one thread is
     as fast when the machine is idle and gives the same result every time.
+    Use it as ``with one_thread():`` or as a decorator, ``@one_thread()``.
     """
     previous = torch.get_num_threads()
     torch.set_num_threads(1)

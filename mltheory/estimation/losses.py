@@ -223,6 +223,7 @@ def soft_threshold(z, threshold) -> torch.Tensor:
     return torch.sign(z) * (z.abs() - threshold.to(z)).clamp_min(0)
 
 
+@one_thread()
 def lasso(X, y, lam, *, steps=2000) -> torch.Tensor:
     r"""The lasso, the MAP estimate under a Laplace prior: :math:`\arg\min_w \tfrac12\|y - Xw\|^2 + \lambda\|w\|_1`.
 
@@ -278,6 +279,7 @@ _IRLS_WEIGHTS = {
 }
 
 
+@one_thread()
 def robust_fit(X, y, *, loss="cauchy", scale=1.0, iterations=100) -> torch.Tensor:
     r"""Linear regression :math:`\min_w \sum_i \rho(y_i - x_i^\top w)` for a robust loss, by iteratively reweighted least squares.
 
@@ -415,6 +417,7 @@ def expected_calibration_error(probs, labels, *, n_bins=10) -> torch.Tensor:
     return (fraction * (accuracy - confidence).abs()).sum(dim=-1)
 
 
+@one_thread()
 def temperature_scale(logits, labels, *, iterations=50) -> torch.Tensor:
     r"""The temperature :math:`T` that minimises the log loss of :math:`\mathrm{softmax}(z/T)` on held-out data.
 
