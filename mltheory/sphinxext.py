@@ -1,9 +1,7 @@
 """Sphinx extension that keeps the book honest: fresh pages and a claims ledger.
 
-Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It does three
-things.
-
-It also removes the hooks of sphinx-thebe (see ``_drop_thebe``).
+Enable it in ``_config.yml`` under ``sphinx.extra_extensions``. It does four
+things, and it also removes the hooks of sphinx-thebe (see ``_drop_thebe``).
 
 1. **The execution cache is keyed on the package.** Jupyter-cache only hashes a
    notebook's own code cells, so after a change to ``mltheory`` it would serve
@@ -25,17 +23,27 @@ It also removes the hooks of sphinx-thebe (see ``_drop_thebe``).
    renders the table of the ``claims-ledger`` directive. (Set
    ``mltheory_claims_coverage = False`` for a book that is not this one,
    such as the small books the test suite builds.)
+4. **Pages are read, and so executed, in parallel.** ``jupyter-book build``
+   has no ``-j`` option, so the extension sets Sphinx's number of reading
+   processes to ``mltheory_build_jobs`` (default: the number of CPUs; 1 reads
+   serially). Sphinx reads in parallel only when every extension declares
+   itself safe for it; three that Jupyter Book loads do not declare it but keep
+   no per-page state (section numbering runs after the merge, MathJax assets
+   and LaTeX transforms do not touch the environment), and sphinx-proof's
+   domain keeps its data outside the domain, so its merge is empty.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.errors import SphinxParallelError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -283,10 +291,43 @@ def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
         placeholder.replace_self([summary, table])
 
 
+#: Extensions loaded by Jupyter Book that keep no per-page state but do not declare parallel reading safe.
+PARALLEL_SAFE_UNDECLARED = ("sphinx_multitoc_numbering", "sphinx-mathjax-offline", "sphinx_jupyterbook_latex")
+
+
+def _read_in_parallel(app: Sphinx, config) -> None:
+    jobs = config.mltheory_build_jobs or os.cpu_count() or 1
+    if jobs <= 1:
+        return
+    app.parallel = jobs
+    for name in PARALLEL_SAFE_UNDECLARED:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+    from sphinx_proof.domain import ProofDomain
+
+    if "merge_domaindata" not in vars(ProofDomain):
+        ProofDomain.merge_domaindata = lambda self, docnames, otherdata: None
+
+
+def _report_parallel_failure(app: Sphinx, exception: BaseException | None) -> None:
+    """Print why a page failed in a reading process.
+
+    Sphinx drops a failed process's log and reports only the exception's first
+    line (for a notebook, just its path); its traceback holds the failing cell
+    and error, such as the label of a claim that did not hold.
+    """
+    if isinstance(exception, SphinxParallelError):
+        logger.error(f"a page failed while reading in parallel:\n{exception.traceback}")
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("mltheory_package_hash", "", "env")
     app.add_config_value("mltheory_page_time_limit", 60, "env")
     app.add_config_value("mltheory_claims_coverage", True, "env")
+    app.add_config_value("mltheory_build_jobs", 0, "", int)
+    app.connect("config-inited", _read_in_parallel)
+    app.connect("build-finished", _report_parallel_failure)
     app.connect("config-inited", _key_cache_on_package)
     app.connect("config-inited", _drop_thebe)
     app.connect("env-get-outdated", _outdated)

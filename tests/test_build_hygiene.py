@@ -99,6 +99,22 @@ def test_a_failing_claim_fails_the_build_and_names_its_label(tmp_path):
     assert "ClaimFailed: claim eq-broken-on-purpose failed" in _log(result)
 
 
+def test_a_failing_claim_names_its_label_when_pages_are_read_in_parallel(tmp_path):
+    book = MiniBook(tmp_path, "import sympy as sp\nfrom mltheory.claims import Identity\n"
+                              'Identity(label="eq-broken-in-parallel", lhs=sp.Integer(1), rhs=sp.Integer(2),'
+                              ' source="test").check()', mltheory_build_jobs=2)
+    others = [f"other{k}" for k in range(6)]  # Sphinx reads in parallel only when more than 5 pages changed
+    for name in others:
+        (tmp_path / f"{name}.md").write_text(f"# Page {name}\n", encoding="utf8")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: page\nchapters:\n" + "".join(f"  - file: {name}\n" for name in others),
+        encoding="utf8")
+    result = book.build()
+    assert result.returncode != 0
+    assert "a page failed while reading in parallel" in _log(result)
+    assert "ClaimFailed: claim eq-broken-in-parallel failed" in _log(result)
+
+
 def test_a_package_change_re_executes_the_page(tmp_path):
     book = MiniBook(tmp_path, "import mltheory\nprint('version', mltheory.__version__)")
     first = book.build()
