@@ -11,8 +11,7 @@ drawn and estimated in one vectorised call.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +20,7 @@ from torch import nn
 
 from ..data import digits, train_test_indices
 from ..networks import fit, mlp
+from ..runtime import one_thread
 from ..validation import as_float_tensor, as_generator, check_dim, check_finite, check_integer, check_real
 
 __all__ = [
@@ -294,24 +294,6 @@ def denoising_data(*, noise_sd=0.3, copies=4, seed=0) -> DenoisingData:
     clean_test = images[test]
     return DenoisingData(noisy(clean_train), noisy(clean_train), clean_train, clean_test, noisy(clean_test),
                          noisy(clean_test), noise_sd)
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run the enclosed code on one CPU thread, then restore torch's thread count.
-
-    The book's networks are tiny; with several threads, each of their
-    thousands of small steps pays a synchronisation cost that dominates on a
-    busy machine (training can be twenty times slower), while one thread is
-    as fast when the machine is idle and gives the same result every time.
-    Use it as ``with one_thread():`` or as a decorator, ``@one_thread()``.
-    """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 def train_denoiser(inputs, targets, *, hidden=128, epochs=10, seed=0) -> nn.Module:

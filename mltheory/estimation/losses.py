@@ -16,7 +16,7 @@ from torch import nn
 
 from ..data import digits, train_test_indices
 from ..networks import fit, mlp
-from .estimators import one_thread
+from ..runtime import one_thread
 from ..validation import (
     as_float_tensor,
     as_generator,

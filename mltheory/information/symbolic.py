@@ -316,7 +316,19 @@ class NormalKL(sp.Function):
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
-class Hessian(sp.MatrixExpr):
+class _ParameterMatrix(sp.MatrixExpr):
+    """An unevaluated square matrix indexed by the variables in its second argument; entries come from ``doit``."""
+
+    @property
+    def shape(self):
+        size = len(self.args[1])
+        return (size, size)
+
+    def _entry(self, i, j, **kwargs):
+        return self.doit()[i, j]
+
+
+class Hessian(_ParameterMatrix):
     r"""The Hessian matrix :math:`\nabla^2_{v} f`, optionally at a point, unevaluated.
 
     Parameters
@@ -346,14 +358,6 @@ class Hessian(sp.MatrixExpr):
             raise ValueError("Hessian: point must have one value per variable")
         return super().__new__(cls, sp.sympify(expr), variables, point)
 
-    @property
-    def shape(self):
-        size = len(self.args[1])
-        return (size, size)
-
-    def _entry(self, i, j, **kwargs):
-        return self.doit()[i, j]
-
     def doit(self, **hints):
         expr, variables, point = self.args
         return sp.hessian(expr.doit(), list(variables)).subs(dict(zip(variables, point)))
@@ -368,7 +372,7 @@ class Hessian(sp.MatrixExpr):
         return tex
 
 
-class ScoreCovariance(sp.MatrixExpr):
+class ScoreCovariance(_ParameterMatrix):
     r"""The matrix :math:`E\big[\nabla_\theta \log q_\theta(X)\, \nabla_\theta \log q_\theta(X)^\top\big]`, unevaluated.
 
     With ``X`` distributed as :math:`q_\theta` itself this is the Fisher
@@ -399,14 +403,6 @@ class ScoreCovariance(sp.MatrixExpr):
 
     def __new__(cls, log_density, params, x, variable):
         return super().__new__(cls, sp.sympify(log_density), sp.Tuple(*params), x, variable)
-
-    @property
-    def shape(self):
-        size = len(self.args[1])
-        return (size, size)
-
-    def _entry(self, i, j, **kwargs):
-        return self.doit()[i, j]
 
     def doit(self, **hints):
         log_density, params, x, variable = self.args

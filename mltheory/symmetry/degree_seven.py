@@ -22,7 +22,7 @@ import sympy as sp
 import torch
 
 from ..validation import as_float_tensor, check_integer
-from ._runtime import single_threaded
+from ..runtime import one_thread
 from .linear import circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
 from .representations import circular_harmonic, coefficients, isotypic_decomposition, x, y
 
@@ -183,7 +183,7 @@ def random_recovery_errors(m: int, k: int, *, trials: int, seed: int, weighting:
 
 
 @lru_cache(maxsize=32)
-@single_threaded()
+@one_thread()
 def _random_recovery_errors(m: int, k: int, trials: int, seed: int, weighting: str, d: int) -> torch.Tensor:
     generator = torch.Generator().manual_seed(seed)
     angles = 2 * math.pi * torch.rand(trials, m, generator=generator, dtype=torch.float64)

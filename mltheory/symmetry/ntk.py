@@ -31,7 +31,7 @@ from ..validation import as_float_tensor, check_finite, check_integer, check_rea
 from .groups import dihedral_group, invariance_error, orbit, rotation_group_samples
 from .linear import circle_points
 from .representations import circular_harmonic
-from ._runtime import single_threaded
+from ..runtime import one_thread
 
 __all__ = [
     "d3_orbit_data",
@@ -318,7 +318,7 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
         raise ValueError(f"{func}: x1 and x2 must have the same dimension D (got {x1.shape[-1]} and {x2.shape[-1]})")
     base, params, buffers = _ensemble(width, seeds, first_seed=first_seed, zero_readout=False, init=init,
                                       input_dim=x1.shape[-1])
-    with single_threaded():
+    with one_thread():
         return vmap(_ntk_from_params, in_dims=(None, 0, 0, *dims))(base, params, buffers, x1, x2)
 
 
@@ -478,7 +478,7 @@ def train_ensemble(width, X, y, *, seeds, steps=400, lr_scale=1.0, first_seed=0)
         return (outputs(p, b, X) - y).pow(2).mean()
 
     step = vmap(grad(loss))
-    with single_threaded():
+    with one_thread():
         for _ in range(steps):
             gradients = step(params, buffers)
             params = {name: params[name] - lr * gradients[name] for name in params}

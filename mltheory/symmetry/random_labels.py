@@ -22,7 +22,7 @@ from torch import nn
 from ..data import digits, train_test_indices
 from ..networks import accuracy, fit, mlp
 from ..validation import check_integer
-from ._runtime import single_threaded
+from ..runtime import one_thread
 
 __all__ = ["CASES", "random_labels_experiment", "split_sizes"]
 
@@ -84,7 +84,7 @@ def random_labels_experiment(*, hidden=256, epochs=200, seed=0) -> dict[str, tup
 
 
 @lru_cache(maxsize=4)
-@single_threaded()
+@one_thread()
 def _random_labels_experiment(hidden: int, epochs: int, seed: int) -> dict[str, tuple[dict, ...]]:
     images, _ = digits()
     train, test = train_test_indices(len(images), seed=seed)

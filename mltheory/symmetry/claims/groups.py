@@ -9,7 +9,7 @@ import sympy as sp
 import torch
 
 from ...claims import Identity, Measurement, Numeric, register
-from .._runtime import single_threaded
+from ...runtime import one_thread
 from ..groups import cyclic_group, dihedral_group
 from ..representations import invariant_dimension, invariant_subspace, rotation_generator, x, y
 from ..spherical import angular_momentum_squared, harmonic_basis, z
@@ -205,7 +205,7 @@ register(Identity(
 ))
 
 
-@single_threaded()  # hundreds of tiny SVDs: extra threads only wait for each other
+@one_thread()  # hundreds of tiny SVDs: extra threads only wait for each other
 def invariant_dimension_check(max_degree: int = 9, max_order: int = 9) -> list[Measurement]:
     r"""Compare the dimension of :math:`V_d^{D_n}` and :math:`V_d^{C_n}`, computed numerically, with the count of frequencies.
 
