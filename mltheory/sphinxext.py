@@ -10,12 +10,13 @@ things, and it also removes the hooks of sphinx-thebe (see ``_drop_thebe``).
    (removing caches of other versions), and records the hash as a config value
    that invalidates the environment, so every page is re-read and re-executed
    when the package changes.
-2. **A failed page is never served as passed, and a slow page is an error.**
+2. **A failed page is never served as passed; a slow page never fails a build.**
    Pages whose last execution failed are re-read on the next build, so the
    failure is reported again (``execute.raise_on_error`` stops the first
-   failing build in any case). A page whose execution took longer than
-   ``mltheory_page_time_limit`` seconds (default 60) raises a warning, which
-   ``-W`` turns into a failed build.
+   failing build in any case). How fast the reader's machine is must not
+   decide whether the book builds: a page whose execution took longer than
+   ``mltheory_page_time_limit`` seconds (default 60) is logged as information
+   only. The page budget is enforced by the benchmark, not by the build.
 3. **The claims ledger.** :func:`mltheory.claims.show` records each
    verification in the page's glue data. This extension collects the records,
    checks that every ``eq-`` equation in the book has a registered claim
@@ -197,8 +198,8 @@ def _check_consistency(app: Sphinx, env) -> None:
     for docname, record in _execution_records(env).items():
         runtime = record.get("runtime")
         if runtime is not None and runtime > limit:
-            logger.warning(f"page executed in {runtime:.1f} s, over the budget of {limit} s",
-                           location=docname, type="mltheory", subtype="speed")
+            logger.info(f"mltheory: {docname} executed in {runtime:.1f} s, over the page budget of {limit} s "
+                        "(reported by the benchmark; not a build error)")
     if not app.config.mltheory_claims_coverage:
         return
 

@@ -129,11 +129,15 @@ def test_a_package_change_re_executes_the_page(tmp_path):
     assert "Executed notebook" in _log(changed) and "version 0.1.0+edited" in book.html()
 
 
-def test_a_slow_page_fails_the_build(tmp_path):
+def test_a_slow_page_never_fails_the_build(tmp_path):
+    """A reader's slow machine is not a build error, first time or on a retry that re-reads the page."""
     book = MiniBook(tmp_path, "import time\ntime.sleep(1.5)", mltheory_page_time_limit=1)
-    result = book.build()
-    assert result.returncode != 0
-    assert "over the budget of 1 s" in _log(result)
+    first = book.build()
+    assert first.returncode == 0, _log(first)
+    assert "over the page budget of 1 s" in _log(first)
+    (tmp_path / "page.md").touch()
+    again = book.build()
+    assert again.returncode == 0, _log(again)
 
 
 def _snapshot(root: Path) -> dict[str, str]:
