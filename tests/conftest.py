@@ -20,8 +20,8 @@ BOOK = ROOT / "book"
 @pytest.fixture
 def isolated_registry(monkeypatch):
     """A copy of the claims registry that a test may add to without affecting other tests."""
-    from mltheory import claims
+    from mltheory.claims import registry
 
-    claims.all_claims()  # import every claims module first
-    monkeypatch.setattr(claims, "_REGISTRY", dict(claims._REGISTRY))
-    return claims._REGISTRY
+    registry.all_claims()  # import every claims module first
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    return registry._REGISTRY

@@ -1,0 +1,214 @@
+"""The mutation audit: every claim must be able to fail.
+
+Each identity and inequality is perturbed (a term added to a side, a side
+scaled by 8/7, a side shifted the wrong way, the relation flipped) and its check
+must then fail. Each numeric claim must reject its named wrong
+:class:`~mltheory.claims.Alternative` at test size.
+
+Run ``python -m mltheory.claims.audit`` (``make audit``): it prints the counts,
+names every survivor, and exits non-zero if any mutant survives or a numeric
+claim names no alternative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .kinds import FLIPPED, Claim, Identity, Inequality, Numeric, _substituted
+from .reduce import is_zero, reduction
+from .registry import all_claims
+
+__all__ = ["Mutant", "audit", "mutants", "numeric_rejects", "symbolic_mutants_summary"]
+
+EPSILON = sp.Symbol("varepsilon_mutant", positive=True)
+"""A fresh positive symbol: shifting a side of an inequality by it breaks any bounded slack."""
+TERM = sp.Rational(1, 7)
+"""The term added to a side of an identity."""
+SCALE = sp.Rational(8, 7)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A perturbed claim and what was changed."""
+
+    description: str
+    claim: Claim
+
+
+def _add(side, amount):
+    shape = getattr(side, "shape", None)
+    if isinstance(side, sp.MatrixBase):
+        return side + amount * sp.ones(*shape)
+    if shape is not None:
+        return side + amount * sp.OneMatrix(*shape)
+    return side + amount
+
+
+def _is_zero_side(side) -> bool:
+    if getattr(side, "shape", None) is not None:
+        return all(entry == 0 for entry in sp.Matrix(side)) if isinstance(side, sp.MatrixBase) else False
+    return sp.sympify(side) == 0
+
+
+def _infinite(side) -> bool:
+    return not isinstance(side, sp.MatrixBase) and side in (sp.oo, -sp.oo, sp.zoo)
+
+
+def _reduces_to_zero(claim: Claim, side) -> bool:
+    """Whether the claim's own reduction shows ``side`` is zero (scaling it would then change nothing)."""
+    if _is_zero_side(side):
+        return True
+    try:
+        value = reduction(claim.method)(_substituted(side, claim.substitutions))
+    except Exception:  # noqa: BLE001  a side the reduction cannot handle alone is not known to be zero
+        return False
+    return is_zero(value)
+
+
+def _scale_for_larger(side):
+    """8/7 if ``side`` is positive and 7/8 if it is negative (either makes it larger), else None."""
+    if getattr(side, "shape", None) is not None:
+        return None
+    side = sp.sympify(side)
+    if side.is_positive:
+        return SCALE
+    if side.is_negative:
+        return 1 / SCALE
+    return None
+
+
+def mutants(claim: Claim) -> list[Mutant]:
+    """The perturbations of an identity or inequality that its check must reject.
+
+    Identities: a term added to the left side, a term added to the right side,
+    and a side scaled by 8/7 where that changes the statement (not when either
+    side is zero; an infinite side is instead replaced by a finite one, or its
+    sign flipped). Inequalities: the smaller side shifted up by a positive ε,
+    the larger side shifted down by ε, the smaller side scaled up (by 8/7 if it
+    is positive, 7/8 if negative, skipped if sympy cannot tell), and the
+    relation flipped.
+    """
+    lhs, rhs = claim.lhs, claim.rhs
+    if isinstance(claim, Identity):
+        if _infinite(lhs) or _infinite(rhs):
+            infinite, name = (lhs, "lhs") if _infinite(lhs) else (rhs, "rhs")
+            return [Mutant(f"{name} {infinite} replaced by a finite value", claim.mutated(**{name: TERM})),
+                    Mutant(f"{name} {infinite} negated", claim.mutated(**{name: -infinite}))]
+        found = [Mutant("a term 1/7 added to the left side", claim.mutated(lhs=_add(lhs, TERM))),
+                 Mutant("a term 1/7 added to the right side", claim.mutated(rhs=_add(rhs, TERM)))]
+        if not _reduces_to_zero(claim, rhs) and not _reduces_to_zero(claim, lhs):
+            found.append(Mutant("the right side scaled by 8/7", claim.mutated(rhs=SCALE * rhs)))
+        return found
+    if isinstance(claim, Inequality):
+        upward = claim.relation in ("<=", "<")
+        small, large = ("lhs", "rhs") if upward else ("rhs", "lhs")
+        sides = {"lhs": lhs, "rhs": rhs}
+        found = [Mutant(f"the smaller side ({small}) shifted up by ε",
+                        claim.mutated(**{small: _add(sides[small], EPSILON)})),
+                 Mutant(f"the larger side ({large}) shifted down by ε",
+                        claim.mutated(**{large: _add(sides[large], -EPSILON)}))]
+        factor = _scale_for_larger(sides[small])
+        if factor is not None:
+            found.append(Mutant(f"the smaller side ({small}) scaled by {factor}",
+                                claim.mutated(**{small: factor * sides[small]})))
+        found.append(Mutant(f"the relation flipped to {FLIPPED[claim.relation]}",
+                            claim.mutated(relation=FLIPPED[claim.relation])))
+        return found
+    raise TypeError(f"mutants: {claim.label} is a {claim.kind} claim; numeric claims use their alternative")
+
+
+def _rejected(mutant: Mutant) -> bool:
+    try:
+        return not mutant.claim._run("test").passed
+    except Exception:  # noqa: BLE001  a check that raises has failed
+        return True
+
+
+def survivors(claim: Claim) -> tuple[int, list[str]]:
+    """(number of mutants, descriptions of those the check did not reject) for a symbolic claim."""
+    found = mutants(claim)
+    return len(found), [m.description for m in found if not _rejected(m)]
+
+
+def symbolic_mutants_summary(claim: Claim) -> str:
+    """``"4 of 4 mutants rejected"``, naming any survivor."""
+    total, survived = survivors(claim)
+    text = f"{total - len(survived)} of {total} mutants rejected"
+    return text + (f" (survived: {'; '.join(survived)})" if survived else "")
+
+
+def numeric_rejects(claim: Numeric, size: str = "test", measurements: Sequence = ()) -> tuple[bool, str]:
+    """Whether the claim's experiment rejects its wrong alternative, and a phrase saying so.
+
+    ``measurements`` from a run at ``size`` are reused when the alternative
+    changes only the expected values.
+    """
+    alternative = claim.alternative
+    if alternative is None:
+        return False, "names no wrong alternative"
+    if alternative.kwargs:
+        measured = claim.measure(**{**claim.settings(size), **alternative.kwargs})
+    else:
+        measured = list(measurements) or claim.measure(**claim.settings(size))
+    rejected = not all(m.passed for m in alternative.substitute(measured))
+    return rejected, ("rejects: " if rejected else "does NOT reject: ") + alternative.description
+
+
+def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=sys.stdout) -> bool:
+    """Run every claim's mutants (and, if ``numeric``, every numeric alternative); print a report.
+
+    Returns
+    -------
+    bool
+        True when every mutant was rejected and every numeric claim rejected its alternative.
+    """
+    claims = all_claims() if claims is None else claims
+    kinds = Counter(claim.kind for claim in claims.values())
+    print(f"{len(claims)} claims: " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())), file=out)
+    rejected, total, failures = Counter(), Counter(), []
+    for label, claim in claims.items():
+        if isinstance(claim, Numeric):
+            if not numeric:
+                continue
+            total["numeric"] += 1
+            ok, phrase = numeric_rejects(claim)
+            rejected["numeric"] += ok
+            if not ok:
+                failures.append(f"{label} (numeric): {phrase}")
+            continue
+        count, survived = survivors(claim)
+        total[claim.kind] += count
+        rejected[claim.kind] += count - len(survived)
+        failures += [f"{label} ({claim.kind}): survived: {s}" for s in survived]
+    for kind in sorted(total):
+        unit = "alternatives" if kind == "numeric" else "mutants"
+        print(f"  {kind}: {rejected[kind]} of {total[kind]} {unit} rejected, "
+              f"{total[kind] - rejected[kind]} not", file=out)
+    if failures:
+        print(f"{len(failures)} failures:", file=out)
+        for failure in failures:
+            print(f"  {failure}", file=out)
+    else:
+        print("every mutant rejected", file=out)
+    return not failures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mltheory.claims.audit", description=__doc__.split("\n")[0])
+    parser.add_argument("--symbolic-only", action="store_true", help="skip the numeric alternatives")
+    parser.add_argument("labels", nargs="*", help="audit only these claims")
+    args = parser.parse_args(argv)
+    claims = all_claims()
+    if args.labels:
+        claims = {label: claims[label] for label in args.labels}
+    return 0 if audit(claims, numeric=not args.symbolic_only) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
