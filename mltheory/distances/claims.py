@@ -9,13 +9,12 @@ import sympy as sp
 import torch
 from scipy.optimize import linprog
 
-from ..claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ..claims import Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ..data import random_distributions
 from ..estimation.distributions import Normal
 from ..estimation.estimators import summarize_estimates
 from ..estimation.symbolic import expectation_of_polynomial, gaussian_raw_moment, laurent_limit, notation
 from ..information import kl_divergence
-from ..information.claims.entropy import LOG_INEQUALITY_FACTS
 from ..information.symbolic import H
 from .measures import hellinger, js_divergence, kl_monte_carlo, symmetrized_kl, total_variation, wasserstein_1d
 
@@ -77,14 +76,11 @@ register(Inequality(
     lhs=JSD(),
     rhs=sp.log(2),
     relation="<=",
-    facts=(
-        Fact(sp.log(2) - sp.log(2 * p / (p + q)) - sp.log(1 + q / p), "zero", method="expand_log",
-             note="log 2 − log(2p/(p + q)) = log(1 + q/p)"),
-        Fact(sp.log(1 + q / p), "positive", note="so each term p log(2p/(p + q)) < p log 2; summing, JSD < log 2"),
-        *LOG_INEQUALITY_FACTS,
-    ),
-    condition=r"\text{and } \mathrm{JSD} \ge 0 \text{ (each half is a relative entropy), for distributions with } "
-              r"p_i, q_i > 0 \text{; equality with } \log 2 \text{ needs disjoint supports}",
+    method="sums",
+    certificate=[Term(sp.log(1 + Q[i] / P[i]), weight=P[i] / 2, over=(i, 1, n)),
+                 Term(sp.log(1 + P[i] / Q[i]), weight=Q[i] / 2, over=(i, 1, n))],
+    given=((sp.Sum(P[i], (i, 1, n)), 1), (sp.Sum(Q[i], (i, 1, n)), 1)),
+    condition=Words("for probability vectors $p$, $q$ with positive entries"),
     source="Kaplan (3.6.2); Lin (1991)",
 ))
 
@@ -96,8 +92,8 @@ register(Identity(
     rhs=sp.log(2),
     method="doit",
     substitutions=_open,
-    condition=r"\text{: } \mathrm{JSD} = H(m) - \tfrac12 H(p) - \tfrac12 H(q) = \log 2 \text{ for } "
-              r"p = (a, 1 - a, 0, 0),\ q = (0, 0, b, 1 - b)",
+    condition=(Words(r"for $p$ the coin $(a, 1 - a)$ on two outcomes and $q$ the coin $(b, 1 - b)$ on two others"),
+               Domain(a, sp.Interval.open(0, 1)), Domain(b, sp.Interval.open(0, 1))),
     source="ours (Kaplan §3.6 motivation for Wasserstein)",
 ))
 
@@ -122,7 +118,7 @@ register(Identity(
     rhs=sp.Matrix([p * sp.log(p / q), sp.Abs(p - q) / 2, (sp.sqrt(p) - sp.sqrt(q)) ** 2 / 2,
                    (p * sp.log(2 * p / (p + q)) + q * sp.log(2 * q / (p + q))) / 2]),
     method="doit",
-    condition=r"\text{: the terms of KL, total variation, squared Hellinger and Jensen–Shannon}",
+    condition=Words("the terms of KL, total variation, squared Hellinger and Jensen–Shannon"),
     source="Csiszár (1967); Ali & Silvey (1966)",
 ))
 
@@ -133,7 +129,7 @@ register(Identity(
     lhs=sp.Matrix([Curvature(sp.Symbol(name)) for name in ("KL", "H^2", "JS", r"\chi^2")]),
     rhs=sp.Matrix([1, sp.Rational(1, 4), sp.Rational(1, 4), 2]),
     method="doit",
-    condition=r"\text{: KL, squared Hellinger, Jensen–Shannon, } \chi^2",
+    condition=Words(r"for KL, squared Hellinger, Jensen–Shannon and $\chi^2$"),
     source="ours",
 ))
 
@@ -155,8 +151,8 @@ register(Identity(
     rhs=sp.Subs(sp.Derivative(f(u), (u, 2)), u, 1) / 2 * Fisher(theta),
     method=laurent_limit,
     given=((f(1), 0),),
-    condition=r"\text{for every } f \text{ with } f(1) = 0 \text{, twice differentiable at 1, and every smooth family } "
-              r"(p_1, p_2, 1 - p_1 - p_2)",
+    condition=Words(r"for every $f$ vanishing at 1 and twice differentiable there, and every smooth family "
+                    r"$(p_1, p_2, 1 - p_1 - p_2)$"),
     source="Kaplan §3.6; Amari & Nagaoka (2000) Thm 3.5; ours",
 ))
 
@@ -224,8 +220,7 @@ register(Identity(
     lhs=sp.Integral(((mu1 + sigma1 * z) - (mu2 + sigma2 * z)) ** 2 * _standard_normal, (z, -sp.oo, sp.oo)),
     rhs=(mu1 - mu2) ** 2 + (sigma1 - sigma2) ** 2,
     method="doit",
-    condition=r"\text{: } W_2^2 = \int_0^1 \big(F_1^{-1}(s) - F_2^{-1}(s)\big)^2 ds \text{ with } s = \Phi(z) "
-              r"\text{, for } \mathcal N(\mu_k, \sigma_k^2)",
+    condition=Words(r"for $\mathcal N(\mu_k, \sigma_k^2)$, through the quantile functions at $s$ of $\Phi(z)$"),
     source="Kaplan §3.6 (map); ours",
 ))
 

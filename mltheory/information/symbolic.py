@@ -270,6 +270,7 @@ def finite_sums(*rules):
         return sp.Add(*[_reduce_sum_term(term, total.limits, table) for term in sp.Add.make_args(body)])
 
     def finite_sums(expr):
+        """Expand the logarithms, distribute the finite sums and apply the normalisation and marginal rules."""
         expr = sp.expand(sp.expand_log(expr.doit(), force=True))
         previous = None
         while expr != previous:

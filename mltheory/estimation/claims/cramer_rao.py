@@ -8,7 +8,7 @@ import sympy as sp
 import sympy.stats as stats
 import torch
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Reduction, Term, Words, register
 from ...information.symbolic import expectation, fisher_information_expr, score_expr
 from ..cramer_rao import james_stein, james_stein_risk
 from ..distributions import Exponential, Normal
@@ -36,9 +36,12 @@ estimate = sp.Function(r"\hat\phi")
 register(Identity(
     label="eq-score-mean-zero",
     lhs=sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), theta), (x, -sp.oo, sp.oo)),
-    rhs=sp.Derivative(sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), theta),
+    steps=[sp.Derivative(sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), theta)],
+    rhs=sp.Integer(0),
+    show_steps=True,
     method=differentiate_under_integral,
-    condition=r"= \partial_\theta 1 = 0 \text{ (differentiating under the integral sign)}",
+    given=((sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), 1),),
+    condition=Words("differentiating under the integral sign, for a density"),
     source="Kaplan (3.4.10)",
 ))
 
@@ -48,8 +51,7 @@ register(Identity(
     rhs=sp.Integral(estimate(x) * sp.Derivative(sp.log(density(x, theta)), theta) * density(x, theta),
                     (x, -sp.oo, sp.oo)),
     method=differentiate_under_integral,
-    condition=r"\text{: } \partial_\theta\, E[\hat\phi] = E[\hat\phi\, S] = \operatorname{Cov}(\hat\phi, S) "
-              r"\text{ since } E[S] = 0",
+    condition=Words(r"differentiating under the integral sign"),
     source="Kaplan (3.4.12)",
 ))
 
@@ -66,7 +68,7 @@ register(Identity(
     lhs=ScoreVariance(sp.Sum(S_sample[i], (i, 1, N))),
     rhs=N * F1,
     method="doit",
-    condition=r"\text{for independent scores } S_i \text{ with } E[S_i] = 0,\ \operatorname{Var} S_i = F_1",
+    condition=Words(r"for independent scores $S_i$ of mean 0 and variance $F_1$"),
     source="Kaplan §3.4.2; ours",
 ))
 
@@ -80,7 +82,8 @@ _centred_moments = {a**2: var_phi, a * s_value: cov, s_value**2: N * F1}
 def _expectation_of_centred_quadratic(expr):
     """E[...] of a quadratic in the centred variables a = phi_hat - E phi_hat and s = S_N, by bilinearity."""
     expanded = sp.Poly(sp.expand(expr), a, s_value)
-    return sp.expand(sum(coeff * _centred_moments[a**e1 * s_value**e2] for (e1, e2), coeff in expanded.terms()))
+    moments = {sp.Integer(1): sp.Integer(1), a: sp.Integer(0), s_value: sp.Integer(0), **_centred_moments}
+    return sp.expand(sum(coeff * moments[a**e1 * s_value**e2] for (e1, e2), coeff in expanded.terms()))
 
 
 _step = dphi / (N * F1)
@@ -89,15 +92,13 @@ register(Inequality(
     lhs=var_phi,
     rhs=dphi**2 / (N * F1),
     relation=">=",
-    facts=(
-        Fact((a - c * s_value) ** 2, "nonnegative", note="(φ̂ − E φ̂ − c S_N)² ≥ 0, so its expectation is ≥ 0"),
-        Fact(_expectation_of_centred_quadratic((a - c * s_value) ** 2) - (var_phi - 2 * c * cov + c**2 * N * F1),
-             "zero", note="Var(φ̂ − c S_N) = Var φ̂ − 2c Cov(φ̂, S_N) + c² N F_1 (bilinearity, eq-fisher-additivity)"),
-        Fact((var_phi - 2 * c * cov + c**2 * N * F1).subs({cov: dphi, c: _step}) - (var_phi - dphi**2 / (N * F1)),
-             "zero", note="with Cov(φ̂, S_N) = φ′ (eq-score-covariance) and c = φ′/(N F_1) it is Var φ̂ − φ′²/(N F_1)"),
-    ),
-    condition=r"\text{for every unbiased estimator } \hat\phi \text{ of } \phi(\theta) \text{ from } N "
-              r"\text{ independent draws; } \phi' = \partial_\theta \phi",
+    method=Reduction("the expectation of the square, by bilinearity from Var φ̂, Cov(φ̂, S_N) and Var S_N = N F₁ "
+                     "(eq-fisher-additivity), then simplify",
+                     lambda e: sp.simplify(_expectation_of_centred_quadratic(e))),
+    certificate=[Term((a - _step * s_value) ** 2, method="simplify")],
+    given=((cov, dphi),),
+    condition=Words(r"for every unbiased estimator $\hat\phi$ of $\phi(\theta)$ from $N$ independent draws, "
+                    r"with $\phi'$ the derivative of $\phi$, and the covariance from eq-score-covariance:"),
     source="Kaplan (3.4.13); Cramér (1946), Rao (1945)",
 ))
 
@@ -113,8 +114,8 @@ register(Identity(
     rhs=sp.BlockMatrix([[C_block - J_block * F_block.I * J_block.T, sp.ZeroMatrix(k_dim, d_dim)],
                         [sp.ZeroMatrix(d_dim, k_dim), F_block]]),
     method=blockwise,
-    condition=r"\text{with } C = \operatorname{Cov}\hat\phi,\ J = \operatorname{Cov}(\hat\phi, S) = \partial\phi/\partial\theta,"
-              r"\ F = \operatorname{Cov} S",
+    condition=Words(r"with $C$ the covariance of $\hat\phi$, $J$ its covariance with $S$ (the Jacobian of $\phi$) "
+                    r"and $F$ the covariance of $S$"),
     source="Kaplan (3.4.14), corrected: J is the Jacobian of the target φ, and the bound is a matrix inequality",
 ))
 
@@ -163,7 +164,7 @@ register(Identity(
     lhs=sp.Matrix([[ScoreMean(symbol), Fisher(symbol)] for symbol in _family_symbols.values()]),
     rhs=sp.Matrix([[0, 1 / sigma**2], [0, 1 / (2 * _v**2)], [0, 1 / (p * (1 - p))], [0, 1 / lam], [0, 1 / lam**2]]),
     method="doit",
-    condition=r"\text{: the score has mean zero, and } F_1 = -E[\partial_\theta^2 \log p] \text{, for one draw}",
+    condition=Words(r"the score's mean and $-E[\partial_\theta^2 \log p]$ for one draw of each family"),
     source="Kaplan §3.4.2; ours (exact sympy.stats expectations)",
 ))
 
@@ -181,6 +182,7 @@ _EFFICIENT = [_efficient_sides(name) for name in FAMILIES]
 
 
 def _in_power_sums(expr):
+    """Evaluate, write every sum over the sample through the power sums P_k, then simplify."""
     return sp.simplify(sp.expand(power_sums(expr.doit(), X, N, lambda order: sp.Symbol(f"P_{order}"))))
 
 
@@ -189,7 +191,7 @@ register(Identity(
     lhs=sp.Matrix([left for left, _ in _EFFICIENT]),
     rhs=sp.Matrix([right for _, right in _EFFICIENT]),
     method=_in_power_sums,
-    condition=r"\text{: } \hat\phi - \phi = \frac{\phi'}{N F_1} S_N \text{ for the five families, in the order of the table}",
+    condition=Words("for the five families, in the order of the table"),
     source="ours; Lehmann & Casella (1998) Thm 2.5.12",
 ))
 
@@ -227,8 +229,7 @@ register(Identity(
     lhs=CovarianceMatrix() - InverseFisher(),
     rhs=Displayed(sp.Matrix([[0, 0], [0, 2 * sigma**4 / (N * N_MINUS_1)]])),
     method=matrix_simplify,
-    condition=r"\text{for } N \text{ Gaussian draws, } \theta = (\mu, \sigma^2) \text{, } F = \operatorname{diag}"
-              r"\left(\tfrac{1}{\sigma^2}, \tfrac{1}{2\sigma^4}\right)",
+    condition=Words(r"for $N$ Gaussian draws and $\theta$ the pair $(\mu, \sigma^2)$"),
     source="Kaplan §3.4.2; ours",
 ))
 
@@ -238,8 +239,7 @@ register(Identity(
     lhs=1 / (4 * DensityAtCentre() ** 2),
     rhs=sp.pi * sigma**2 / 2,
     method="simplify",
-    condition=r"\text{: } N \operatorname{Var}(\text{median}) \to \frac{1}{4 f(0)^2} \text{ for a Gaussian density } f "
-              r"\text{ centred at the median}",
+    condition=Words(r"the asymptotic variance of the median times $N$, for a Gaussian density $f$ centred at the median"),
     source="Laplace; Kaplan §3.4 (numerical check); ours",
 ))
 
@@ -295,7 +295,8 @@ register(Identity(
     rhs=N * lam / N_MINUS_1,
     method="doit",
     substitutions=((N, M + 1),),
-    condition=r"\text{: } E[1/\bar X] \text{ for } N \ge 2 \text{ exponential draws, where } S = N\bar X \sim \mathrm{Gamma}(N, \lambda)",
+    condition=(Words(r"$E[1/\bar X]$ for $N$ exponential draws, whose sum is $\mathrm{Gamma}(N, \lambda)$"),
+               Domain(N, sp.Interval.open(1, sp.oo))),
     source="Kaplan §3.4 (numerical check); ours",
 ))
 
@@ -306,7 +307,7 @@ register(Identity(
     rhs=N**2 * lam**2 / (N_MINUS_1**2 * sp.Add(N, -2, evaluate=False)),
     method="doit",
     substitutions=_N_ABOVE_TWO,
-    condition=r"\text{: } \operatorname{Var}(1/\bar X) \text{ for } N \ge 3",
+    condition=(Words(r"$\operatorname{Var}(1/\bar X)$"), Domain(N, sp.Interval.open(2, sp.oo))),
     source="ours",
 ))
 
@@ -318,22 +319,18 @@ def exponential_rate_mse(c_value) -> sp.Expr:
     return sp.factor((c_value**2 * second - 2 * c_value * lam * first + lam**2).subs(M, N - 2))
 
 
+RateMSE = notation("ExponentialRateMSE", r"\operatorname{MSE}\left(\frac{#1}{S}\right)", exponential_rate_mse)
 register(Inequality(
     label="eq-exponential-mle-not-best",
-    lhs=lam**2 / N_MINUS_1,
-    rhs=lam**2 * (N + 2) / (N_MINUS_1 * sp.Add(N, -2, evaluate=False)),
+    lhs=RateMSE(sp.Add(N, -2, evaluate=False)),
+    steps=[lam**2 / N_MINUS_1, lam**2 * (N + 2) / (N_MINUS_1 * sp.Add(N, -2, evaluate=False))],
+    rhs=RateMSE(N),
     relation="<",
-    facts=(
-        Fact(exponential_rate_mse(N - 2) - lam**2 / (N - 1), "zero", note="MSE((N − 2)/S) = λ²/(N − 1)"),
-        Fact(exponential_rate_mse(N) - lam**2 * (N + 2) / ((N - 1) * (N - 2)), "zero",
-             note="MSE of the MLE N/S = λ²(N + 2)/((N − 1)(N − 2))"),
-        Fact((lam**2 * (N + 2) / ((N - 1) * (N - 2)) - lam**2 / (N - 1)).subs(N, 2 + v), "positive",
-             note="the difference 4λ²/((N − 1)(N − 2)) is positive for N > 2"),
-        Fact((exponential_rate_mse(N - 1) - lam**2 / N).subs(N, 2 + v), "positive",
-             note="the unbiased (N − 1)/S has variance λ²/(N − 2), above the Cramér–Rao bound λ²/N"),
-    ),
-    condition=r"\text{: MSE of } \tfrac{N-2}{S} < \text{MSE of the MLE } \tfrac{N}{S} \text{, and the unbiased } "
-              r"\tfrac{N-1}{S} \text{ misses the bound, for } N \ge 3",
+    links=[Link("="), Link("<"), Link("=")],
+    show_steps=True,
+    substitutions=((N, 2 + v),),
+    condition=(Words(r"for $N$ exponential draws of rate $\lambda$ with sum $S$; the right side is the MLE's,"),
+               Domain(N, sp.Interval.open(2, sp.oo))),
     source="corrects Kaplan fn. 6 and §3.4.2 (MLE neither unbiased nor minimum-variance at finite N)",
 ))
 
@@ -409,7 +406,8 @@ register(Identity(
     rhs=sp.Integer(2),
     method="doit",
     substitutions=((dimension, M + 2),),
-    condition=r"\text{: the risk of James–Stein at } \theta = 0 \text{, with } \|X\|^2 \sim \chi^2_d,\ d \ge 3",
+    condition=(Words(r"the risk of James–Stein at $\theta$ zero, with $\|X\|^2 \sim \chi^2_d$"),
+               Domain(dimension, sp.Interval.open(2, sp.oo))),
     source="James & Stein (1961); ours",
 ))
 

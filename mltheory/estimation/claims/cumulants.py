@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Domain, Identity, Measurement, Numeric, Words, register
 from ..cumulants import clt_shape, density_from_cumulants, k_statistics_from_central_sums, standardized_sums
 from ..distributions import Cauchy, Exponential, Laplace, Uniform
 from ..estimators import estimator_stats
@@ -54,7 +54,7 @@ register(Identity(
     lhs=Moment(m),
     rhs=MomentPartitions(m),
     method=each_order(m, ORDERS),
-    condition=r"\text{for } m = 1, \dots, 6",
+    condition=Domain(m, sp.Range(1, 7)),
     source="Kaplan (3.2.6), corrected: the factor m! and the constraint on the p_n were missing",
 ))
 
@@ -63,7 +63,7 @@ register(Identity(
     lhs=Cumulant(m),
     rhs=CumulantPartitions(m),
     method=each_order(m, ORDERS),
-    condition=r"\text{for } m = 1, \dots, 6, \text{ with } b = \textstyle\sum_n p_n \text{ and } \mu_n = \langle X^n \rangle",
+    condition=(Domain(m, sp.Range(1, 7)), Words(r"with $b$ the sum of the $p_n$ and $\mu_n$ the moments $\langle X^n \rangle$")),
     source="ours (the inverse of Kaplan (3.2.6)); Kendall & Stuart, Advanced Theory of Statistics §3.14",
 ))
 
@@ -95,7 +95,7 @@ register(Identity(
     lhs=sp.Subs(sp.Derivative(lam * (sp.exp(t) - 1), (t, n)), t, 0),
     rhs=lam,
     method=each_order(n, ORDERS),
-    condition=r"\text{for } n = 1, \dots, 6",
+    condition=Domain(n, sp.Range(1, 7)),
     source="ours (Kaplan §3.2 states it)",
 ))
 
@@ -125,7 +125,7 @@ register(Identity(
     lhs=SumCumulant(m),
     rhs=kappa_x[m] + kappa_y[m],
     method=each_order(m, ORDERS),
-    condition=r"\text{for independent } X, Y \text{ and } m = 1, \dots, 6",
+    condition=(Words("for independent $X$, $Y$"), Domain(m, sp.Range(1, 7))),
     source="Kaplan (3.2.8)",
 ))
 
@@ -150,7 +150,7 @@ register(Identity(
     rhs=N ** (1 - n / 2) * kappa[n] / sigma**n,
     method=each_order(n, range(2, 7), simplify=sp.simplify),
     given=((kappa[2], sigma**2),),
-    condition=r"\text{for } n = 2, \dots, 6 \text{, where } \kappa_2 = \sigma^2",
+    condition=(Domain(n, sp.Range(2, 7)), Words(r"where $\kappa_2$ is $\sigma^2$")),
     source="Kaplan (3.2.13)–(3.2.14)",
 ))
 
@@ -173,7 +173,7 @@ register(Identity(
     ]),
     rhs=sp.Matrix([2 / sp.sqrt(N), 6 / N, 0, -sp.Rational(6, 5) / N]),
     method="doit",
-    condition=r"\text{skewness and excess kurtosis of a sum of } N \text{ draws of Exp(1) and of U(0, 1)}",
+    condition=Words("skewness and excess kurtosis of a sum of $N$ draws of Exp(1) and of U(0, 1)"),
     source="Kaplan §3.2 (CLT); ours",
 ))
 
@@ -261,8 +261,7 @@ register(Identity(
     lhs=sp.Matrix([ExpectedKStatistic(order) for order in (2, 3, 4)]),
     rhs=sp.Matrix([CumulantFromCentral(order) for order in (2, 3, 4)]),
     method="doit",
-    condition=r"\text{for i.i.d. samples of every size } N \text{, with the formulas of } "
-              r"\texttt{sample\_cumulants}",
+    condition=Words(r"for i.i.d. samples of every size $N$, with the formulas of $\texttt{sample\_cumulants}$"),
     source="Fisher (1930); ours",
 ))
 
@@ -311,7 +310,7 @@ register(Identity(
     lhs=sp.Pow(sp.exp(-sp.Abs(_k) / N), N, evaluate=False),
     rhs=sp.exp(-sp.Abs(_k)),
     method="simplify",
-    condition=r"\varphi(k/N)^N = \varphi(k) \text{ for } \varphi(k) = e^{-|k|}",
+    condition=Words(r"for the characteristic function $e^{-|k|}$ of the standard Cauchy law"),
     source="ours; Feller, An Introduction to Probability Theory Vol. II §II.4",
 ))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 import torch
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
 from ..distributions import Exponential, Normal
 from ..estimators import denoising_data, estimator_stats, sample_variance, train_denoiser
 from ..symbolic import expectation_of_polynomial, gaussian_raw_moment, iid_expectation, notation, power_sums, raw_moment
@@ -78,7 +78,7 @@ register(Identity(
     lhs=E(SampleMean(N)),
     rhs=mu,
     method="doit",
-    condition=r"\text{for i.i.d. } X_1, \dots, X_N \text{ with mean } \mu",
+    condition=Words(r"for i.i.d. $X_1, \dots, X_N$ with mean $\mu$"),
     source="Kaplan (3.3.5)",
 ))
 
@@ -87,7 +87,7 @@ register(Identity(
     lhs=Var(SampleMean(N)),
     rhs=sigma**2 / N,
     method="doit",
-    condition=r"\text{for i.i.d. } X_i \text{ with variance } \sigma^2",
+    condition=Words(r"for i.i.d. $X_i$ with variance $\sigma^2$"),
     source="Kaplan (3.3.9)",
 ))
 
@@ -104,7 +104,7 @@ register(Identity(
     lhs=E(SumOfSquares(N) / N),
     rhs=N_MINUS_1 * sigma**2 / N,
     method="doit",
-    condition=r"\text{for i.i.d. } X_i \text{ with variance } \sigma^2",
+    condition=Words(r"for i.i.d. $X_i$ with variance $\sigma^2$"),
     source="Kaplan (3.3.7)",
 ))
 
@@ -113,7 +113,7 @@ register(Identity(
     lhs=E(SumOfSquares(N) / N_MINUS_1),
     rhs=sigma**2,
     method="doit",
-    condition=r"\text{for i.i.d. } X_i \text{ with variance } \sigma^2 \text{ and } N \ge 2",
+    condition=(Words(r"for i.i.d. $X_i$ with variance $\sigma^2$"), Domain(N, sp.Range(2, sp.oo))),
     source="Kaplan (3.3.8)",
 ))
 
@@ -122,7 +122,7 @@ register(Identity(
     lhs=Var(SumOfSquares(N) / N_MINUS_1),
     rhs=mu4 / N - sigma**4 * sp.Add(N, -3, evaluate=False) / (N * N_MINUS_1),
     method="doit",
-    condition=r"\text{for i.i.d. } X_i \text{ with } \sigma^2 = E(X - \mu)^2,\ \mu_4 = E(X - \mu)^4",
+    condition=Words(r"for i.i.d. $X_i$ with central moments $\sigma^2$ (second) and $\mu_4$ (fourth)"),
     source="ours (the general form of Kaplan (3.3.14)); Kendall & Stuart §10.5",
 ))
 
@@ -131,7 +131,7 @@ register(Identity(
     lhs=Var_gauss(SumOfSquares(N) / N_MINUS_1),
     rhs=2 * sigma**4 / N_MINUS_1,
     method="doit",
-    condition=r"\text{for i.i.d. } X_i \sim \mathcal N(\mu, \sigma^2)",
+    condition=Words(r"for i.i.d. $X_i \sim \mathcal N(\mu, \sigma^2)$"),
     source="Kaplan (3.3.14)",
 ))
 
@@ -140,7 +140,7 @@ register(Identity(
     lhs=E_gauss((SumOfSquares(N) / divisor - sigma**2) ** 2),
     rhs=sigma**4 * ((N**2 - 1) / divisor**2 - 2 * (N - 1) / divisor + 1),
     method="doit",
-    condition=r"\text{for i.i.d. } X_i \sim \mathcal N(\mu, \sigma^2)",
+    condition=Words(r"for i.i.d. $X_i \sim \mathcal N(\mu, \sigma^2)$"),
     source="ours (Kaplan §3.3 discusses the trade-off)",
 ))
 
@@ -154,20 +154,14 @@ _N_ABOVE_ONE = ((N, 1 + v),)
 register(Inequality(
     label="eq-variance-divisor-ranking",
     lhs=divisor_mse(N + 1),
-    rhs=divisor_mse(N),
+    steps=[divisor_mse(N)],
+    rhs=divisor_mse(N - 1),
     relation="<",
-    facts=(
-        Fact(sp.Eq(sp.diff(divisor_mse(divisor), divisor).subs(divisor, N + 1), 0), "true",
-             note="dMSE/dc = 0 at c = N + 1"),
-        Fact(sp.diff(divisor_mse(1 / u), u, 2).subs(N, 1 + v), "positive",
-             note="MSE is a convex quadratic in 1/c (second derivative 2σ⁴(N² − 1) > 0)"),
-        Fact((divisor_mse(N) - divisor_mse(N + 1)).subs(_N_ABOVE_ONE), "positive",
-             note="MSE(N) − MSE(N + 1) = σ⁴(N − 1)/(N²(N + 1)) > 0 for N > 1"),
-        Fact((divisor_mse(N - 1) - divisor_mse(N)).subs(_N_ABOVE_ONE), "positive",
-             note="MSE(N − 1) − MSE(N) = σ⁴(3N − 1)/(N²(N − 1)) > 0 for N > 1"),
-    ),
-    condition=r"\text{and } \frac{2\sigma^4}{N-1} > \frac{(2N-1)\,\sigma^4}{N^2}: \ "
-              r"\text{MSE of the divisors } N + 1 < N < N - 1 \text{, for } N \ge 2",
+    links=[Link("<"), Link("<")],
+    show_steps=True,
+    substitutions=_N_ABOVE_ONE,
+    condition=(Words("the mean squared errors of the divisors $N + 1$, $N$ and $N - 1$, for"),
+               Domain(N, sp.Interval.open(1, sp.oo))),
     source="ours; Casella & Berger (2002) Example 7.3.3",
 ))
 
@@ -225,7 +219,7 @@ register(Identity(
     lhs=E_noise((f - (c + noise)) ** 2),
     rhs=(f - c) ** 2 + sigma**2,
     method="doit",
-    condition=r"\text{for noise } n' \text{ with } E[n'] = 0,\ E[n'^2] = \sigma^2 \text{, independent of } f",
+    condition=Words(r"for noise $n'$ of mean 0 and variance $\sigma^2$, independent of $f$"),
     source="Kaplan §3.3.4; Lehtinen et al. (2018)",
 ))
 

@@ -7,8 +7,8 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
-from ...information.claims.entropy import LOG_INEQUALITY_FACTS
+from ...claims import Case, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
+from ...information.claims.entropy import log_inequality_term
 from ..distributions import Cauchy
 from ..estimators import summarize_estimates
 from ..losses import robust_fit
@@ -17,6 +17,7 @@ from ..symbolic import Displayed, notation
 i, n = sp.symbols("i n", integer=True, positive=True)
 P, q = sp.IndexedBase("P", positive=True), sp.IndexedBase("q", positive=True)
 x, theta, y, f, r = sp.symbols("x theta y f r", real=True)
+frequency = sp.Symbol("f", positive=True)
 sigma, tau, b, delta, R, s, t = sp.symbols("sigma tau b delta R s t", positive=True)
 p = sp.Symbol("p", positive=True)
 
@@ -30,18 +31,9 @@ register(Inequality(
     lhs=-sp.Sum(P[i] * sp.log(q[i]), (i, 1, n)),
     rhs=Entropy(),
     relation=">=",
-    facts=(
-        Fact(-sp.Sum(P[i] * sp.log(q[i]), (i, 1, n)) - Entropy().doit() - Divergence().doit(), "zero",
-             note="the gap is D(P || q) (eq-cross-entropy-decomposition)", method="sums"),
-        Fact(Divergence().doit() + sp.Sum(P[i] * (q[i] / P[i] - 1), (i, 1, n))
-             - sp.Sum(P[i] * (q[i] / P[i] - 1 - sp.log(q[i] / P[i])), (i, 1, n)), "zero",
-             note="D(P || q) = Σ P_i (x_i − 1 − log x_i) − Σ P_i (x_i − 1) with x_i = q_i/P_i", method="sums"),
-        *LOG_INEQUALITY_FACTS,
-        Fact(sp.Sum(P[i] * (q[i] / P[i] - 1), (i, 1, n)), "zero",
-             note="Σ P_i (q_i/P_i − 1) = Σ (q_i − P_i) = 0 when both sum to 1",
-             method="sums", given=((sp.Sum(q[i] - P[i], (i, 1, n)), 0),)),
-    ),
-    condition=r"\text{with equality only at } q = P \text{: the categorical MLE is the empirical distribution}",
+    method="sums",
+    certificate=[log_inequality_term(q[i] / P[i], weight=P[i], over=(i, 1, n))],
+    given=((sp.Sum(P[i], (i, 1, n)), 1), (sp.Sum(q[i], (i, 1, n)), 1)),
     source="Kaplan (3.4.2)–(3.4.4); Cover & Thomas (2006) Thm 2.6.3",
 ))
 
@@ -55,8 +47,8 @@ register(Identity(
     lhs=sp.Integral(_normal(x, theta, sigma**2) * _normal(theta, 0, tau**2), (theta, -sp.oo, sp.oo)),
     rhs=_normal(x, 0, sigma**2 + tau**2),
     method="doit",
-    condition=r"\text{the evidence } p(x) = \textstyle\int p(x \mid \theta)\, p(\theta)\, d\theta "
-              r"\text{ for } x \mid \theta \sim \mathcal N(\theta, \sigma^2),\ \theta \sim \mathcal N(0, \tau^2)",
+    condition=Words(r"the evidence of $x \mid \theta \sim \mathcal N(\theta, \sigma^2)$ "
+                    r"with prior $\theta \sim \mathcal N(0, \tau^2)$"),
     source="Kaplan (3.4.6), corrected: the denominator is the evidence",
 ))
 
@@ -66,8 +58,7 @@ register(Identity(
     lhs=sp.log(_normal(x, theta, sigma**2) * _normal(theta, 0, tau**2) / _normal(x, 0, sigma**2 + tau**2)),
     rhs=sp.log(_normal(theta, tau**2 * x / (sigma**2 + tau**2), _posterior_variance)),
     method="expand_log",
-    condition=r"\text{likelihood} \times \text{prior} / \text{evidence} = "
-              r"\mathcal N\!\left(\tfrac{\tau^2}{\sigma^2 + \tau^2}\, x,\ \tfrac{\sigma^2 \tau^2}{\sigma^2 + \tau^2}\right)",
+    condition=Words(r"the logarithm of likelihood $\times$ prior / evidence"),
     source="Kaplan (3.4.6)–(3.4.7); ours",
 ))
 
@@ -96,7 +87,6 @@ register(Identity(
     rhs=Displayed(((X_design.T * X_design + sigma**2 / tau**2 * sp.Identity(d_cols)) * w_vector
                - X_design.T * y_vector) / sigma**2),
     method=matrix_expand,
-    condition=r"\text{so the MAP estimate is } \hat w = \left(X^\top X + \tfrac{\sigma^2}{\tau^2} I\right)^{-1} X^\top y",
     source="Kaplan (3.4.7), (3.4.21); ours",
 ))
 
@@ -107,31 +97,52 @@ register(Identity(
     lhs=sp.Subs(sp.Derivative((s - z) ** 2 / 2 + lam * s**2 / 2, s), s, z / (1 + lam)),
     rhs=sp.Integer(0),
     method="doit",
-    condition=r"\text{: } \arg\min_w \tfrac12 (w - z)^2 + \tfrac{\lambda}{2} w^2 = \tfrac{z}{1 + \lambda} "
-              r"\text{ (the objective is a convex parabola)}",
+    condition=Words(r"the stationary point of the convex parabola $\tfrac12 (s - z)^2 + \tfrac{\lambda}{2} s^2$"),
     source="ours",
 ))
 
 _objective = notation("ProxObjective", r"g_{z}(#1)", lambda w_: (w_ - z) ** 2 / 2 + lam * sp.Abs(w_))
 _a = sp.Symbol("a", positive=True)
+_w = sp.Symbol("w", real=True)
+
+
+def abs_as_max(expr):
+    """Evaluate, write |u| as max(u, −u), and move the other terms of a sum into its one max."""
+    expr = sp.expand(expr.doit().replace(sp.Abs, lambda u: sp.Max(u, -u)))
+    maxima = [term for term in sp.Add.make_args(expr) if isinstance(term, sp.Max)]
+    if len(maxima) != 1:
+        return sp.simplify(expr)
+    rest = expr - maxima[0]
+    return sp.Max(*(sp.simplify(arg + rest) for arg in maxima[0].args))
+
+
+def _soft_threshold_case(piece, value, minimiser):
+    """The case z = value: the gap is ½(w − w*)² + λ(|w| − s w) + λ(1 − |s|)|w| with s = (z − w*)/λ, |s| ≤ 1."""
+    slope = (value - minimiser) / lam
+    sign_term = Term(sp.Abs(_w) - _w, weight=lam * slope) if slope.is_nonnegative else \
+        Term(sp.Abs(_w) + _w, weight=-lam * slope)
+    terms = [Term((_w - minimiser) ** 2, weight=sp.Rational(1, 2), method="simplify"), sign_term]
+    if sp.simplify(1 - sp.Abs(slope)) != 0:
+        terms.append(Term(sp.Abs(_w), weight=sp.simplify(lam * (1 - sp.Abs(slope))), method="simplify"))
+    return Case(z, piece, value, terms)
+
+
 register(Inequality(
     label="eq-soft-threshold",
-    lhs=_objective(sp.Symbol("w", real=True)),
+    lhs=_objective(_w),
     rhs=_objective(sp.sign(z) * sp.Max(sp.Abs(z) - lam, 0)),
     relation=">=",
-    facts=(
-        Fact(sp.diff((s - z) ** 2 / 2, s, 2), "positive", note="(w − z)²/2 is strictly convex; λ|w| is convex"),
-        Fact(sp.diff((s - z) ** 2 / 2 + lam * s, s).subs(s, _a).subs(z, lam + _a), "zero",
-             note="z = λ + a > λ: g is differentiable at w = a > 0 with g′(a) = 0"),
-        Fact(sp.diff((s - z) ** 2 / 2 - lam * s, s).subs(s, -_a).subs(z, -lam - _a), "zero",
-             note="z = −λ − a < −λ: g′(−a) = 0"),
-        Fact((lam - z).subs(z, lam * (1 - 2 / (1 + t))), "positive",
-             note="|z| < λ: the subdifferential of g at 0, [−z − λ, −z + λ], contains 0 (upper end)"),
-        Fact((lam + z).subs(z, lam * (1 - 2 / (1 + t))), "positive",
-             note="and its lower end −z − λ < 0"),
-    ),
-    condition=r"\text{for all } w \text{, where } g_z(w) = \tfrac12 (w - z)^2 + \lambda |w| \text{: "
-              r"soft-thresholding minimises it}",
+    method=abs_as_max,
+    cases=[
+        _soft_threshold_case(sp.Interval.open(lam, sp.oo), lam + _a, _a),
+        _soft_threshold_case(sp.FiniteSet(lam), lam, 0),
+        _soft_threshold_case(sp.Interval.open(0, lam), lam / (1 + _a), 0),
+        _soft_threshold_case(sp.FiniteSet(0), sp.Integer(0), 0),
+        _soft_threshold_case(sp.Interval.open(-lam, 0), -lam / (1 + _a), 0),
+        _soft_threshold_case(sp.FiniteSet(-lam), -lam, 0),
+        _soft_threshold_case(sp.Interval.open(-sp.oo, -lam), -lam - _a, -_a),
+    ],
+    condition=Words(r"for all $w$ and $z$, where $g_z(w)$ is $\tfrac12 (w - z)^2 + \lambda |w|$"),
     source="ours; Tibshirani (1996)",
 ))
 
@@ -167,7 +178,6 @@ register(Identity(
     lhs=sp.Integral(r**2 * sigma / (sp.pi * (r**2 + sigma**2)), (r, -R, R)),
     rhs=2 * sigma * R / sp.pi - 2 * sigma**2 * sp.atan(R / sigma) / sp.pi,
     method="doit",
-    condition=r"\text{which grows like } 2\sigma R/\pi \text{: the Cauchy variance is infinite}",
     source="Kaplan §3.4.3; ours",
 ))
 
@@ -177,7 +187,7 @@ register(Identity(
     lhs=sp.Matrix([sp.Subs(_quadratic - _linear, r, delta), sp.Subs(sp.Derivative(_quadratic - _linear, r), r, delta)]),
     rhs=sp.Matrix([0, 0]),
     method="doit",
-    condition=r"\text{: the two pieces of Huber's loss meet with equal value and slope at } |r| = \delta",
+    condition=Words(r"the two pieces of Huber's loss meet with equal value and slope at $r$ equal to $\delta$"),
     source="Kaplan §3.4.3; Huber (1964)",
 ))
 
@@ -195,8 +205,8 @@ register(Identity(
     ]),
     rhs=sp.Matrix([sp.pi**2 / 4, 8 / sp.pi, 2]),
     method="doit",
-    condition=r"\text{: } N \operatorname{Var}\hat\beta \to \frac{E[\psi(\epsilon)^2]}{E[\psi'(\epsilon)]^2}"
-              r"\text{ for L1, Huber } (\delta = 1) \text{ and Cauchy losses, standard Cauchy noise}",
+    condition=Words(r"the ratios $E[\psi(\epsilon)^2] / E[\psi'(\epsilon)]^2$ for the L1, Huber (unit $\delta$) and "
+                    "Cauchy losses under standard Cauchy noise"),
     source="Huber (1964); ours",
 ))
 
@@ -249,17 +259,17 @@ register(Numeric(
 
 # --------------------------------------------------------------------------- calibration
 
-_log_loss = -f * sp.log(p) - (1 - f) * sp.log(1 - p)
-_OPEN = ((p, 1 / (1 + t)), (f, 1 / (1 + s)))
+_log_loss = -frequency * sp.log(p) - (1 - frequency) * sp.log(1 - p)
+_OPEN = ((p, 1 / (1 + t)), (frequency, 1 / (1 + s)))
 register(Inequality(
     label="eq-calibration-minimiser",
     lhs=_log_loss,
-    rhs=_log_loss.subs(p, f),
+    rhs=_log_loss.subs(p, frequency),
     relation=">=",
-    facts=(
-        Fact(sp.diff(_log_loss, p).subs(p, f).subs(_OPEN), "zero", note="the derivative in p vanishes at p = f"),
-        Fact(sp.diff(_log_loss, p, 2).subs(_OPEN), "positive", note="the second derivative is positive on (0, 1)"),
-    ),
-    condition=r"\text{for } 0 < p, f < 1 \text{, with equality only at } p = f",
+    method="expand_log",
+    certificate=[log_inequality_term(p / frequency, weight=frequency),
+                 log_inequality_term((1 - p) / (1 - frequency), weight=1 - frequency)],
+    substitutions=_OPEN,
+    condition=(Domain(p, sp.Interval.open(0, 1)), Domain(frequency, sp.Interval.open(0, 1))),
     source="Kaplan (3.4.20)",
 ))

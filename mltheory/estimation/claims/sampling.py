@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Words, register
 from ..estimators import summarize_estimates
 from ..sampling import binary_gumbel_softmax_mean, dropout, gumbel_max_sample, gumbel_softmax, reparam_grad, score_function_grad
 from ..symbolic import change_variables, differentiate_under_integral, expectation_of_polynomial, gaussian_raw_moment, notation
@@ -31,8 +31,7 @@ register(Identity(
     rhs=sp.Matrix([sp.Integral(_f_prime * _standard_normal, (z, -sp.oo, sp.oo)),
                    sp.Integral(z * _f_prime * _standard_normal, (z, -sp.oo, sp.oo))]),
     method=differentiate_under_integral,
-    condition=r"\text{: } \nabla_{\mu,\sigma} E[f(\mu + \sigma\epsilon)] = E[f'(\mu + \sigma\epsilon)\,(1, \epsilon)],"
-              r"\ \epsilon \sim \mathcal N(0, 1)",
+    condition=Words(r"for $\epsilon \sim \mathcal N(0, 1)$"),
     source="Kaplan (3.5.1); Kingma & Welling (2014)",
 ))
 
@@ -41,7 +40,7 @@ register(Identity(
     lhs=sp.Derivative(sp.Integral(f(x) * _normal, (x, -sp.oo, sp.oo)), mu),
     rhs=sp.Integral(f(x) * sp.Derivative(sp.log(_normal), mu) * _normal, (x, -sp.oo, sp.oo)),
     method=differentiate_under_integral,
-    condition=r"\text{: } \partial_\mu E[f(x)] = E[f(x)\, \partial_\mu \log p(x; \mu, \sigma)] \text{, for any } f",
+    condition=Words(r"for any $f$"),
     source="Williams (1992); ours",
 ))
 
@@ -61,8 +60,8 @@ register(Identity(
     lhs=sp.Matrix([E_eps(REPARAM_ESTIMATE), E_eps(SCORE_ESTIMATE), Var_eps(REPARAM_ESTIMATE), Var_eps(SCORE_ESTIMATE)]),
     rhs=sp.Matrix([2 * mu, 2 * mu, 4 * sigma**2, mu**4 / sigma**2 + 14 * mu**2 + 15 * sigma**2]),
     method="doit",
-    condition=r"\text{: per-sample estimates of } \partial_\mu E[x^2] = 2\mu,\ x = \mu + \sigma\epsilon "
-              r"\text{ (reparametrised, then score function)}",
+    condition=Words(r"per-sample estimates of $\partial_\mu E[x^2]$ for $x$ drawn as $\mu + \sigma\epsilon$ "
+                    "(reparametrised, then score function)"),
     source="Kaplan §3.5; ours",
 ))
 
@@ -114,7 +113,7 @@ register(Identity(
     lhs=sp.Integral(gumbel_density(z) * gumbel_cdf(z + d), (z, -sp.oo, sp.oo)),
     rhs=1 / (1 + sp.exp(-d)),
     method=_substitution,
-    condition=r"\text{: } P(x_1 + z_1 > x_2 + z_2) = \sigma(x_1 - x_2) \text{ with } d = x_1 - x_2",
+    condition=Words(r"the probability that $x_1 + z_1$ exceeds $x_2 + z_2$, with $d$ the difference $x_1 - x_2$"),
     source="Kaplan (3.5.4)–(3.5.6); Gumbel (1954)",
 ))
 
@@ -124,8 +123,7 @@ register(Identity(
     lhs=sp.Integral(gumbel_density(z) * gumbel_density(z + x1 - x2) * gumbel_density(z + x1 - x3), (z, -sp.oo, sp.oo)),
     rhs=2 * _softmax3[0] * _softmax3[1] * _softmax3[2],
     method=_substitution,
-    condition=r"\text{: } \int g(z) \prod_{j \ne 1} g(z + x_{1j})\, dz = (n-1)! \prod_j p_j \text{ for } n = 3 "
-              r"\text{, by } y = e^{-z}",
+    condition=Words(r"for $n$ three, by the change of variable $y$ to $e^{-z}$"),
     source="Kaplan (3.5.5), with the corrected change of variables e^{-z} = y",
 ))
 
@@ -135,8 +133,7 @@ register(Identity(
     lhs=sp.Matrix([sp.Derivative(_softmax3[0], x2, x3), sp.Derivative(_softmax4[0], x2, x3, x4)]),
     rhs=sp.Matrix([2 * sp.Mul(*_softmax3), -6 * sp.Mul(*_softmax4)]),
     method="doit",
-    condition=r"\text{: } \partial^{n-1} p_1 / \partial x_2 \cdots \partial x_n = (-1)^{n-1} (n-1)! \prod_j p_j "
-              r"\text{ for } n = 3, 4",
+    condition=Words(r"for $n$ three and four"),
     source="Kaplan (3.5.5), with the sign (-1)^{n-1} on both sides",
 ))
 
@@ -145,7 +142,7 @@ register(Identity(
     lhs=sp.Integral(z * gumbel_density(z), (z, -sp.oo, sp.oo)),
     rhs=sp.EulerGamma,
     method=_substitution,
-    condition=r"\text{: the mean of the Gumbel distribution is Euler's constant } \gamma \approx 0.5772",
+    condition=Words("the mean of the Gumbel distribution is Euler's constant"),
     source="Kaplan §3.5 (footnote 7); ours",
 ))
 
@@ -155,7 +152,7 @@ register(Identity(
     lhs=GumbelCDF(z) ** n,
     rhs=GumbelCDF(z - sp.log(n)),
     method="simplify",
-    condition=r"\text{for } G(z) = e^{-e^{-z}} \text{: the maximum of } n \text{ Gumbel variables is Gumbel, shifted by } \log n",
+    condition=Words(r"the maximum of $n$ Gumbel variables, with distribution function $e^{-e^{-z}}$ each"),
     source="Kaplan §3.5, footnote 7",
 ))
 
@@ -228,7 +225,7 @@ register(Identity(
     lhs=sp.Matrix([E_mask(mask * activation / (1 - p_drop)), E_mask(mask * activation)]),
     rhs=sp.Matrix([activation, (1 - p_drop) * activation]),
     method="doit",
-    condition=r"\text{for a mask } m \sim \mathrm{Bernoulli}(1 - p) \text{ (each unit dropped with probability } p)",
+    condition=Words(r"for a mask $m \sim \mathrm{Bernoulli}(1 - p)$ (each unit dropped with probability $p$)"),
     source="Kaplan §3.4.5, corrected: the test-time factor is 1 − p; Srivastava et al. (2014)",
 ))
 

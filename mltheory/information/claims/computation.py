@@ -14,7 +14,7 @@ import sympy as sp
 import torch
 from sympy.physics import units
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Words, register
 from ..computation import landauer_limit, landauer_limit_units, reversible_add, reversible_add_inverse
 from ..measures import entropy
 
@@ -26,7 +26,7 @@ register(Identity(
     lhs=k_B * T * (-sp.Sum(2 ** (-b) * sp.log(2 ** (-b)), (i, 1, 2**b))),
     rhs=b * k_B * T * sp.log(2),
     method="doit",
-    condition=r"\text{(the entropy of } b \text{ uniformly random bits, times } k_B T\text{)}",
+    condition=Words("the entropy of $b$ uniformly random bits, times $k_B T$"),
     source="Landauer (1961); Kaplan (2.7.2)–(2.7.3)",
 ))
 

@@ -11,7 +11,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...claims import Assume, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ...data import bernoulli_sequences
 from ..measures import binary_entropy, compression_rate, sandwich_exponent
 from ..symbolic import H, binary_entropy_expr, counting_rate_correction
@@ -23,6 +23,8 @@ i, n, k = sp.symbols("i n k", integer=True, positive=True)
 P = sp.IndexedBase("p", positive=True)
 counts = sp.IndexedBase("n", positive=True)
 OPEN_UNIT_INTERVAL = ((p, 1 / (1 + t)),)
+IN_OPEN_UNIT_INTERVAL = Domain(p, sp.Interval.open(0, 1))
+T = sp.IndexedBase("t", positive=True)
 
 
 def _entropy_sum(probs, index, low, high):
@@ -84,7 +86,7 @@ register(Identity(
     rhs=H(p, 1 - p),
     method=stirling_limit,
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="Kaplan (2.1.8)–(2.1.9)",
 ))
 
@@ -94,7 +96,7 @@ register(Identity(
     rhs=sp.Integer(0),
     method=stirling_limit,
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="ours (next order of Stirling's formula, beyond Kaplan (2.1.8))",
 ))
 
@@ -132,7 +134,7 @@ register(Identity(
     rhs=sp.log((1 - p) / p),
     method="doit",
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="ours",
 ))
 
@@ -153,7 +155,7 @@ register(Identity(
     lhs=_entropy_sum(P, i, 1, n),
     rhs=-_w * sp.log(_w) + _entropy_sum(P, i, 3, n) + _w * H(P[1] / _w, P[2] / _w),
     method="sums",
-    condition=r"\text{for } n \ge 2",
+    condition=Domain(n, sp.Range(2, sp.oo)),
     source="Shannon (1948) §6; Kaplan §2.2",
 ))
 
@@ -163,7 +165,6 @@ register(Identity(
     rhs=sp.log(N) - sp.Sum(counts[i] / N * sp.log(counts[i]), (i, 1, k)),
     method="sums",
     given=((sp.Sum(counts[i], (i, 1, k)), N),),
-    condition=r"\text{when } n_1 + \dots + n_k = N",
     source="Shannon (1948) Appendix 2",
 ))
 
@@ -204,20 +205,18 @@ register(Numeric(
 
 # --------------------------------------------------------------------------- bounds
 
-_log_gap = x - 1 - sp.log(x)
-LOG_INEQUALITY_FACTS = (
-    Fact(sp.Eq(_log_gap.subs(x, 1), 0), "true", note="g(x) = x − 1 − log x vanishes at x = 1"),
-    Fact(sp.Eq(sp.diff(_log_gap, x).subs(x, 1), 0), "true", note="g′(1) = 0"),
-    Fact(sp.diff(_log_gap, x, 2), "positive", note="g″(x) = 1/x² > 0 for x > 0, so g is convex"),
-)
+def log_inequality_term(ratio, weight=sp.Integer(1), over=()) -> Term:
+    """The certificate term ``w (r − 1 − log r) ≥ 0``, by eq-log-inequality at ``x = r`` (``r`` must be positive)."""
+    return Term(ratio - 1 - sp.log(ratio), weight=weight, over=over, by="eq-log-inequality", at={x: ratio})
+
 
 register(Inequality(
     label="eq-log-inequality",
     lhs=sp.log(x),
     rhs=x - 1,
     relation="<=",
-    facts=LOG_INEQUALITY_FACTS,
-    condition=r"\text{for } x > 0 \text{, with equality only at } x = 1",
+    certificate=[Term(x - 1 - sp.log(x), minimum=(x, 1))],
+    condition=Domain(x, sp.Interval.open(0, sp.oo)),
     source="Cover & Thomas (2006) §2.6; Kaplan (2.3.4)",
 ))
 
@@ -226,9 +225,10 @@ register(Inequality(
     lhs=_entropy_sum(P, i, 1, n),
     rhs=sp.Integer(0),
     relation=">=",
-    facts=(Fact((-p * sp.log(p)).subs(p, 1 / (1 + t)), "nonnegative",
-                note="each term −p log p, written with p = 1/(1 + t), t ≥ 0"),),
-    condition=r"\text{for every probability vector } p",
+    method="expand_log",
+    certificate=[Term(-sp.log(P[i]), weight=P[i], over=(i, 1, n))],
+    substitutions=((P[i], 1 / (1 + T[i])),),
+    condition=(Words("for a probability vector $p$"), Domain(P[i], sp.Interval.open(0, 1))),
     source="Shannon (1948) §6",
 ))
 
@@ -237,16 +237,9 @@ register(Inequality(
     lhs=_entropy_sum(P, i, 1, n),
     rhs=sp.log(n),
     relation="<=",
-    facts=(
-        Fact(sp.log(n) - _entropy_sum(P, i, 1, n) - sp.Sum(P[i] * sp.log(n * P[i]), (i, 1, n)), "zero",
-             note="log n − H(p) = Σ p_i log(n p_i) when Σ p_i = 1",
-             method="sums", given=((sp.Sum(P[i], (i, 1, n)), 1),)),
-        *LOG_INEQUALITY_FACTS,
-        Fact(sp.Sum(P[i] * (1 / (n * P[i]) - 1), (i, 1, n)), "zero",
-             note="Σ p_i (1/(n p_i) − 1) = 0 when Σ p_i = 1",
-             method="sums", given=((sp.Sum(P[i], (i, 1, n)), 1),)),
-    ),
-    condition=r"\text{with equality only for the uniform } p",
+    method="sums",
+    certificate=[log_inequality_term(1 / (n * P[i]), weight=P[i], over=(i, 1, n))],
+    given=((sp.Sum(P[i], (i, 1, n)), 1),),
     source="Shannon (1948) §6; Cover & Thomas (2006) Thm 2.6.4",
 ))
 

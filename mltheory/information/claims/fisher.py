@@ -9,11 +9,11 @@ import sympy.stats as st
 import torch
 from torch.func import jacrev
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...claims import Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Term, Words, register
 from ..divergences import kl_gaussian
 from ..fisher import fisher_information
-from ..symbolic import D, Hessian, NormalKL, ScoreCovariance, evaluate_expectations, kl_gaussian_expr
-from .entropy import LOG_INEQUALITY_FACTS
+from ..symbolic import D, Hessian, NormalKL, ScoreCovariance, evaluate_expectations
+from .entropy import log_inequality_term
 
 x = sp.Symbol("x", real=True)
 c = sp.Symbol("c", integer=True)
@@ -23,6 +23,7 @@ theta1, theta2, phi1, phi2 = sp.symbols("theta_1 theta_2 phi_1 phi_2", positive=
 a, b, s = sp.symbols("a b s", real=True)
 k, n = sp.symbols("k n", integer=True, positive=True)
 OPEN_UNIT_INTERVAL = ((p, 1 / (1 + t)),)
+IN_OPEN_UNIT_INTERVAL = Domain(p, sp.Interval.open(0, 1))
 
 
 def doit_with_gamma(expr):
@@ -58,7 +59,7 @@ register(Identity(
     lhs=_gaussian_score.subs(x, _X).applyfunc(st.Expectation),
     rhs=sp.zeros(2, 1),
     method=evaluate_expectations,
-    condition=r"\text{for } X \sim \mathcal N(\mu, \sigma^2)",
+    condition=Words(r"for $X \sim \mathcal N(\mu, \sigma^2)$"),
     source="Kaplan (2.3.6), with the score of (3.4.9)",
 ))
 
@@ -71,7 +72,7 @@ register(Identity(
     show_steps=True,
     method=evaluate_expectations,
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="Kaplan (2.3.7)",
 ))
 
@@ -86,7 +87,9 @@ register(Identity(
     rhs=sp.diag(1 / theta1, 1 / theta2) + sp.ones(2, 2) / (1 - theta1 - theta2),
     show_steps=True,
     method=evaluate_expectations,
-    condition=r"\text{for three outcomes of probabilities } \theta_1, \theta_2, 1 - \theta_1 - \theta_2 > 0",
+    condition=(Words(r"for three outcomes of probabilities $\theta_1, \theta_2, 1 - \theta_1 - \theta_2$:"),
+               Domain(theta1, sp.Interval.open(0, sp.oo)), Domain(theta2, sp.Interval.open(0, sp.oo)),
+               Assume(sp.Gt(1 - theta1 - theta2, 0))),
     source="Kaplan (2.3.7); Amari & Nagaoka (2000) §2.2",
 ))
 
@@ -109,11 +112,18 @@ register(Identity(
         [mu * (mu**2 - 3 * sigma**2 + 3) / sigma**5,
          -(mu**4 - 5 * mu**2 * sigma**2 + 6 * mu**2 + 2 * sigma**4 - 5 * sigma**2 + 3) / sigma**6]]), evaluate=False),
     method=evaluate_expectations,
-    condition=r"\text{with the expectation over } X_0 \sim \mathcal N(0, 1)",
+    condition=Words(r"with the expectation over $X_0 \sim \mathcal N(0, 1)$"),
     source="ours (corrects the last step of Kaplan (2.3.7))",
 ))
 
 _v1, _v2, _s1, _s2 = sp.symbols("v_1 v_2 s_1 s_2", real=True)
+
+
+def single_entry_of_expectations(expr):
+    """Evaluate the expectations of a 1×1 matrix expression (see ``evaluate_expectations``) and take its entry."""
+    value = evaluate_expectations(sp.Matrix(expr.doit()) if isinstance(expr, sp.MatrixExpr) else expr)
+    return sp.simplify(value[0, 0]) if isinstance(value, sp.MatrixBase) else value
+
 _vector, _score = sp.Matrix([_v1, _v2]), sp.Matrix([_s1, _s2])
 register(Inequality(
     label="eq-fisher-psd",
@@ -121,12 +131,9 @@ register(Inequality(
                   sp.ImmutableMatrix(_vector), evaluate=False),
     rhs=sp.Integer(0),
     relation=">=",
-    facts=(
-        Fact((_vector.T * _score * _score.T * _vector)[0, 0] - ((_vector.T * _score)[0, 0]) ** 2, "zero",
-             method="expand", note="v^T s s^T v = (v^T s)^2 for every score vector s, so v^T F v = E[(v^T s)^2]"),
-        Fact(((_vector.T * _score)[0, 0]) ** 2, "nonnegative", note="(v^T s)^2 ≥ 0"),
-    ),
-    condition=r"\text{for every } v \text{, and every family (shown for } \mathcal N(\mu, \sigma^2))",
+    steps=[_v1**2 / sigma**2 + 2 * _v2**2 / sigma**2],
+    links=[Link("=", method=single_entry_of_expectations), Link(">=")],
+    condition=Words(r"for every $v$, shown for the family $\mathcal N(\mu, \sigma^2)$"),
     source="Kaplan (2.3.7) and L1500 (positive semi-definite, not definite)",
 ))
 
@@ -137,7 +144,7 @@ register(Identity(
     lhs=sp.Derivative(_overparametrised, a) - sp.Derivative(_overparametrised, b),
     rhs=sp.Integer(0),
     method="doit",
-    condition=r"\text{for a coin with } \log q(c) = c \log \sigma(a + b) + (1 - c) \log(1 - \sigma(a + b))",
+    condition=(Words("for a coin with"), Assume(sp.Eq(sp.log(sp.Function("q")(c)), _overparametrised))),
     source="ours (a family whose Fisher matrix is singular)",
 ))
 
@@ -162,14 +169,8 @@ register(Inequality(
     lhs=NormalKL(0, 1, mu, sigma),
     rhs=sp.Integer(0),
     relation=">=",
-    facts=(
-        Fact(kl_gaussian_expr(0, 1, mu, sigma) - mu**2 / (2 * sigma**2) - (u - 1 - sp.log(u)) / 2, "zero",
-             method="expand_log", given=((u, 1 / sigma**2),),
-             note="D = μ²/(2σ²) + (u − 1 − log u)/2 with u = 1/σ²"),
-        Fact(mu**2 / (2 * sigma**2), "nonnegative", note="μ²/(2σ²) ≥ 0, zero only at μ = 0"),
-        *LOG_INEQUALITY_FACTS,
-    ),
-    condition=r"\text{with equality only at } \mu = 0,\ \sigma = 1",
+    method="doit",
+    certificate=[Term(mu**2 / (2 * sigma**2)), log_inequality_term(1 / sigma**2, weight=sp.Rational(1, 2))],
     source="Kaplan (after 2.3.13)",
 ))
 
@@ -193,7 +194,7 @@ register(Identity(
     rhs=st.density(st.Beta("B", sp.Rational(1, 2), sp.Rational(1, 2)))(p),
     method=doit_with_gamma,
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="Kaplan (2.3.11)–(2.3.12); Jeffreys (1946)",
 ))
 
@@ -212,7 +213,7 @@ register(Identity(
                                                st.Normal("X", mu, sp.exp(s))))),
     rhs=sp.sqrt(sp.Determinant(_gaussian_fisher)) * sp.Derivative(sp.exp(s), s),
     method=expectations_with_sigma,
-    condition=r"\text{for } \sigma = e^{s}",
+    condition=Assume(sp.Eq(sigma, sp.exp(s))),
     source="Kaplan (2.3.11)",
 ))
 
@@ -222,7 +223,7 @@ register(Identity(
     rhs=_root_fisher,
     method="doit",
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="ours (Fisher–Rao distance of coins)",
 ))
 
@@ -232,7 +233,7 @@ register(Identity(
     rhs=sp.sqrt(theta1 * theta2) + sp.sqrt((1 - theta1) * (1 - theta2)),
     method=expand_trig,
     substitutions=((theta1, 1 / (1 + t)), (theta2, 1 / (1 + u))),
-    condition=r"\text{for } 0 < \theta_1, \theta_2 < 1",
+    condition=(Domain(theta1, sp.Interval.open(0, 1)), Domain(theta2, sp.Interval.open(0, 1))),
     source="ours (the categorical formula 2 arccos Σ√(p q) for coins)",
 ))
 
@@ -245,7 +246,7 @@ register(Identity(
     rhs=_root_fisher**2 / 2,
     method="doit",
     substitutions=OPEN_UNIT_INTERVAL,
-    condition=r"\text{for } 0 < p < 1",
+    condition=IN_OPEN_UNIT_INTERVAL,
     source="ours (corrects Kaplan (2.3.9)–(2.3.10), which drop the 1/2)",
 ))
 
@@ -255,7 +256,7 @@ register(Identity(
     lhs=sp.Matrix([sp.Sum(_step, (k, 1, n)), sp.Sum(sp.sqrt(2 * _step), (k, 1, n))]),
     rhs=sp.Matrix([L**2 / (2 * n), L]),
     method="doit",
-    condition=r"\text{for } n \text{ equal steps from } \mathcal N(a, 1) \text{ to } \mathcal N(a + L, 1)",
+    condition=Words(r"for $n$ equal steps from $\mathcal N(a, 1)$ to $\mathcal N(a + L, 1)$"),
     source="ours (makes Kaplan (2.3.9)–(2.3.10) exact for a Gaussian)",
 ))
 

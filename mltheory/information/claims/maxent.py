@@ -8,10 +8,10 @@ import sympy as sp
 import sympy.stats as st
 import torch
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...claims import Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Term, Words, register
 from ..maxent import boltzmann, maxent_distribution
 from ..symbolic import DifferentialEntropy, evaluate_expectations, finite_sums
-from .entropy import LOG_INEQUALITY_FACTS
+from .entropy import log_inequality_term
 
 i, j, n = sp.symbols("i j n", integer=True, positive=True)
 P = sp.IndexedBase("p", positive=True)
@@ -36,7 +36,6 @@ register(Identity(
     rhs=-sp.log(P[i]) - 1 - beta * E[i] + nu,
     method="doit",
     given=((sp.Le(i, n), sp.true),),
-    condition=r"\text{for } 1 \le i \le n",
     source="Kaplan (2.4.1)–(2.4.2)",
 ))
 
@@ -57,8 +56,8 @@ register(Identity(
     lhs=(-sp.Sum(P[i] * sp.log(P[i]), (i, 1, n))) - (-sp.Sum(Q[i] * sp.log(Q[i]), (i, 1, n))),
     rhs=sp.Sum(Q[i] * sp.log(Q[i] / P[i]), (i, 1, n)),
     method=with_boltzmann_p,
-    condition=(r"\text{for } p_i = e^{-\beta E_i}/Z \text{ and any } q \text{ with } "
-               r"\textstyle\sum_i q_i E_i = \sum_i p_i E_i = U"),
+    condition=(Assume(sp.Eq(P[i], sp.exp(-beta * E[i]) / Z)), Words("and any $q$ with"),
+               *(Assume(sp.Eq(old, new)) for old, new in _normalisations)),
     source="Jaynes (1957); Cover & Thomas (2006) Thm 12.1.1",
 ))
 
@@ -71,7 +70,7 @@ register(Identity(
     rhs=U,
     method="doit",
     substitutions=((U, 2 / (1 + t)),),
-    condition=r"\text{for energies } 0, 1, 2 \text{ and every mean energy } 0 < U < 2",
+    condition=(Words("for energies 0, 1, 2 and every mean energy"), Domain(U, sp.Interval.open(0, 2))),
     source="Kaplan §2.4 (β is fixed by ⟨E⟩), solved in closed form",
 ))
 
@@ -92,7 +91,7 @@ register(Identity(
     lhs=sp.Sum(P[i] * sp.log(_ratio, evaluate=False), (i, 1, n)),
     rhs=sp.Sum(P[i] * E[i], (i, 1, n)),
     method="sums",
-    condition=r"\text{when } \textstyle\sum_i p_i e^{-E_i} = 1",
+    condition=Assume(sp.Eq(sp.Sum(P[i] * sp.exp(-E[i]), (i, 1, n)), 1)),
     source="Kaplan (2.4.4)–(2.4.5)",
 ))
 
@@ -117,20 +116,35 @@ register(Identity(
     source="Kaplan (2.4.8), with the multipliers found (λ₂ < 0)",
 ))
 
-_p = sp.Function("p")
+_p = sp.Function("p", positive=True)
+_line = (x, -sp.oo, sp.oo)
+_density_rules = ((sp.Integral(_p(x), _line), 1), (sp.Integral(x * _p(x), _line), mu),
+                  (sp.Integral(x**2 * _p(x), _line), sigma**2 + mu**2))
+
+
+def density_integrals(expr):
+    """Split every integral over ℝ into integrals of single terms, evaluate those sympy can, and simplify."""
+    def split(integral):
+        total = sp.Integer(0)
+        for term in sp.Add.make_args(sp.expand(sp.expand_log(integral.function, force=True))):
+            factor, rest = term.as_independent(x, as_Add=False)
+            part = sp.Integral(rest, *integral.limits)
+            total += factor * (part if part.has(_p) else part.doit())
+        return total
+
+    return sp.simplify(sp.expand(expr.replace(lambda e: isinstance(e, sp.Integral), split)))
+
+
 register(Inequality(
     label="eq-gaussian-maxent-bound",
-    lhs=-sp.Integral(_p(x) * sp.log(_p(x)), (x, -sp.oo, sp.oo)),
+    lhs=-sp.Integral(_p(x) * sp.log(_p(x)), _line),
     rhs=sp.log(2 * sp.pi * sp.E * sigma**2) / 2,
     relation="<=",
-    facts=(
-        Fact(sp.log(2 * sp.pi * sigma**2) / 2 + w / (2 * sigma**2) - sp.log(2 * sp.pi * sp.E * sigma**2) / 2, "zero",
-             method="expand_log", given=((w, sigma**2),),
-             note="−E_p[log g] = ½ log(2πσ²) + E_p[(X − μ)²]/(2σ²) = ½ log(2πeσ²) when p has variance σ²"),
-        *LOG_INEQUALITY_FACTS,
-    ),
-    condition=(r"\text{for every density } p \text{ with variance } \sigma^2"
-               r"\text{, with equality only for the normal density}"),
+    method=density_integrals,
+    certificate=[Term(_normal / _p(x) - 1 - sp.log(_normal / _p(x)), weight=_p(x), integrate=_line,
+                      by="eq-log-inequality", at={sp.Symbol("x", positive=True): _normal / _p(x)})],
+    given=_density_rules,
+    condition=Words(r"for every positive density $p$ on $\mathbb R$ with mean $\mu$ and variance $\sigma^2$:"),
     source="Kaplan §2.4; Cover & Thomas (2006) Thm 8.6.5",
 ))
 
@@ -144,7 +158,7 @@ register(Identity(
     lhs=sp.Matrix([[st.Variance(X), DifferentialEntropy(X)] for X in (_uniform, _laplace, _gaussian)]),
     rhs=sp.Matrix([[sigma**2, _h_uniform], [sigma**2, _h_laplace], [sigma**2, _h_gaussian]]),
     method=expanded_logs,
-    condition=r"\text{for } U \text{ uniform, } L \text{ Laplace and } G \text{ normal, centred}",
+    condition=Words("for $U$ uniform, $L$ Laplace and $G$ normal, centred"),
     source="Kaplan (2.4.6)–(2.4.8); the comparison is from the notes' inventory",
 ))
 
@@ -153,11 +167,9 @@ register(Inequality(
     lhs=sp.Max(_h_uniform, _h_laplace, evaluate=False),
     rhs=_h_gaussian,
     relation="<",
-    facts=(
-        Fact(_h_gaussian - _h_laplace, "positive", method="expand_log", note="h(G) − h(L) = (log π − 1)/2 > 0"),
-        Fact(_h_gaussian - _h_uniform, "positive", method="expand_log", note="h(G) − h(U) = ½ log(πe/6) > 0"),
-    ),
-    condition=r"\text{at equal variance } \sigma^2",
+    steps=[_h_laplace],
+    links=[Link("=", method="expand_log"), Link("<", method="expand_log")],
+    condition=Words(r"at equal variance $\sigma^2$"),
     source="Cover & Thomas (2006) Thm 8.6.5",
 ))
 

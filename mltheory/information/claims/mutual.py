@@ -11,11 +11,11 @@ from __future__ import annotations
 import sympy as sp
 import torch
 
-from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
+from ...claims import Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
 from ...data import random_distributions
 from ..multivariate import conditional_mutual_information, mutual_information
 from ..symbolic import H, finite_sums
-from .entropy import LOG_INEQUALITY_FACTS
+from .entropy import log_inequality_term
 
 x, y, z = sp.symbols("x y z", integer=True)
 l, m, n = sp.symbols("l m n", integer=True, positive=True)
@@ -56,12 +56,6 @@ H_Y_given_X = -log_ratio_sum(p_xy(x, y), p_xy(x, y) / p_x(x), Lx, Ly)
 I_XY = log_ratio_sum(p_xy(x, y), p_xy(x, y) / (p_x(x) * p_y(y)), Lx, Ly)
 
 
-def gibbs_facts(weight, ratio, *limits, note):
-    """The facts behind :math:`\\sum w \\log(w/r) \\ge 0`: the log inequality, and :math:`\\sum w (r/w - 1) = 0`."""
-    return (*LOG_INEQUALITY_FACTS,
-            Fact(sp.Sum(weight * (ratio / weight - 1), *limits), "zero", method=marginal_sums, note=note))
-
-
 # --------------------------------------------------------------------------- conditional entropy and the chain rule
 
 register(Identity(
@@ -95,9 +89,8 @@ register(Inequality(
     lhs=I_XY,
     rhs=sp.Integer(0),
     relation=">=",
-    facts=gibbs_facts(p_xy(x, y), p_x(x) * p_y(y), Lx, Ly,
-                      note="Σ p(x,y) (p(x)p(y)/p(x,y) − 1) = Σ p(x) Σ p(y) − 1 = 0"),
-    condition=r"\text{with equality only when } p_{XY}(x, y) = p_X(x)\,p_Y(y)",
+    method=marginal_sums,
+    certificate=[log_inequality_term(p_x(x) * p_y(y) / p_xy(x, y), weight=p_xy(x, y), over=(Lx, Ly))],
     source="Kaplan (2.5.4)",
 ))
 
@@ -121,13 +114,9 @@ register(Inequality(
     lhs=D_XY,
     rhs=D_X,
     relation=">=",
-    facts=(
-        Fact(D_XY - D_X - _conditional_kl, "zero", method=marginal_sums,
-             note="the gap is Σ_x p(x) D(p(Y|x) ‖ q(Y|x)) (the chain rule above)"),
-        *gibbs_facts(p_xy(x, y) / p_x(x), q_xy(x, y) / q_x(x), Ly,
-                     note="each conditional is normalised: Σ_y p(x,y)/p(x) = Σ_y q(x,y)/q(x) = 1"),
-    ),
-    condition=r"\text{for any two joint distributions } p_{XY}, q_{XY}",
+    method=marginal_sums,
+    certificate=[log_inequality_term(1 / _conditional_ratio, weight=p_xy(x, y), over=(Lx, Ly))],
+    condition=Words("for any two joint distributions $p_{XY}$ and $q_{XY}$"),
     source="Kaplan (2.5.5)–(2.5.6)",
 ))
 
@@ -149,12 +138,9 @@ register(Inequality(
     lhs=H_XY + H_YZ,
     rhs=H_Y + H_XYZ,
     relation=">=",
-    facts=(
-        Fact(H_XY + H_YZ - H_Y - H_XYZ - I_XZ_given_Y, "zero", method=marginal_sums,
-             note="the gap is I(X; Z | Y) (the identity above)"),
-        *gibbs_facts(p_xyz(x, y, z), p_xy(x, y) * p_yz(y, z) / p_y(y), Lx, Ly, Lz,
-                     note="Σ p(x,y,z) (p(x,y)p(y,z)/(p(y)p(x,y,z)) − 1) = Σ_y p(y) − 1 = 0"),
-    ),
+    method=marginal_sums,
+    certificate=[log_inequality_term(p_xy(x, y) * p_yz(y, z) / (p_y(y) * p_xyz(x, y, z)),
+                                     weight=p_xyz(x, y, z), over=(Lx, Ly, Lz))],
     source="Kaplan §2.5 (after 2.5.6)",
 ))
 
@@ -174,14 +160,17 @@ register(Inequality(
     lhs=I_XZ,
     rhs=I_XY,
     relation="<=",
-    facts=(
-        Fact(I_X_YZ - I_XY - I_XZ_given_Y, "zero", method=marginal_sums, note="I(X; Y,Z) = I(X; Y) + I(X; Z | Y)"),
-        Fact(I_X_YZ - I_XZ - I_XY_given_Z, "zero", method=marginal_sums, note="I(X; Y,Z) = I(X; Z) + I(X; Y | Z)"),
-        Fact(I_XZ_given_Y, "zero", method=markov_sums, note="I(X; Z | Y) = 0 for a Markov chain X → Y → Z"),
-        *gibbs_facts(p_xyz(x, y, z), p_xz(x, z) * p_yz(y, z) / p_z(z), Lx, Ly, Lz,
-                     note="I(X; Y | Z) ≥ 0, by the log inequality: Σ p(x,z)p(y,z)/p(z) = 1"),
-    ),
-    condition=r"\text{when } X \to Y \to Z \text{ is a Markov chain}",
+    # I(X;Z) = I(X;Y,Z) − I(X;Y|Z) ≤ I(X;Y,Z) = I(X;Y) + I(X;Z|Y) = I(X;Y), the last by the Markov property.
+    steps=[I_X_YZ - I_XY_given_Z, I_X_YZ, I_XY + I_XZ_given_Y],
+    links=[
+        Link("=", method=marginal_sums),
+        Link("<=", method=marginal_sums,
+             certificate=[log_inequality_term(p_xz(x, z) * p_yz(y, z) / (p_z(z) * p_xyz(x, y, z)),
+                                              weight=p_xyz(x, y, z), over=(Lx, Ly, Lz))]),
+        Link("=", method=marginal_sums),
+        Link("=", method=markov_sums),
+    ],
+    condition=(Words("for a Markov chain $X$, $Y$, $Z$:"), Assume(sp.Eq(*next(iter(_markov.items()))))),
     source="Cover & Thomas (2006) Thm 2.8.1 (not in Kaplan)",
 ))
 
@@ -192,7 +181,8 @@ register(Identity(
     rhs=sp.log(2) - H(eps, 1 - eps),
     method="doit",
     substitutions=((eps, 1 / (1 + t)),),
-    condition=r"\text{for a uniform input bit flipped with probability } 0 < \epsilon < 1",
+    condition=(Words(r"for a uniform input bit flipped with probability $\epsilon$"),
+               Domain(eps, sp.Interval.open(0, 1))),
     source="Cover & Thomas (2006) §7.1.4",
 ))
 

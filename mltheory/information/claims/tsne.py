@@ -9,7 +9,7 @@ from functools import lru_cache, partial
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Words, register
 from ...data import digits
 from ..tsne import (
     neighbour_probabilities,
@@ -28,7 +28,7 @@ register(Identity(
     lhs=2 ** (-sp.Sum(sp.log(1 / k, 2) / k, (j, 1, k))),
     rhs=k,
     method="doit",
-    condition=r"\text{for } k \text{ equally likely neighbours}",
+    condition=Words("for $k$ equally likely neighbours"),
     source="Kaplan (2.6.4)",
 ))
 

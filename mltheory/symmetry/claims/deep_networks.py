@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Domain, Identity, Measurement, Numeric, Words, register
 from ..ntk import (
     ensemble_invariance,
     ensemble_ntk,
@@ -31,7 +31,7 @@ register(Identity(
     rhs=x_vec.T * x_prime_vec,
     method=matrix_simplify,
     given=((Q.T * Q, sp.Identity(D)),),
-    condition=r"\text{for every orthogonal } Q \ (Q^{T}Q = I)",
+    condition=Words(r"for every orthogonal $Q$"),
     source="ours",
 ))
 
@@ -41,7 +41,7 @@ register(Identity(
                     (rho, 0, sp.oo)),
     rhs=(sp.sin(theta) + (sp.pi - theta) * sp.cos(theta)) / (2 * sp.pi),
     method="doit",
-    condition=r"\text{for } 0 < \theta < \pi",
+    condition=Domain(theta, sp.Interval.open(0, sp.pi)),
     source="Cho & Saul (2009), arc-cosine kernel of degree 1; derivation ours",
 ))
 
@@ -50,7 +50,7 @@ register(Identity(
     lhs=sp.Integral(sp.Integral(rho * _gaussian_polar, _both_positive), (rho, 0, sp.oo)),
     rhs=(sp.pi - theta) / (2 * sp.pi),
     method="doit",
-    condition=r"\text{for } 0 < \theta < \pi",
+    condition=Domain(theta, sp.Interval.open(0, sp.pi)),
     source="Cho & Saul (2009), arc-cosine kernel of degree 0; derivation ours",
 ))
 

@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Reduction, Words, register
 from ..degree_seven import (
     exact_relative_error,
     features,
@@ -133,17 +133,18 @@ register(Identity(
     label="eq-c7-error",
     lhs=sp.cos(a) * sp.cos(7 * theta - a) - sp.cos(7 * theta),
     rhs=sp.sin(a) * sp.sin(7 * theta - a),
-    method=lambda e: sp.simplify(sp.expand_trig(e)),
-    condition=r"\text{for every angle } a",
+    method=Reduction("sympy expands the trigonometric functions, then simplifies", lambda e: sp.simplify(sp.expand_trig(e))),
+    condition=Words("for every angle $a$"),
     source="ours",
 ))
 
 register(Identity(
     label="eq-circle-mean-square",
     lhs=sp.Integral(sp.sin(7 * theta - a) ** 2, (theta, 0, 2 * sp.pi)) / (2 * sp.pi),
-    rhs=sp.Integral(sp.cos(7 * theta) ** 2, (theta, 0, 2 * sp.pi)) / (2 * sp.pi),
+    steps=[sp.Integral(sp.cos(7 * theta) ** 2, (theta, 0, 2 * sp.pi)) / (2 * sp.pi)],
+    rhs=sp.Rational(1, 2),
+    show_steps=True,
     method="doit",
-    condition=r"= \tfrac12",
     source="ours",
 ))
 
@@ -152,6 +153,5 @@ register(Identity(
     lhs=sp.Rational(2, 3) * sp.Add(*[dot_kernel((x, y), q) for q in POINTS], evaluate=False),
     rhs=sp.Rational(21, 32) * TARGET,
     method="expand",
-    condition=r"= \tfrac{21}{32}\, r^7 \cos 3\theta",
     source="ours; Gelada & Buckman §1.4 (the gradient field of their figure)",
 ))

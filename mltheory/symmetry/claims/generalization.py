@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Words, register
 from ..random_labels import CASES, random_labels_experiment, split_sizes
 from ..symbolic import matrix_simplify
 from ._matrices import NULL_DIRECTION, loss, v, w_star
@@ -15,7 +15,7 @@ register(Identity(
     rhs=loss(w_star),
     method=matrix_simplify,
     given=NULL_DIRECTION,
-    condition=r"\text{for every } v \text{ with } \Phi v = 0",
+    condition=Words(r"for every $v$ in the null space of $\Phi$"),
     source="Gelada & Buckman §1.1 (stated); proof ours",
 ))
 

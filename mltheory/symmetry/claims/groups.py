@@ -8,7 +8,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Assume, Identity, Measurement, Numeric, Reduction, Words, register
 from ...runtime import one_thread
 from ..groups import cyclic_group, dihedral_group
 from ..representations import invariant_dimension, invariant_subspace, rotation_generator, x, y
@@ -61,7 +61,7 @@ register(Identity(
     lhs=sp.Inverse(sp.MatMul(_g, _h, evaluate=False)),
     rhs=_h.I * _g.I,
     method=matrix_simplify,
-    condition=r"\text{for invertible } g, h",
+    condition=Words("for invertible $g$, $h$"),
     source="ours",
 ))
 
@@ -117,7 +117,7 @@ register(Identity(
     lhs=sp.Subs(sp.Derivative(f(*(rotation_matrix_expr(-alpha) * sp.Matrix([x, y]))), alpha), alpha, 0),
     rhs=-RotationGenerator(f(x, y)),
     method="doit",
-    condition=r"\text{for every differentiable } f",
+    condition=Words("for every differentiable $f$"),
     source="ours",
 ))
 
@@ -126,7 +126,7 @@ register(Identity(
     lhs=sp.Subs(RotationGenerator(f(x, y)), (x, y), (r * sp.cos(theta), r * sp.sin(theta))),
     rhs=sp.Derivative(f(r * sp.cos(theta), r * sp.sin(theta)), theta),
     method="doit",
-    condition=r"\text{for every differentiable } f",
+    condition=Words("for every differentiable $f$"),
     source="ours",
 ))
 
@@ -143,7 +143,7 @@ register(Identity(
     lhs=sp.Determinant(lam * sp.eye(8) - rotation_generator(7)),
     rhs=(lam**2 + 1) * (lam**2 + 9) * (lam**2 + 25) * (lam**2 + 49),
     method="doit",
-    condition=r"\text{on } V_7",
+    condition=Words("on $V_7$"),
     source="ours",
 ))
 
@@ -152,9 +152,10 @@ register(Identity(
     lhs=sp.Subs((x**2 + y**2) ** ((d - k) / 2) * (x + sp.I * y) ** k, (x, y),
                 (r * sp.cos(theta), r * sp.sin(theta))),
     rhs=r**d * sp.exp(sp.I * k * theta),
-    method=lambda e: sp.simplify(sp.powsimp(sp.expand_complex(sp.expand_power_base(e.doit().rewrite(sp.exp),
-                                                                                     force=True)), force=True)),
-    condition=r"\text{for integers } 0 \le k \le d",
+    method=Reduction("sympy writes the powers through exponentials, expands the complex parts, then simplifies",
+                     lambda e: sp.simplify(sp.powsimp(sp.expand_complex(sp.expand_power_base(
+                         e.doit().rewrite(sp.exp), force=True)), force=True))),
+    condition=(Words("for integers $k$ and $d$ with"), Assume(sp.And(sp.Le(0, k), sp.Le(k, d)))),
     source="ours (de Moivre)",
 ))
 
@@ -241,8 +242,8 @@ register(Identity(
     label="eq-so3-casimir",
     lhs=AngularMomentumSquared(F),
     rhs=(x**2 + y**2 + z**2) * Laplacian(F) - Euler(Euler(F)) - Euler(F),
-    method=lambda e: sp.expand(e.doit()),
-    condition=r"\text{for every twice differentiable } F(x, y, z)",
+    method=Reduction("sympy evaluates the sums and derivatives, then expands", lambda e: sp.expand(e.doit())),
+    condition=Words("for every twice differentiable $F(x, y, z)$"),
     source="ours",
 ))
 
@@ -251,8 +252,9 @@ register(Identity(
     label="eq-harmonic-dimension",
     lhs=sp.binomial(ell + 2, 2) - sp.binomial(ell, 2),
     rhs=2 * ell + 1,
-    method=lambda e: sp.expand(sp.expand_func(e)),
-    condition=r"= \dim P_l - \dim P_{l-2} = \dim H_l",
+    method=Reduction("sympy expands the binomial coefficients", lambda e: sp.expand(sp.expand_func(e))),
+    condition=Words("the dimension of the harmonic polynomials of degree $l$, from those of all polynomials of "
+                    "degrees $l$ and $l - 2$"),
     source="ours",
 ))
 

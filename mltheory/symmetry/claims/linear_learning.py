@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Words, register
 from ..degree_seven import gradient_descent_run
 from ..symbolic import Gradient, matrix_simplify
 from ._matrices import KERNEL_VECTOR, NULL_DIRECTION, Phi, K, k, loss, n, p, phi, v, w, w_star, y
@@ -29,7 +29,7 @@ register(Identity(
     lhs=sp.MatMul(Phi, Phi.T, K.I, y, evaluate=False),
     rhs=y,
     method=matrix_simplify,
-    condition=r"\text{whenever } \Phi\Phi^{T} \text{ is invertible}",
+    condition=Words(r"whenever $\Phi\Phi^{T}$ is invertible"),
     source="Gelada & Buckman, Geometrical Theory of Learning §1.3 (stated); proof ours",
 ))
 
@@ -39,7 +39,7 @@ register(Identity(
     rhs=w_star.T * w_star + v.T * v,
     method=matrix_simplify,
     given=NULL_DIRECTION,
-    condition=r"\text{for every } v \text{ with } \Phi v = 0",
+    condition=Words(r"for every $v$ in the null space of $\Phi$"),
     source="ours",
 ))
 
@@ -49,7 +49,7 @@ register(Identity(
     rhs=k.T * K.I * y,
     method=matrix_simplify,
     given=KERNEL_VECTOR,
-    condition=r"\text{where } k(x) = \Phi\,\phi(x) \text{ has entries } K(x, x_i)",
+    condition=Words(r"where $k(x)$, the vector $\Phi\,\phi(x)$, has entries $K(x, x_i)$"),
     source="ours",
 ))
 
@@ -59,7 +59,7 @@ register(Identity(
     lhs=sp.Matrix([sp.Derivative(_component, t), sp.Subs(_component, t, 0)]),
     rhs=sp.Matrix([-2 * (lam * _component - y_tilde) / n, 0]),
     method="doit",
-    condition=r"\text{for each eigenvalue } \lambda > 0 \text{ of } K",
+    condition=Words(r"for each positive eigenvalue $\lambda$ of $K$"),
     source="ours",
 ))
 
@@ -77,7 +77,7 @@ register(Identity(
     rhs=2 * k.T * y / n,
     method=matrix_simplify,
     given=((w, sp.ZeroMatrix(p, 1)), *KERNEL_VECTOR),
-    condition=r"\text{at } w = 0 \text{, where } k(x) = \Phi\,\phi(x)",
+    condition=Words(r"at the initialisation $w$ zero, with $k(x)$ the vector $\Phi\,\phi(x)$"),
     source="Gelada & Buckman §1.4 (the gradient field of its figures); formula ours",
 ))
 
@@ -88,7 +88,7 @@ register(Identity(
     lhs=sp.MatMul(sp.Transpose(A.T * phi), A.T * phi_prime, evaluate=False),
     rhs=phi.T * A * A.T * phi_prime,
     method=matrix_simplify,
-    condition=r"\text{for } h_v(x) = (A v)\cdot\phi(x) = v \cdot A^{T}\phi(x)",
+    condition=Words(r"for the predictor $h_v(x)$, $(A v)\cdot\phi(x)$, written as $v \cdot A^{T}\phi(x)$"),
     source="ours",
 ))
 

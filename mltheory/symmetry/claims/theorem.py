@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, register
+from ...claims import Identity, Measurement, Numeric, Reduction, Words, register
 from ..degree_seven import DEGREE, features
 from ..groups import dihedral_group, invariance_error, orbit
 from ..linear import Interpolant, circle_points, gradient_flow
@@ -36,7 +36,7 @@ register(Identity(
     lhs=sp.Subs(sp.Derivative(kernel(*point, *point_prime), alpha), alpha, 0),
     rhs=KernelRotationGenerator(kernel(x, y, x_prime, y_prime)),
     method="doit",
-    condition=r"\text{for every differentiable } K",
+    condition=Words("for every differentiable $K$"),
     source="ours",
 ))
 
@@ -45,7 +45,7 @@ register(Identity(
     lhs=(point[0] * point_prime[0] + point[1] * point_prime[1]) ** d,
     rhs=dot**d,
     method=trig_simplify,
-    condition=r"\text{for every angle } \alpha \text{ and degree } d",
+    condition=Words(r"for every angle $\alpha$ and degree $d$"),
     source="ours",
 ))
 
@@ -61,8 +61,8 @@ register(Identity(
     label="eq-binomial-kernel",
     lhs=sp.Sum(sp.binomial(DEGREE, j) * (x * x_prime) ** (DEGREE - j) * (y * y_prime) ** j, (j, 0, DEGREE)),
     rhs=dot**DEGREE,
-    method=lambda e: sp.expand(e.doit()),
-    condition=r"\text{(the binomial theorem, for } d = 7)",
+    method=Reduction("sympy evaluates the sums and derivatives, then expands", lambda e: sp.expand(e.doit())),
+    condition=Words("the binomial theorem, for degree 7"),
     source="ours",
 ))
 
@@ -72,8 +72,7 @@ register(Identity(
     lhs=sp.Subs(sp.Sum((x * x_prime) ** (d - j) * (y * y_prime) ** j, (j, 0, d)), (x, y, x_prime, y_prime),
                 (_half, _half, _half, _half)),
     rhs=(d + 1) / 2**d,
-    method=lambda e: sp.simplify(evaluate_subs(e)),
-    condition=r"\text{while } K_{\text{plain}}(e_1, e_1) = 1",
+    method=Reduction("sympy evaluates the substitution, then simplifies", lambda e: sp.simplify(evaluate_subs(e))),
     source="ours",
 ))
 
@@ -87,7 +86,7 @@ register(Identity(
     rhs=-2 * (K * (P * a) - y_vec) / n,
     method=matrix_simplify,
     given=((P * K, K * P), (P * y_vec, y_vec)),
-    condition=r"\text{when } P K = K P \text{ and } P y = y",
+    condition=Words("when the permutation $P$ commutes with $K$ and fixes $y$"),
     source="ours",
 ))
 
@@ -98,7 +97,7 @@ register(Identity(
     lhs=sp.Matrix([sp.Subs(TARGET, (x, y), tuple(_turn)), sp.Subs(TARGET, (x, y), (x, -y))]),
     rhs=sp.Matrix([TARGET, TARGET]),
     method=evaluate_subs,
-    condition=r"\text{: } r^7\cos 3\theta \text{ is fixed by } r = R(2\pi/3) \text{ and } s",
+    condition=Words(r"for the rotation $r$ by $2\pi/3$ and the reflection $s$"),
     source="ours",
 ))
 
@@ -118,8 +117,7 @@ register(Identity(
     label="eq-d3-exact-recovery",
     lhs=sp.MatMul(_k, sp.Inverse(_gram), _labels, evaluate=False),
     rhs=sp.ImmutableMatrix([TARGET]),
-    method=lambda e: sp.expand(e.doit()),
-    condition=r"= r^7\cos 3\theta",
+    method=Reduction("sympy evaluates the sums and derivatives, then expands", lambda e: sp.expand(e.doit())),
     source="ours; reproduces the exact recovery of the issue's degree-7 experiment",
 ))
 
