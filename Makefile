@@ -10,11 +10,12 @@ STAMP := $(VENV)/.installed
 # instead of 11 s under load). Set OMP_WAIT_POLICY in the environment to override.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: book test site-check clean help
+.PHONY: book test audit site-check clean help
 
 help:
 	@echo "make book        build the HTML book into _build/html (warnings are errors)"
 	@echo "make test        run the whole test suite"
+	@echo "make audit       require every claim to be able to fail (mutants, wrong alternatives)"
 	@echo "make site-check  open every built page in headless Chromium (after make book)"
 	@echo "make clean       remove _build (sources are untouched)"
 
@@ -33,6 +34,9 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+audit: $(STAMP)
+	$(BIN)/python -m mltheory.claims.audit
 
 site-check: $(STAMP)
 	$(BIN)/python -m pytest -m site -o addopts="" tests/site

@@ -1,20 +1,30 @@
 """The verification spine itself: each kind of claim passes when it should and fails loudly when it should not."""
 
+import io
 import math
 
 import pytest
 import sympy as sp
 import torch
 
-from mltheory import claims
 from mltheory.claims import (
+    Alternative,
+    Assume,
+    Case,
     ClaimFailed,
+    Domain,
     Fact,
     Identity,
     Inequality,
+    Link,
     Measurement,
     Numeric,
+    Reduction,
+    Term,
+    Words,
+    audit,
     get,
+    kinds,
     register,
     show,
 )
@@ -73,7 +83,8 @@ def test_identity_side_conditions_and_substitutions():
     p, t = sp.symbols("p t", positive=True)
     # sqrt(p^2) = p needs p >= 0 only; log(1 - p) + log(1/(1 - p)) = 0 needs p < 1.
     assert Identity(label="eq-t-subs", lhs=sp.log(1 - p) + sp.log(1 / (1 - p)), rhs=sp.Integer(0),
-                    method="expand_log", substitutions=((p, 1 / (1 + t)),), source="test").check()
+                    method="expand_log", substitutions=((p, 1 / (1 + t)),),
+                    condition=Domain(p, sp.Interval.open(0, 1)), source="test").check()
 
 
 def test_identity_with_an_infinite_side():
@@ -106,20 +117,107 @@ def test_sums_simplifier_peels_leading_terms():
 
 # --------------------------------------------------------------------------- inequalities
 
-def test_inequality_default_fact_uses_assumptions():
-    assert Inequality(label="eq-t-amgm", lhs=2 * x, rhs=x**2 + 1, relation="<=", source="test",
-                      facts=(Fact((x - 1) ** 2, "nonnegative"),)).check().passed
+def test_inequality_decided_directly_from_assumptions():
     assert Inequality(label="eq-t-pos", lhs=sp.Integer(0), rhs=x**2, relation="<", source="test").check().passed
-
-
-def test_inequality_fails_when_sympy_cannot_establish_a_fact():
-    with pytest.raises(ClaimFailed, match=r"^claim eq-t-false failed \(inequality\).*could not establish"):
+    with pytest.raises(ClaimFailed, match=r"^claim eq-t-false failed \(inequality\).*cannot decide"):
         Inequality(label="eq-t-false", lhs=y, rhs=y**2, relation="<=", source="test").check()
+
+
+def test_inequality_certificate_must_sum_to_the_gap():
+    amgm = dict(label="eq-t-amgm", lhs=2 * y, rhs=y**2 + 1, source="test", method="expand")
+    assert Inequality(**amgm, certificate=[Term((y - 1) ** 2)]).check().passed
+    wrong = Inequality(**amgm, certificate=[Term((y - 2) ** 2)]).verify()
+    assert not wrong.passed and "not the certificate's sum" in wrong.detail
+    negative_weight = Inequality(**amgm, certificate=[Term((y - 1) ** 2 / -y, weight=-y)]).verify()
+    assert not negative_weight.passed and "weight" in negative_weight.detail
+
+
+def test_inequality_rejects_a_term_unrelated_to_its_sides():
+    s = sp.Symbol("s", real=True)
+    with pytest.raises(ValueError, match="shares no symbol with the displayed sides"):
+        Inequality(label="eq-t-unrelated", lhs=2 * y, rhs=y**2 + 1, source="test", certificate=[Term(s**2)])
+
+
+def test_inequality_term_by_reference_reuses_a_registered_claim(isolated_registry):
+    t = sp.Symbol("t", positive=True)
+    log_x = sp.Symbol("x", positive=True)
+    term = Term(t**2 - 1 - sp.log(t**2), by="eq-log-inequality", at={log_x: t**2})
+    assert Inequality(label="eq-t-by", lhs=sp.log(t**2), rhs=t**2 - 1, source="test", method="expand_log",
+                      certificate=[term]).check().passed
+    not_an_instance = Term(t**2 - sp.log(t**2), by="eq-log-inequality", at={log_x: t**2})
+    assert not Inequality(label="eq-t-by-bad", lhs=sp.log(t**2) - 1, rhs=t**2 - 1, source="test",
+                          method="expand_log", certificate=[not_an_instance]).verify().passed
+    outside = Term(y - 1 - sp.log(y), by="eq-log-inequality", at={log_x: y})
+    result = Inequality(label="eq-t-by-domain", lhs=sp.log(y), rhs=y - 1, source="test",
+                        certificate=[outside]).verify()
+    assert not result.passed and "not known to satisfy" in result.detail
+
+
+def test_inequality_chain_ends_at_the_displayed_sides():
+    chain = dict(label="eq-t-chain-ineq", lhs=x**2, steps=[x**2 + 1], rhs=(x + 1) ** 2, relation="<",
+                 source="test", links=[Link("<"), Link("<=", method="expand")], show_steps=True)
+    claim = Inequality(**chain)
+    assert claim.check().passed and claim.latex().count("<") == 1 and r"\le" in claim.latex()
+    flipped = claim.mutated(relation=">")
+    assert not flipped.verify().passed
+    with pytest.raises(ValueError, match="strict inequality needs a strict link"):
+        Inequality(**{**chain, "links": [Link("<="), Link("=")]})
+
+
+def test_inequality_by_cases_must_partition_the_range():
+    z = sp.Symbol("z", real=True)
+    a = sp.Symbol("a", positive=True)
+    pieces = [Case(z, sp.Interval.open(0, sp.oo), a, [Term(a**2)]), Case(z, sp.FiniteSet(0), sp.Integer(0)),
+              Case(z, sp.Interval.open(-sp.oo, 0), -a, [Term(a**2)])]
+    assert Inequality(label="eq-t-cases", lhs=sp.Integer(0), rhs=z**2, relation="<=", source="test",
+                      cases=pieces).check().passed
+    gap = Inequality(label="eq-t-cases-gap", lhs=sp.Integer(0), rhs=z**2, source="test", cases=pieces[:2]).verify()
+    assert not gap.passed and "reach both ends" in gap.detail
+
+
+def test_log_inequality_is_proved_by_convexity():
+    result = get("eq-log-inequality").check()
+    assert "convex" in result.detail and result.passed
 
 
 def test_inequality_rejects_equality_relation():
     with pytest.raises(ValueError, match="Identity"):
         Inequality(label="eq-t-eq", lhs=x, rhs=x, relation="=", source="test")
+
+
+# --------------------------------------------------------------------------- conditions
+
+@pytest.mark.parametrize("words", ["with equality at $x = 1$", r"for $x \le 1$", "so that a > b", "x ≠ 0",
+                                   r"$N \operatorname{Var} \to 1$", r"$a \approx b$"])
+def test_condition_words_reject_relation_signs(words):
+    with pytest.raises(ValueError, match="may not contain a relation sign"):
+        Identity(label="eq-t-words", lhs=x, rhs=x, source="test", condition=Words(words))
+
+
+def test_conditions_render_and_tie_to_the_proof():
+    p, t = sp.Symbol("p", positive=True), sp.Symbol("t", positive=True)
+    claim = Identity(label="eq-t-domain", lhs=sp.log(1 - p) + sp.log(1 / (1 - p)), rhs=sp.Integer(0),
+                     method="expand_log", substitutions=((p, 1 / (1 + t)),),
+                     condition=Domain(p, sp.Interval.open(0, 1)), source="test")
+    assert claim.check().passed and claim.latex().endswith(r"\qquad \text{for } 0 < p < 1")
+    with pytest.raises(ValueError, match="covers Interval.open.0, 1., not the stated"):
+        Identity(label="eq-t-domain-wrong", lhs=p, rhs=p, substitutions=((p, 1 / (1 + t)),),
+                 condition=Domain(p, sp.Interval.open(0, 2)), source="test")
+    with pytest.raises(ValueError, match="no Domain of p states the restriction"):
+        Identity(label="eq-t-domain-missing", lhs=p, rhs=p, substitutions=((p, 1 / (1 + t)),), source="test")
+    with pytest.raises(ValueError, match="not inside"):
+        Identity(label="eq-t-domain-outside", lhs=p, rhs=p, condition=Domain(p, sp.Interval.open(-1, 1)),
+                 source="test")
+
+
+def test_side_conditions_are_rendered():
+    i, k = sp.symbols("i k", integer=True, positive=True)
+    n = sp.IndexedBase("n", positive=True)
+    total = sp.Symbol("N", positive=True)
+    claim = Identity(label="eq-t-given-shown", lhs=sp.Sum(n[i] / total, (i, 1, k)), rhs=sp.Integer(1),
+                     method="sums", given=((sp.Sum(n[i], (i, 1, k)), total),), source="test")
+    assert r"\sum_{i=1}^{k} {n}_{i} = N" in claim.latex()
+    assert Assume(sp.Ne(x, 1)).latex() == r"x \neq 1"
 
 
 @pytest.mark.parametrize("holds,expr,expected", [
@@ -187,11 +285,67 @@ def test_numeric_claim_uses_page_and_test_sizes():
         claim.verify("huge")
 
 
+def test_numeric_statement_is_generated_from_the_measurements():
+    claim = Numeric(label="eq-t-generated", source="test",
+                    experiment=lambda: Measurement.exact("sum", 4, 4, quantity="2 + 2", expected_latex="4"),
+                    alternative=Alternative("five", expected={"sum": 5}))
+    result = claim.check()
+    assert result.statement == r"2 + 2 \approx 4" and "$" not in result.statement
+    with pytest.raises(ValueError, match="without \\$ delimiters"):
+        Measurement.exact("m", 1, 1, quantity="$x$")
+
+
+def test_numeric_claim_must_reject_its_alternative():
+    def experiment(trained=True):
+        return Measurement.exact("accuracy", 1.0 if trained else 0.5, 1.0, tolerance=0.1)
+
+    good = Numeric(label="eq-t-alt", source="test", experiment=experiment,
+                   alternative=Alternative("an untrained model", kwargs={"trained": False}))
+    assert audit.numeric_rejects(good) == (True, "rejects: an untrained model")
+    blind = Numeric(label="eq-t-alt-blind", source="test", experiment=experiment,
+                    alternative=Alternative("a value inside the tolerance", expected={"accuracy": 0.95}))
+    assert audit.numeric_rejects(blind)[0] is False
+
+
+def test_registration_rejects_a_numeric_claim_without_alternative(monkeypatch):
+    monkeypatch.setattr(kinds, "ALLOW_NUMERIC_WITHOUT_ALTERNATIVE", False)
+    with pytest.raises(ValueError, match="name a wrong alternative"):
+        register(Numeric(label="eq-t-no-alt", statement="s", source="test",
+                         experiment=lambda: Measurement.exact("a", 1, 1)))
+
+
 def test_numeric_claim_fails_if_any_measurement_fails():
     claim = Numeric(label="eq-t-some-fail", statement="s", source="test",
                     experiment=lambda: [Measurement.exact("a", 1, 1), Measurement.exact("b", 1, 2)])
     with pytest.raises(ClaimFailed, match=r"^claim eq-t-some-fail failed \(numeric\): 1 of 2 measurements failed"):
         claim.check()
+
+
+# --------------------------------------------------------------------------- mutation audit
+
+def test_mutants_of_a_true_identity_are_all_rejected():
+    claim = Identity(label="eq-t-mutants", lhs=sp.log(x**2), rhs=2 * sp.log(x), method="expand_log", source="test")
+    total, survived = audit.survivors(claim)
+    assert total == 3 and survived == []
+
+
+def test_a_check_that_cannot_fail_is_reported():
+    blind = Identity(label="eq-t-blind", lhs=x, rhs=x + 1, source="test",
+                     method=Reduction("a check that always answers zero", lambda e: sp.Integer(0)))
+    assert blind.check().passed
+    total, survived = audit.survivors(blind)  # (its reduction calls every side zero, so no side is scaled)
+    assert total == 2 and len(survived) == 2
+    out = io.StringIO()
+    assert audit.audit({"eq-t-blind": blind}, out=out) is False
+    assert "1 claims: 1 identity" in out.getvalue() and "eq-t-blind (identity): survived" in out.getvalue()
+
+
+def test_inequality_mutants_include_the_flipped_relation():
+    t = sp.Symbol("t", positive=True)
+    descriptions = [m.description for m in audit.mutants(Inequality(label="eq-t-slack", lhs=t, rhs=t + 1,
+                                                                      source="test"))]
+    assert descriptions[-1] == "the relation flipped to >=" and len(descriptions) == 4
+    assert audit.survivors(Inequality(label="eq-t-slack", lhs=t, rhs=t + 1, source="test")) == (4, [])
 
 
 # --------------------------------------------------------------------------- registry and pages
@@ -235,5 +389,7 @@ def test_show_glues_statement_and_record_and_displays_the_check(isolated_registr
     assert glued["eq-t-shown"].data == r"\log{\left(x^{2} \right)} = 2 \log{\left(x \right)}"
     record = json.loads(repr(glued["eq-t-shown:verification"]))
     assert record["label"] == "eq-t-shown" and record["passed"] is True and record["kind"] == "identity"
+    assert record["mutants"] == "3 of 3 mutants rejected" and record["statement"] == glued["eq-t-shown"].data
+    assert "<lambda>" not in record["method"] and record["method"].startswith("sympy expand_log")
     (badge,) = displayed
     assert badge.data.startswith("✓ **Checked**, identity") and "`eq-t-shown`" in badge.data

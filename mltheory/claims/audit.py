@@ -13,7 +13,10 @@ claim names no alternative.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +33,10 @@ EPSILON = sp.Symbol("varepsilon_mutant", positive=True)
 """A fresh positive symbol: shifting a side of an inequality by it breaks any bounded slack."""
 TERM = sp.Rational(1, 7)
 """The term added to a side of an identity."""
+MUTANT_SECONDS = 60.0
+"""A mutant whose check has not passed after this long is counted as rejected (and reported as such)."""
+ZERO_TEST_SECONDS = 5.0
+"""How long the audit spends deciding whether a side is zero (so that scaling it would change nothing)."""
 SCALE = sp.Rational(8, 7)
 
 
@@ -60,13 +67,37 @@ def _infinite(side) -> bool:
     return not isinstance(side, sp.MatrixBase) and side in (sp.oo, -sp.oo, sp.zoo)
 
 
+class _TimedOut(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise :class:`_TimedOut` in the block after ``seconds`` (main thread on Unix; no limit elsewhere)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(*_):
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _reduces_to_zero(claim: Claim, side) -> bool:
     """Whether the claim's own reduction shows ``side`` is zero (scaling it would then change nothing)."""
     if _is_zero_side(side):
         return True
     try:
-        value = reduction(claim.method)(_substituted(side, claim.substitutions))
-    except Exception:  # noqa: BLE001  a side the reduction cannot handle alone is not known to be zero
+        with _time_limit(ZERO_TEST_SECONDS):
+            value = reduction(claim.method)(_substituted(side, claim.substitutions))
+    except Exception:  # noqa: BLE001  a side the reduction cannot handle alone (or quickly) is not known to be zero
         return False
     return is_zero(value)
 
@@ -123,23 +154,45 @@ def mutants(claim: Claim) -> list[Mutant]:
     raise TypeError(f"mutants: {claim.label} is a {claim.kind} claim; numeric claims use their alternative")
 
 
-def _rejected(mutant: Mutant) -> bool:
+def _verdict(mutant: Mutant, seconds: float | None) -> str:
+    """``"rejected"``, ``"survived"``, or ``"timed out"`` (the check did not pass within ``seconds``)."""
     try:
-        return not mutant.claim._run("test").passed
+        with _time_limit(seconds):
+            passed = mutant.claim._run("test").passed
+    except _TimedOut:
+        return "timed out"
     except Exception:  # noqa: BLE001  a check that raises has failed
-        return True
+        return "rejected"
+    return "survived" if passed else "rejected"
 
 
-def survivors(claim: Claim) -> tuple[int, list[str]]:
-    """(number of mutants, descriptions of those the check did not reject) for a symbolic claim."""
+def survivors(claim: Claim, seconds: float | None = MUTANT_SECONDS) -> tuple[int, list[str]]:
+    """(number of mutants, descriptions of those the check did not reject) for a symbolic claim.
+
+    A mutant whose check does not pass within ``seconds`` counts as rejected; it is named in
+    :func:`timed_out` so that the audit reports it.
+    """
     found = mutants(claim)
-    return len(found), [m.description for m in found if not _rejected(m)]
+    verdicts = [(m.description, _verdict(m, seconds)) for m in found]
+    _TIMED_OUT[claim.label] = [d for d, v in verdicts if v == "timed out"]
+    return len(found), [d for d, v in verdicts if v == "survived"]
+
+
+def timed_out(label: str) -> list[str]:
+    """The mutants of ``label`` whose check did not finish in the last :func:`survivors` call."""
+    return _TIMED_OUT.get(label, [])
+
+
+_TIMED_OUT: dict[str, list[str]] = {}
 
 
 def symbolic_mutants_summary(claim: Claim) -> str:
     """``"4 of 4 mutants rejected"``, naming any survivor."""
     total, survived = survivors(claim)
     text = f"{total - len(survived)} of {total} mutants rejected"
+    slow = timed_out(claim.label)
+    if slow:
+        text += f" ({len(slow)} by not passing within {MUTANT_SECONDS:g} s)"
     return text + (f" (survived: {'; '.join(survived)})" if survived else "")
 
 
@@ -160,8 +213,17 @@ def numeric_rejects(claim: Numeric, size: str = "test", measurements: Sequence =
     return rejected, ("rejects: " if rejected else "does NOT reject: ") + alternative.description
 
 
-def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=sys.stdout) -> bool:
+def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=sys.stdout, progress=None) -> bool:
     """Run every claim's mutants (and, if ``numeric``, every numeric alternative); print a report.
+
+    Parameters
+    ----------
+    claims : dict, optional
+        The claims to audit (default: every registered claim).
+    numeric : bool, default True
+        Also test each numeric claim's wrong alternative (reruns experiments at test size).
+    out, progress : file, optional
+        Where the report goes, and where each claim's label is written as it starts (if given).
 
     Returns
     -------
@@ -171,8 +233,10 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
     claims = all_claims() if claims is None else claims
     kinds = Counter(claim.kind for claim in claims.values())
     print(f"{len(claims)} claims: " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())), file=out)
-    rejected, total, failures = Counter(), Counter(), []
+    rejected, total, failures, slow = Counter(), Counter(), [], []
     for label, claim in claims.items():
+        if progress is not None:
+            print(f"  auditing {label}", file=progress, flush=True)
         if isinstance(claim, Numeric):
             if not numeric:
                 continue
@@ -186,10 +250,16 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
         total[claim.kind] += count
         rejected[claim.kind] += count - len(survived)
         failures += [f"{label} ({claim.kind}): survived: {s}" for s in survived]
+        slow += [f"{label}: {s}" for s in timed_out(label)]
     for kind in sorted(total):
         unit = "alternatives" if kind == "numeric" else "mutants"
         print(f"  {kind}: {rejected[kind]} of {total[kind]} {unit} rejected, "
               f"{total[kind] - rejected[kind]} not", file=out)
+    if slow:
+        print(f"{len(slow)} mutants counted as rejected because their check did not pass within "
+              f"{MUTANT_SECONDS:g} s:", file=out)
+        for line in slow:
+            print(f"  {line}", file=out)
     if failures:
         print(f"{len(failures)} failures:", file=out)
         for failure in failures:
@@ -202,12 +272,14 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mltheory.claims.audit", description=__doc__.split("\n")[0])
     parser.add_argument("--symbolic-only", action="store_true", help="skip the numeric alternatives")
+    parser.add_argument("--progress", action="store_true", help="name each claim on stderr as it is audited")
     parser.add_argument("labels", nargs="*", help="audit only these claims")
     args = parser.parse_args(argv)
     claims = all_claims()
     if args.labels:
         claims = {label: claims[label] for label in args.labels}
-    return 0 if audit(claims, numeric=not args.symbolic_only) else 1
+    progress = sys.stderr if args.progress else None
+    return 0 if audit(claims, numeric=not args.symbolic_only, progress=progress) else 1
 
 
 if __name__ == "__main__":

@@ -178,10 +178,16 @@ def as_conditions(condition, owner: str) -> tuple[Condition, ...]:
 
 
 def render_condition(items: Sequence[Condition]) -> str:
-    """The condition as LaTeX; a condition that starts with a relation reads "for …"."""
+    """The condition as LaTeX; a condition that starts with a relation reads "for …".
+
+    Words run on into the next item; consecutive relations are separated by commas.
+    """
     if not items:
         return ""
-    text = ",\\ ".join(item.latex() for item in items)
+    text = items[0].latex()
+    for previous, item in zip(items, items[1:]):
+        # Words run on into what follows (they carry their own punctuation); relations are separated by commas.
+        text += (r"\ " if isinstance(previous, Words) else ",\\ ") + item.latex()
     return text if isinstance(items[0], Words) else r"\text{for } " + text
 
 

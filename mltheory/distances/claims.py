@@ -92,7 +92,7 @@ register(Identity(
     rhs=sp.log(2),
     method="doit",
     substitutions=_open,
-    condition=(Words(r"for $p$ the coin $(a, 1 - a)$ on two outcomes and $q$ the coin $(b, 1 - b)$ on two others"),
+    condition=(Words(r"for $p$ the coin $(a, 1 - a)$ on two outcomes and $q$ the coin $(b, 1 - b)$ on two others,"),
                Domain(a, sp.Interval.open(0, 1)), Domain(b, sp.Interval.open(0, 1))),
     source="ours (Kaplan §3.6 motivation for Wasserstein)",
 ))

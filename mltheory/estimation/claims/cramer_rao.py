@@ -295,7 +295,7 @@ register(Identity(
     rhs=N * lam / N_MINUS_1,
     method="doit",
     substitutions=((N, M + 1),),
-    condition=(Words(r"$E[1/\bar X]$ for $N$ exponential draws, whose sum is $\mathrm{Gamma}(N, \lambda)$"),
+    condition=(Words(r"$E[1/\bar X]$ for $N$ exponential draws, whose sum is $\mathrm{Gamma}(N, \lambda)$,"),
                Domain(N, sp.Interval.open(1, sp.oo))),
     source="Kaplan §3.4 (numerical check); ours",
 ))
@@ -307,7 +307,7 @@ register(Identity(
     rhs=N**2 * lam**2 / (N_MINUS_1**2 * sp.Add(N, -2, evaluate=False)),
     method="doit",
     substitutions=_N_ABOVE_TWO,
-    condition=(Words(r"$\operatorname{Var}(1/\bar X)$"), Domain(N, sp.Interval.open(2, sp.oo))),
+    condition=(Words(r"$\operatorname{Var}(1/\bar X)$,"), Domain(N, sp.Interval.open(2, sp.oo))),
     source="ours",
 ))
 
@@ -406,7 +406,7 @@ register(Identity(
     rhs=sp.Integer(2),
     method="doit",
     substitutions=((dimension, M + 2),),
-    condition=(Words(r"the risk of James–Stein at $\theta$ zero, with $\|X\|^2 \sim \chi^2_d$"),
+    condition=(Words(r"the risk of James–Stein at $\theta$ zero, with $\|X\|^2 \sim \chi^2_d$,"),
                Domain(dimension, sp.Interval.open(2, sp.oo))),
     source="James & Stein (1961); ours",
 ))

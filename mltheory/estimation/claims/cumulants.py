@@ -125,7 +125,7 @@ register(Identity(
     lhs=SumCumulant(m),
     rhs=kappa_x[m] + kappa_y[m],
     method=each_order(m, ORDERS),
-    condition=(Words("for independent $X$, $Y$"), Domain(m, sp.Range(1, 7))),
+    condition=(Words("for independent $X$, $Y$,"), Domain(m, sp.Range(1, 7))),
     source="Kaplan (3.2.8)",
 ))
 

@@ -113,7 +113,7 @@ register(Identity(
     lhs=E(SumOfSquares(N) / N_MINUS_1),
     rhs=sigma**2,
     method="doit",
-    condition=(Words(r"for i.i.d. $X_i$ with variance $\sigma^2$"), Domain(N, sp.Range(2, sp.oo))),
+    condition=(Words(r"for i.i.d. $X_i$ with variance $\sigma^2$,"), Domain(N, sp.Range(2, sp.oo))),
     source="Kaplan (3.3.8)",
 ))
 

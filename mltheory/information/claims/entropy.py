@@ -92,7 +92,9 @@ register(Identity(
 
 register(Identity(
     label="eq-counting-correction",
-    lhs=sp.Limit(sp.log(sp.binomial(N, p * N)) - N * H(p, 1 - p) - N * counting_rate_correction(N, p), N, sp.oo),
+    # Written in the author's order (evaluate=False keeps it): log C(N, pN) − N H(p) + ½ log(2πNp(1 − p)).
+    lhs=sp.Limit(sp.Add(sp.log(sp.binomial(N, p * N)), -N * H(p, 1 - p), -N * counting_rate_correction(N, p),
+                        evaluate=False), N, sp.oo),
     rhs=sp.Integer(0),
     method=stirling_limit,
     substitutions=OPEN_UNIT_INTERVAL,
@@ -213,7 +215,7 @@ def log_inequality_term(ratio, weight=sp.Integer(1), over=()) -> Term:
 register(Inequality(
     label="eq-log-inequality",
     lhs=sp.log(x),
-    rhs=x - 1,
+    rhs=sp.Add(x, -1, evaluate=False),
     relation="<=",
     certificate=[Term(x - 1 - sp.log(x), minimum=(x, 1))],
     condition=Domain(x, sp.Interval.open(0, sp.oo)),
@@ -228,7 +230,7 @@ register(Inequality(
     method="expand_log",
     certificate=[Term(-sp.log(P[i]), weight=P[i], over=(i, 1, n))],
     substitutions=((P[i], 1 / (1 + T[i])),),
-    condition=(Words("for a probability vector $p$"), Domain(P[i], sp.Interval.open(0, 1))),
+    condition=(Words("for a probability vector $p$,"), Domain(P[i], sp.Interval.open(0, 1))),
     source="Shannon (1948) §6",
 ))
 

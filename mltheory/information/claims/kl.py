@@ -99,7 +99,7 @@ register(Identity(
     rhs=sp.zeros(2, 1),
     method="doit",
     substitutions=((m2, m1**2 + t),),
-    condition=(Words("where $m_1$ and $m_2$ are the means of $X$ and $X^2$ under $p$"),
+    condition=(Words("where $m_1$ and $m_2$ are the means of $X$ and $X^2$ under $p$,"),
                Domain(m2, sp.Interval.open(m1**2, sp.oo))),
     source="ours (the moment-matching property of Kaplan §2.3's forward KL)",
 ))

@@ -181,7 +181,7 @@ register(Identity(
     rhs=sp.log(2) - H(eps, 1 - eps),
     method="doit",
     substitutions=((eps, 1 / (1 + t)),),
-    condition=(Words(r"for a uniform input bit flipped with probability $\epsilon$"),
+    condition=(Words(r"for a uniform input bit flipped with probability $\epsilon$,"),
                Domain(eps, sp.Interval.open(0, 1))),
     source="Cover & Thomas (2006) §7.1.4",
 ))
