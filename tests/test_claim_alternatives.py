@@ -34,3 +34,7 @@ def test_perplexity_calibration_rejects_kernel_without_the_two():
 
 def test_tsne_trustworthiness_rejects_unoptimised_map():
     assert fails("eq-tsne-trustworthiness", n_iter=1)
+
+
+def test_noise2noise_rejects_untrained_network():
+    assert fails("eq-noise2noise-experiment", trained=False)
