@@ -38,3 +38,8 @@ def test_tsne_trustworthiness_rejects_unoptimised_map():
 
 def test_noise2noise_rejects_untrained_network():
     assert fails("eq-noise2noise-experiment", trained=False)
+
+
+def test_mle_asymptotic_normality_rejects_fisher_instead_of_its_inverse():
+    # N(0, F_1) instead of N(0, F_1^{-1}): variance 1/lambda^2 = 1/4 instead of lambda^2 = 4.
+    assert fails_against("eq-mle-asymptotic-normality", {"Var[z]": 0.25})
