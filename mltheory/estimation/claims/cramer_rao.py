@@ -232,14 +232,23 @@ register(Identity(
     source="Kaplan §3.4.2; ours",
 ))
 
-DensityAtCentre = notation("GaussianDensityAtCentre", "f(0)", lambda: 1 / sp.sqrt(2 * sp.pi * sigma**2))
+_gaussian = stats.Normal("X_median", mu, sigma)
+
+
+def _density_at_median():
+    """The Gaussian density at its median, both found by sympy.stats (nothing about f(μ) is typed in)."""
+    (median,) = stats.median(_gaussian)
+    return stats.density(_gaussian)(median)
+
+
+DensityAtMedian = notation("GaussianDensityAtMedian", r"f(m)", _density_at_median)
 register(Identity(
     label="eq-median-asymptotic-variance",
-    lhs=1 / (4 * DensityAtCentre() ** 2),
+    lhs=1 / (4 * DensityAtMedian() ** 2),
     rhs=sp.pi * sigma**2 / 2,
-    method="simplify",
-    condition=r"\text{: } N \operatorname{Var}(\text{median}) \to \frac{1}{4 f(0)^2} \text{ for a Gaussian density } f "
-              r"\text{ centred at the median}",
+    method="doit",
+    condition=r"\text{: } N \operatorname{Var}(\text{median}) \to \frac{1}{4 f(m)^2} \text{ for the density } f "
+              r"\text{ of } \mathcal N(\mu, \sigma^2) \text{ at its median } m",
     source="Laplace; Kaplan §3.4 (numerical check); ours",
 ))
 
