@@ -6,6 +6,7 @@ import math
 
 import sympy as sp
 import sympy.stats as stats
+from sympy.stats.rv import RandomSymbol
 import torch
 
 from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
@@ -43,6 +44,16 @@ register(Identity(
 ))
 
 register(Identity(
+    label="eq-fisher-second-derivative",
+    lhs=sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), theta) ** 2, (x, -sp.oo, sp.oo))
+    + sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), (theta, 2)), (x, -sp.oo, sp.oo)),
+    rhs=sp.Derivative(sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), (theta, 2)),
+    method=differentiate_under_integral,
+    condition=r"\text{(differentiating twice under the integral sign)}",
+    source="Kaplan §3.4.2; ours",
+))
+
+register(Identity(
     label="eq-score-covariance",
     lhs=sp.Derivative(sp.Integral(estimate(x) * density(x, theta), (x, -sp.oo, sp.oo)), theta),
     rhs=sp.Integral(estimate(x) * sp.Derivative(sp.log(density(x, theta)), theta) * density(x, theta),
@@ -70,31 +81,26 @@ register(Identity(
     source="Kaplan §3.4.2; ours",
 ))
 
-# Cramér–Rao for a scalar parameter, through Var(phi_hat - c S_N) >= 0.
-a, s_value, c = sp.symbols("a s c", real=True)
-cov, dphi = sp.Symbol(r"\operatorname{Cov}(\hat\phi, S_N)", real=True), sp.Symbol(r"\phi'", real=True)
-var_phi = sp.Symbol(r"\operatorname{Var}\hat\phi", positive=True)
-_centred_moments = {a**2: var_phi, a * s_value: cov, s_value**2: N * F1}
-
-
-def _expectation_of_centred_quadratic(expr):
-    """E[...] of a quadratic in the centred variables a = phi_hat - E phi_hat and s = S_N, by bilinearity."""
-    expanded = sp.Poly(sp.expand(expr), a, s_value)
-    return sp.expand(sum(coeff * _centred_moments[a**e1 * s_value**e2] for (e1, e2), coeff in expanded.terms()))
-
-
-_step = dphi / (N * F1)
+# Cramér–Rao for a scalar parameter, through Var(phi_hat - c S_N) >= 0. sympy.stats expands that variance by
+# bilinearity; the two moments it leaves are the results of eq-score-covariance and eq-fisher-additivity.
+estimate_rv = RandomSymbol(sp.Symbol(r"\hat\phi", real=True))
+score_sum_rv = RandomSymbol(sp.Symbol("S_N", real=True))
+dphi = sp.Symbol(r"\phi'", real=True)
+_step = dphi / (N * F1)  # the c that minimises Var(phi_hat - c S_N)
+_known_moments = {stats.Covariance(estimate_rv, score_sum_rv): dphi, stats.Variance(score_sum_rv): N * F1}
+_mean = sp.Symbol(r"E[\hat\phi - c S_N]", real=True)
 register(Inequality(
     label="eq-cramer-rao",
-    lhs=var_phi,
+    lhs=stats.Variance(estimate_rv),
     rhs=dphi**2 / (N * F1),
     relation=">=",
     facts=(
-        Fact((a - c * s_value) ** 2, "nonnegative", note="(φ̂ − E φ̂ − c S_N)² ≥ 0, so its expectation is ≥ 0"),
-        Fact(_expectation_of_centred_quadratic((a - c * s_value) ** 2) - (var_phi - 2 * c * cov + c**2 * N * F1),
-             "zero", note="Var(φ̂ − c S_N) = Var φ̂ − 2c Cov(φ̂, S_N) + c² N F_1 (bilinearity, eq-fisher-additivity)"),
-        Fact((var_phi - 2 * c * cov + c**2 * N * F1).subs({cov: dphi, c: _step}) - (var_phi - dphi**2 / (N * F1)),
-             "zero", note="with Cov(φ̂, S_N) = φ′ (eq-score-covariance) and c = φ′/(N F_1) it is Var φ̂ − φ′²/(N F_1)"),
+        Fact(stats.Variance(estimate_rv) - dphi**2 / (N * F1)
+             - stats.Variance(estimate_rv - _step * score_sum_rv).expand().subs(_known_moments), "zero",
+             note="Var φ̂ − φ′²/(N F₁) = Var(φ̂ − c S_N) at c = φ′/(N F₁): sympy.stats expands the variance by "
+                  "bilinearity, then Cov(φ̂, S_N) = φ′ (eq-score-covariance) and Var S_N = N F₁ (eq-fisher-additivity)"),
+        Fact((estimate_rv - _step * score_sum_rv - _mean) ** 2, "nonnegative",
+             note="(φ̂ − c S_N − E[φ̂ − c S_N])² ≥ 0 for every sample, so its mean Var(φ̂ − c S_N) ≥ 0"),
     ),
     condition=r"\text{for every unbiased estimator } \hat\phi \text{ of } \phi(\theta) \text{ from } N "
               r"\text{ independent draws; } \phi' = \partial_\theta \phi",
