@@ -43,3 +43,7 @@ def test_noise2noise_rejects_untrained_network():
 def test_mle_asymptotic_normality_rejects_fisher_instead_of_its_inverse():
     # N(0, F_1) instead of N(0, F_1^{-1}): variance 1/lambda^2 = 1/4 instead of lambda^2 = 4.
     assert fails_against("eq-mle-asymptotic-normality", {"Var[z]": 0.25})
+
+
+def test_source_coding_rejects_the_uniform_law_as_bound():
+    assert fails("eq-source-coding", assumed_q=0.5)
