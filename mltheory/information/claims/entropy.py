@@ -13,7 +13,7 @@ import torch
 
 from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
 from ...data import bernoulli_sequences
-from ..measures import binary_entropy, compression_rate, sandwich_exponent
+from ..measures import compression_rate, sandwich_exponent
 from ..symbolic import H, binary_entropy_expr, counting_rate_correction
 
 # Symbols. ``t > 0`` parametrises 0 < p < 1 through p = 1/(1 + t).
