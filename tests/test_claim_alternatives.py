@@ -47,3 +47,7 @@ def test_mle_asymptotic_normality_rejects_fisher_instead_of_its_inverse():
 
 def test_source_coding_rejects_the_uniform_law_as_bound():
     assert fails("eq-source-coding", assumed_q=0.5)
+
+
+def test_invariant_flow_rejects_plain_monomials():
+    assert fails("eq-invariant-flow", weighting="plain")
