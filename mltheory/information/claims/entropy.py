@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
+import sympy.stats
 import torch
 
 from ...claims import Fact, Identity, Inequality, Measurement, Numeric, register
@@ -124,6 +125,24 @@ register(Identity(
     rhs=sp.log(2 * sp.pi * sp.E * sigma**2) / 2,
     method="doit",
     source="Kaplan (2.1.5); Cover & Thomas (2006) §8.1",
+))
+
+# Scaling a variable by a shifts its differential entropy by log|a|, not log a: checked for negative a.
+_y = sp.Symbol("y", real=True)
+_scale = sp.Symbol("a", real=True, nonzero=True)
+_magnitude = sp.Symbol("b", positive=True)
+_normal = sp.stats.Normal("X", 0, sigma)
+_p_scaled, _p_normal = sp.Function("p_{aX}"), sp.Function("p_X")
+register(Identity(
+    label="eq-differential-entropy-scaling",
+    lhs=-sp.Integral(_p_scaled(_y) * sp.log(_p_scaled(_y)), (_y, -sp.oo, sp.oo))
+    + sp.Integral(_p_normal(_y) * sp.log(_p_normal(_y)), (_y, -sp.oo, sp.oo)),
+    rhs=sp.log(sp.Abs(_scale)),
+    method="doit",
+    substitutions=((_p_scaled(_y), sp.stats.density(_scale * _normal)(_y)),
+                   (_p_normal(_y), sp.stats.density(_normal)(_y)), (_scale, -_magnitude)),
+    condition=r"\text{: } h(aX) - h(X) \text{ for normal } X \text{ and negative } a",
+    source="Cover & Thomas (2006) §8.6; ours",
 ))
 
 register(Identity(
