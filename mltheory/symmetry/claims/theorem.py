@@ -123,6 +123,19 @@ register(Identity(
     source="ours; reproduces the exact recovery of the issue's degree-7 experiment",
 ))
 
+# The corollary needs f(x_i) != 0 for some data point: on the D3 orbit of a zero of the target every label is 0,
+# so the minimum-norm interpolant is 0, not the target.
+_ZERO_ORBIT = [(sp.cos(sp.pi / 6 + j_ * sp.pi / 3), sp.sin(sp.pi / 6 + j_ * sp.pi / 3)) for j_ in range(6)]
+register(Identity(
+    label="eq-d3-zero-orbit",
+    lhs=sp.Matrix([sp.Subs(TARGET, (x, y), point_) for point_ in _ZERO_ORBIT]),
+    rhs=sp.zeros(6, 1),
+    method=evaluate_subs,
+    condition=r"\text{: the labels on the } D_3 \text{ orbit of the angle } \pi/6",
+    source="ours",
+))
+
+
 def invariant_flow_check(steps: int = 300, seed: int = 0, weighting: str = "binomial") -> list[Measurement]:
     r"""Gradient flow on a generic :math:`D_3`-orbit with constant labels stays :math:`D_3`-invariant at every step.
 
