@@ -145,7 +145,7 @@ def calibration_check(perplexities=(5.0, 30.0, 50.0), tol: float = 1e-5,
     The routine returns the precisions :math:`\beta_i = 1/(2\sigma_i^2)`. Here the
     conditionals are rebuilt independently of the bisection: from the widths
     :math:`\sigma_i`, with the kernel :math:`\exp(-\lVert x_i - x_j\rVert^2 / 2\sigma_i^2)`
-    on pairwise distances from :func:`torch.cdist`, and their entropy in bits from
+    on pairwise distances from ``torch.cdist``, and their entropy in bits from
     :func:`mltheory.information.entropy`. If the perplexity is within ``tol`` of the target,
     then with :math:`\varepsilon = \mathrm{tol}/\mathrm{Perp} \le 1/2`,
     :math:`|H_2(P_i) - \log_2 \mathrm{Perp}| \le |\log_2(1 - \varepsilon)| \le 2\varepsilon/\ln 2`;
