@@ -257,4 +257,14 @@ def _range(image, parameter) -> sp.Set:
 
 
 def _substitution_is_shown(symbol, items) -> bool:
-    return any(isinstance(item, Assume) and symbol in item.relation.free_symbols for item in items)
+    """Whether an Assume mentions ``symbol``, or, for a function that the substitution defines (a density
+    ``p_X(y)``, say), whether the words name it."""
+    from sympy.core.function import AppliedUndef
+
+    for item in items:
+        if isinstance(item, Assume) and symbol in item.relation.free_symbols:
+            return True
+        if isinstance(symbol, AppliedUndef) and isinstance(item, Words) and any(
+                isinstance(part, sp.Basic) and part.has(symbol) for part in item.parts):
+            return True
+    return False

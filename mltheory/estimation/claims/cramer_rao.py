@@ -46,6 +46,16 @@ register(Identity(
 ))
 
 register(Identity(
+    label="eq-fisher-second-derivative",
+    lhs=sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), theta) ** 2, (x, -sp.oo, sp.oo))
+    + sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), (theta, 2)), (x, -sp.oo, sp.oo)),
+    rhs=sp.Derivative(sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), (theta, 2)),
+    method=differentiate_under_integral,
+    condition=r"\text{(differentiating twice under the integral sign)}",
+    source="Kaplan §3.4.2; ours",
+))
+
+register(Identity(
     label="eq-score-covariance",
     lhs=sp.Derivative(sp.Integral(estimate(x) * density(x, theta), (x, -sp.oo, sp.oo)), theta),
     rhs=sp.Integral(estimate(x) * sp.Derivative(sp.log(density(x, theta)), theta) * density(x, theta),
@@ -233,13 +243,23 @@ register(Identity(
     source="Kaplan §3.4.2; ours",
 ))
 
-DensityAtCentre = notation("GaussianDensityAtCentre", "f(0)", lambda: 1 / sp.sqrt(2 * sp.pi * sigma**2))
+_gaussian = stats.Normal("X_median", mu, sigma)
+
+
+def _density_at_median():
+    """The Gaussian density at its median, both found by sympy.stats (nothing about f(μ) is typed in)."""
+    (median,) = stats.median(_gaussian)
+    return stats.density(_gaussian)(median)
+
+
+DensityAtMedian = notation("GaussianDensityAtMedian", r"f(m)", _density_at_median)
 register(Identity(
     label="eq-median-asymptotic-variance",
-    lhs=1 / (4 * DensityAtCentre() ** 2),
+    lhs=1 / (4 * DensityAtMedian() ** 2),
     rhs=sp.pi * sigma**2 / 2,
-    method="simplify",
-    condition=Words(r"the asymptotic variance of the median times $N$, for a Gaussian density $f$ centred at the median"),
+    method="doit",
+    condition=Words(r"the limit of $N$ times the variance of the median, for the density $f$ of "
+                    r"$\mathcal N(\mu, \sigma^2)$ at its median $m$"),
     source="Laplace; Kaplan §3.4 (numerical check); ours",
 ))
 
@@ -365,28 +385,54 @@ register(Numeric(
 ))
 
 
-def asymptotic_normality_check(trials: int, seed: int, n: int = 400, rate: float = 2.0) -> list[Measurement]:
-    r"""The standardised MLE :math:`z = \sqrt N (\hat\lambda - \lambda)/\lambda` of an exponential rate at large N.
+def exponential_mle_coverage(n: int, half_width: float = 1.96) -> float:
+    r"""Exact :math:`P\big(|\sqrt N(\hat\lambda - \lambda)| \le c\,\lambda\big)` for the MLE :math:`\hat\lambda = N/S`.
 
-    Its exact mean and variance, :math:`\sqrt N/(N-1)` and :math:`N^3/((N-1)^2(N-2))`,
-    tend to 0 and 1 (the Cramér–Rao bound), and :math:`P(|z| \le 1.96)` to 0.95.
+    :math:`\lambda S \sim \mathrm{Gamma}(N, 1)`, and the event is
+    :math:`N/(1 + c/\sqrt N) \le \lambda S \le N/(1 - c/\sqrt N)`, so the probability is a
+    difference of two regularised incomplete gamma functions (the same for every :math:`\lambda`).
+
+    Examples
+    --------
+    >>> round(exponential_mle_coverage(400), 5)
+    0.94875
+    """
+    shrink = half_width / math.sqrt(n)
+    shape = torch.tensor(float(n), dtype=torch.float64)
+    ends = torch.tensor([n / (1 - shrink), n / (1 + shrink)], dtype=torch.float64)
+    upper, lower = torch.special.gammainc(shape, ends)
+    return float(upper - lower)
+
+
+def asymptotic_normality_check(trials: int, seed: int, n: int = 400, rate: float = 2.0) -> list[Measurement]:
+    r"""The scaled error :math:`z = \sqrt N (\hat\lambda - \lambda)` of the MLE of an exponential rate at large N.
+
+    Its exact mean and variance, :math:`\sqrt N \lambda/(N-1)` and :math:`N^3\lambda^2/((N-1)^2(N-2))`,
+    tend to 0 and :math:`F_1^{-1} = \lambda^2`, and :math:`P(|z| \le 1.96\,\lambda)`, computed exactly
+    by :func:`exponential_mle_coverage`, to 0.95. With :math:`\lambda = 2` the inverse Fisher information
+    :math:`\lambda^2 = 4` and the Fisher information :math:`1/\lambda^2 = 1/4` are far apart, so the
+    variance measurement rejects the wrong alternative :math:`\mathcal N(0, F_1)`.
     """
     generator = torch.Generator().manual_seed(seed)
-    z = math.sqrt(n) * (1 / Exponential(rate)((trials, n), seed=generator).mean(dim=-1) - rate) / rate
+    z = math.sqrt(n) * (1 / Exponential(rate)((trials, n), seed=generator).mean(dim=-1) - rate)
     stats_ = summarize_estimates(z, 0.0)
     samples = f"{trials} trials of N = {n}"
     return [
-        Measurement.from_standard_error("E[z]", stats_.mean, stats_.mean_se, math.sqrt(n) / (n - 1), samples=samples),
-        Measurement.from_standard_error("Var[z]", stats_.variance, stats_.variance_se, n**3 / ((n - 1) ** 2 * (n - 2)),
+        Measurement.from_standard_error("E[z]", stats_.mean, stats_.mean_se, math.sqrt(n) * rate / (n - 1),
                                         samples=samples),
-        Measurement.monte_carlo("P(|z| ≤ 1.96)", (z.abs() <= 1.96).double(), 0.95),
+        Measurement.from_standard_error("Var[z]", stats_.variance, stats_.variance_se,
+                                        n**3 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples),
+        Measurement.monte_carlo("P(|z| ≤ 1.96 λ)", (z.abs() <= 1.96 * rate).double(), exponential_mle_coverage(n)),
     ]
 
 
 register(Numeric(
     label="eq-mle-asymptotic-normality",
-    statement=r"\sqrt{N}\,\frac{\hat\lambda_{\mathrm{MLE}} - \lambda}{\lambda} \approx \mathcal N(0, 1) = "
-              r"\mathcal N\big(0, \lambda^2 F_1\big) \qquad (N = 400)",
+    statement=r"\sqrt{N}\,\big(\hat\lambda_{\mathrm{MLE}} - \lambda\big) \approx \mathcal N\big(0, F_1^{-1}\big) "
+              r"= \mathcal N(0, \lambda^2):\quad E = \frac{\sqrt N \lambda}{N - 1},\ "
+              r"\operatorname{Var} = \frac{N^3 \lambda^2}{(N-1)^2 (N-2)},\ "
+              rf"P\big(|\cdot| \le 1.96 \lambda\big) = {exponential_mle_coverage(400):.5f}"
+              r"\qquad (N = 400,\ \lambda = 2)",
     experiment=asymptotic_normality_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 40_000, "seed": 1},

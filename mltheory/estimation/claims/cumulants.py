@@ -130,27 +130,35 @@ register(Identity(
 ))
 
 
-def _standardized_sum_cumulant(order):
-    """n-th cumulant of (X_1 + ... + X_N - N kappa_1)/(sigma sqrt N), from K_Y(t) = N K_X(t/(sigma sqrt N)) - ..."""
-    order = int(order)
-    cumulant = {1: kappa[1], 2: sigma**2}
-
-    def cgf_x(s):
-        return sum(cumulant.get(j, kappa[j]) * s**j / sp.factorial(j) for j in range(1, order + 1))
-
-    cgf_y = N * cgf_x(t / (sigma * sp.sqrt(N))) - sp.sqrt(N) * kappa[1] * t / sigma
-    return sp.diff(cgf_y, t, order).subs(t, 0)
+cgf = sp.Function("K_X")
+_s = sp.Symbol("s", real=True)
+CLT_ORDERS = range(2, 7)
 
 
-StandardizedCumulant = notation("StandardizedSumCumulant", r"\kappa_{#1}(Y_N)", _standardized_sum_cumulant)
+def _with_cumulant_series(expr):
+    r"""Check an identity in the order ``n`` with ``K_X`` replaced by its cumulant series, for n = 2, ..., 6.
+
+    :math:`K_X(s) = \sum_j \kappa_j s^j / j!`; the n-th derivative at 0 sees only the terms up to
+    :math:`s^n`, so the series truncated at order n is exact for it. The variance :math:`\kappa_2`
+    is written :math:`\sigma^2`.
+    """
+    for order in CLT_ORDERS:
+        series = sp.Lambda(_s, sum(kappa[j] * _s**j / sp.factorial(j) for j in range(1, order + 1)))
+        residual = sp.simplify(expr.subs(n, order).subs(cgf, series).doit().subs(kappa[2], sigma**2))
+        if residual != 0:
+            return residual
+    return sp.Integer(0)
+
+
+_with_cumulant_series.__name__ = "each n = 2..6: K_X replaced by its cumulant series, doit, simplify"
 
 register(Identity(
     label="eq-clt-cumulant-scaling",
-    lhs=StandardizedCumulant(n),
+    lhs=sp.Subs(sp.Derivative(N * cgf(t / (sigma * sp.sqrt(N))) - sp.sqrt(N) * kappa[1] * t / sigma, (t, n)), t, 0),
     rhs=N ** (1 - n / 2) * kappa[n] / sigma**n,
-    method=each_order(n, range(2, 7), simplify=sp.simplify),
+    method=_with_cumulant_series,
     given=((kappa[2], sigma**2),),
-    condition=(Domain(n, sp.Range(2, 7)), Words(r"where $\kappa_2$ is $\sigma^2$")),
+    condition=(Domain(n, sp.Range(2, 7)), Words(r"the $n$-th cumulant of $Y_N$,")),
     source="Kaplan (3.2.13)–(3.2.14)",
 ))
 

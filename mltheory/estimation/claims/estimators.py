@@ -6,6 +6,7 @@ import sympy as sp
 import torch
 
 from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
+from ...networks import mlp
 from ..distributions import Exponential, Normal
 from ..estimators import denoising_data, estimator_stats, sample_variance, train_denoiser
 from ..symbolic import expectation_of_polynomial, gaussian_raw_moment, iid_expectation, notation, power_sums, raw_moment
@@ -224,10 +225,20 @@ register(Identity(
 ))
 
 
-def noise2noise_check(seed: int, copies: int = 4, epochs: int = 10) -> list[Measurement]:
-    """A denoiser trained on noisy targets only, on fresh test noise: loss against noisy targets = MSE against clean + σ²."""
+def noise2noise_check(seed: int, copies: int = 4, epochs: int = 10, trained: bool = True) -> list[Measurement]:
+    """A denoiser trained on noisy targets only, on fresh test noise.
+
+    Two measurements: the loss against fresh noisy targets equals the MSE against the clean images plus σ²
+    (true for any network that does not see the fresh noise), and the network's output is closer to the
+    clean image than its noisy input is (true only for a network that has learnt to denoise). With
+    ``trained=False`` the network keeps its random initialisation: a wrong alternative, which the second
+    measurement rejects.
+    """
     data = denoising_data(copies=copies, seed=seed)
-    net = train_denoiser(data.inputs, data.noisy_targets, epochs=epochs, seed=seed)
+    if trained:
+        net = train_denoiser(data.inputs, data.noisy_targets, epochs=epochs, seed=seed)
+    else:
+        net = mlp([data.inputs.shape[1], 128, data.noisy_targets.shape[1]], seed=seed).eval()
     with torch.no_grad():
         output = net(data.noisy).double()
     clean, fresh, noisy = data.clean.double(), data.fresh_targets.double(), data.noisy.double()
@@ -242,7 +253,8 @@ def noise2noise_check(seed: int, copies: int = 4, epochs: int = 10) -> list[Meas
 register(Numeric(
     label="eq-noise2noise-experiment",
     statement=r"\frac{1}{64}\,\mathbb{E}\,\big\|f(c + n) - (c + n')\big\|^2 = \frac{1}{64}\,\mathbb{E}\,\big\|f(c + n) - c\big\|^2"
-              r" + \sigma^2 \quad \text{for the trained Noise2Noise denoiser on test digits}",
+              r" + \sigma^2, \qquad \mathbb{E}\,\big\|f(c + n) - c\big\|^2 < \mathbb{E}\,\lVert n \rVert^2"
+              r" \quad \text{for the trained Noise2Noise denoiser } f \text{ on test digits}",
     experiment=noise2noise_check,
     page={"seed": 0},
     test={"seed": 1},

@@ -149,6 +149,29 @@ register(Identity(
 ))
 
 
+# A family whose Fisher information vanishes at a point where the distribution still moves: N(θ³, 1) at θ = 0.
+_theta = sp.Symbol("theta", real=True)
+
+
+def _cubic_density(parameter):
+    return sp.exp(-(x - parameter**3) ** 2 / 2) / sp.sqrt(2 * sp.pi)
+
+
+_q = sp.Function("q")
+register(Identity(
+    label="eq-fisher-cubic",
+    lhs=sp.Matrix([
+        sp.Integral(_q(x, _theta) * sp.Derivative(sp.log(_q(x, _theta)), _theta) ** 2, (x, -sp.oo, sp.oo)),
+        sp.Integral(_q(x, 0) * sp.log(_q(x, 0) / _q(x, _theta)), (x, -sp.oo, sp.oo)),
+    ]),
+    rhs=sp.Matrix([9 * _theta**4, _theta**6 / 2]),
+    method="doit",
+    substitutions=((_q(x, _theta), _cubic_density(_theta)), (_q(x, 0), _cubic_density(0))),
+    condition=Words("for", _q(x, _theta), r"the density of $\mathcal N(\theta^3, 1)$ and", _q(x, 0), "its value at $\theta$ zero"),
+    source="ours",
+))
+
+
 # --------------------------------------------------------------------------- the Gaussian example (2.3.13)
 
 _standard = sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi)

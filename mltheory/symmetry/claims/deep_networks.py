@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 import torch
 
 from ...claims import Domain, Identity, Measurement, Numeric, Words, register
+from ...estimation import summarize_estimates
 from ..ntk import (
     ensemble_invariance,
     ensemble_ntk,
     ntk_invariance_errors,
     ntk_probe_points,
     power_law_fit,
+    relu_kernels,
     relu_ntk_expectation,
 )
 from ..symbolic import matrix_simplify
@@ -55,6 +59,44 @@ register(Identity(
 ))
 
 
+def relu_layer_kernel_check(samples: int = 200_000, dim: int = 3, seed: int = 0,
+                            drop_factor: bool = False) -> list[Measurement]:
+    r"""Monte Carlo :math:`E[\sigma(w\cdot x)\sigma(w\cdot x')]` for a ReLU and :math:`w \sim \mathcal N(0, \frac{g^2}{D} I_D)`.
+
+    Four seeded points in :math:`D = 3` dimensions and :math:`g^2 = 2`, so that the factor
+    :math:`g^2/D = 2/3` differs from 1 (in two dimensions with He's gain it is exactly 1, and a
+    missing factor would go unnoticed). With ``drop_factor=True`` the expected values omit
+    :math:`g^2/D`: a wrong alternative that the measurements reject.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    points = torch.randn(4, dim, generator=generator, dtype=torch.float64)
+    gain = math.sqrt(2)
+    weights = gain / math.sqrt(dim) * torch.randn(samples, dim, generator=generator, dtype=torch.float64)
+    activations = torch.relu(weights @ points.T)
+    expected, _ = relu_kernels(points, points, weight_gain=gain)
+    if drop_factor:
+        expected = expected * dim / gain**2
+    rows, cols = torch.triu_indices(len(points), len(points))
+    return [
+        Measurement.monte_carlo(f"$E[\\sigma(u_{i + 1})\\sigma(u_{j + 1})]$", activations[:, i] * activations[:, j],
+                                float(expected[i, j]))
+        for i, j in zip(rows.tolist(), cols.tolist())
+    ]
+
+
+register(Numeric(
+    label="eq-relu-layer-kernel",
+    statement=r"E\big[\sigma(w\cdot x)\,\sigma(w\cdot x')\big] = \frac{\sigma_w^2}{D}\,\lVert x\rVert\lVert x'\rVert\,"
+              r"\frac{\sin\theta + (\pi - \theta)\cos\theta}{2\pi}, \qquad w \sim \mathcal N\big(0, \tfrac{\sigma_w^2}{D} I_D\big)"
+              r"\qquad (D = 3,\ \sigma_w^2 = 2)",
+    experiment=relu_layer_kernel_check,
+    page={"samples": 200_000, "seed": 0},
+    test={"samples": 1_000_000, "seed": 1},
+    method="Monte Carlo over Gaussian weight vectors (10 pairs of points)",
+    source="Cho & Saul (2009); ours, from eq-relu-kernel",
+))
+
+
 def ntk_expectation_check(width: int = 1024, seeds: int = 64) -> list[Measurement]:
     """Seed average of the empirical NTK of ``mlp([2, width, 1])`` against its exact expectation, entry by entry."""
     points = ntk_probe_points()
@@ -76,6 +118,53 @@ register(Numeric(
     test={"width": 2048, "seeds": 96},
     method="Monte Carlo over initialisations (36 kernel entries)",
     source="ours, from eq-relu-kernel and eq-relu-derivative-kernel",
+))
+
+
+def ntk_variance_check(widths=(64, 1024), seeds: int = 600, seed: int = 11) -> list[Measurement]:
+    r"""Seed variance of the empirical NTK :math:`\Theta_n(x, x)` of ``mlp([2, n, 1])`` against its exact value.
+
+    With :math:`s^2 = g^2\lVert x\rVert^2/D` the variance of the first-layer pre-activation,
+    :math:`\Theta_n(x, x) = \sum_j \sigma(h_j)^2 + 1 + (\lVert x\rVert^2 + 1)\sum_j v_j^2 \sigma'(h_j)`
+    is a sum of :math:`n` independent terms, and the ReLU moments
+    :math:`E[h^2 1_{h>0}] = s^2/2`, :math:`E[h^4 1_{h>0}] = 3s^4/2`, :math:`E v^2 = g^2/n`,
+    :math:`E v^4 = 3g^4/n^2` give
+
+    .. math::
+
+        \operatorname{Var}\Theta_n(x, x) = \tfrac54\, n s^4 + \tfrac{g^2 s^2}{2}(\lVert x\rVert^2 + 1)
+        + \tfrac{5 g^4}{4n}(\lVert x\rVert^2 + 1)^2 ,
+
+    which grows like :math:`n`. The wrong alternative, a kernel that becomes deterministic, is
+    represented by the variance of :math:`\Theta_n / n` (the NTK parametrisation), which is this
+    value over :math:`n^2`; the measurements reject it.
+    """
+    point = torch.tensor([[0.6, -0.3]], dtype=torch.float64)
+    gain_squared, dim = 2.0, point.shape[-1]
+    radius_squared = float(point.square().sum())
+    s2 = gain_squared * radius_squared / dim
+    measurements = []
+    for width in widths:
+        kernels = ensemble_ntk(width, point, point, seeds=seeds, first_seed=seed)[:, 0, 0]
+        stats_ = summarize_estimates(kernels, 0.0)
+        exact = (1.25 * width * s2**2 + gain_squared * s2 / 2 * (radius_squared + 1)
+                 + 1.25 * gain_squared**2 / width * (radius_squared + 1) ** 2)
+        measurements.append(Measurement.from_standard_error(
+            f"Var Θ_n(x, x) at n = {width}", float(stats_.variance), float(stats_.variance_se), exact,
+            samples=f"{seeds} networks"))
+    return measurements
+
+
+register(Numeric(
+    label="eq-ntk-variance",
+    statement=r"\operatorname{Var}\Theta_n(x, x) = \tfrac54\, n s^4 + \tfrac{g^2 s^2}{2}\big(\lVert x\rVert^2 + 1\big)"
+              r" + \tfrac{5 g^4}{4n}\big(\lVert x\rVert^2 + 1\big)^2, \qquad s^2 = \tfrac{g^2}{D}\lVert x\rVert^2"
+              r"\qquad (n = 64, 1024)",
+    experiment=ntk_variance_check,
+    page={"widths": (64, 1024), "seeds": 600},
+    test={"widths": (64, 1024), "seeds": 2000, "seed": 5},
+    method="Monte Carlo over initialisations",
+    source="ours",
 ))
 
 
