@@ -56,6 +56,27 @@ def _python_source(cell: str) -> str:
     return TransformerManager().transform_cell(cell)
 
 
+def _magic_code(tree: ast.AST) -> list[ast.AST]:
+    """The code that magics such as ``%time import x`` or ``%%timeit`` run, parsed where it is Python."""
+    trees = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("run_line_magic", "run_cell_magic") and node.args):
+            last = node.args[-1]
+            if isinstance(last, ast.Constant) and isinstance(last.value, str):
+                try:
+                    trees.append(ast.parse(_python_source(last.value)))
+                except SyntaxError:
+                    continue
+    return trees
+
+
+def _called_name(call: ast.Call) -> str | None:
+    """``f`` for a call ``f(...)`` or ``module.f(...)``."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
 @dataclass
 class PackageIndex:
     """The package's modules, read from ``root`` (the folder of ``mltheory/__init__.py``)."""
@@ -157,8 +178,9 @@ class PackageIndex:
 
     @cached_property
     def claim_modules(self) -> set[str]:
-        """Modules that register claims."""
-        return {name for name, text in self.source.items() if "register(" in text}
+        """Modules that register claims (that call a function named ``register``)."""
+        return {name for name, text in self.source.items() if "register" in text and any(
+            isinstance(node, ast.Call) and _called_name(node) == "register" for node in ast.walk(ast.parse(text)))}
 
     def modules_naming(self, label: str) -> set[str]:
         """Modules whose source holds ``label`` as a string literal."""
@@ -170,8 +192,7 @@ class PackageIndex:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            name = _called_name(node)
             if name in ALL_CLAIMS:
                 modules |= self.claim_modules
             elif name in CLAIM_LOOKUPS and node.args:
@@ -190,7 +211,8 @@ class PackageIndex:
             tree = ast.parse("\n".join(_python_source(cell) for cell in cells))
         except SyntaxError:
             return {self.relative(module) for module in self.files}
-        direct = self.imports_in(tree)
+        trees = [tree, *_magic_code(tree)]
+        direct = set().union(*(self.imports_in(t) for t in trees))
         if direct:
-            direct |= self._claim_dependencies(tree)
+            direct |= set().union(*(self._claim_dependencies(t) for t in trees))
         return {self.relative(module) for module in self.closure(direct)}

@@ -265,11 +265,12 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     """Pages to read again although their source did not change.
 
     Pages whose cached notebook is stale (:func:`_invalidate_stale_cache`), pages
-    whose last execution failed, and the pages that summarise the others (the
-    claims ledger and the execution report), which are always rendered again.
+    whose last execution failed, and, whenever any page is read, the pages that
+    summarise the others (the claims ledger and the execution report).
     """
     extra = _invalidate_stale_cache(app, env) | _failed_pages(env)
-    extra |= set(getattr(env, "mltheory_summary_docs", set())) & env.found_docs
+    if added or changed or removed or extra:
+        extra |= set(getattr(env, "mltheory_summary_docs", set())) & env.found_docs
     return sorted(extra)
 
 
@@ -523,7 +524,8 @@ def _render_report(app: Sphinx, doctree, fromdocname: str) -> None:
             over += 1
             budget = f"⚠ {budget}: over the {limit} s budget"
         executed = page.get("executed_at") or record.get("mtime")
-        state = "executed in this build" if (read_now.get(docname) or {}).get("executed_at") else "from the cache"
+        executed_now = ((read_now.get(docname) or {}).get("executed_at") or 0) >= app.mltheory_build_started
+        state = "executed in this build" if executed_now else "from the cache"
         hashes = (f"modules {modules_digest(page['modules'])[:12]} ({len(page['modules'])} files), "
                   f"package {page['package'][:12]}") if page else "—"
         status = "✓ succeeded" if record.get("succeeded", True) else f"✗ {record.get('error') or 'failed'}"
