@@ -174,6 +174,23 @@ def _notebook_code(env, docname: str) -> list[str] | None:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
+#: Dependencies of the pages this process is reading, taken before each page executes.
+_READING: dict[str, dict[str, str | None]] = {}
+
+
+def _note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before a page is parsed (and so executed), hash the modules it depends on.
+
+    Hashing before execution means that a module edited while the page runs
+    leaves a record that no longer matches, so the page executes again next time.
+    """
+    _READING.pop(docname, None)
+    cells = _notebook_code(app.env, docname)
+    if cells:
+        index = PackageIndex.of_installed()
+        _READING[docname] = index.digests(sorted(index.page_dependencies(cells)))
+
+
 def _record_page(app: Sphinx, doctree) -> None:
     """Note what the page just read depends on, and whether it executed in this build."""
     env = app.env
@@ -182,11 +199,9 @@ def _record_page(app: Sphinx, doctree) -> None:
         pages = env.mltheory_pages = {}
     pages.pop(env.docname, None)
     record = _execution_records(env).get(env.docname)
-    cells = _notebook_code(env, env.docname)
-    if record is None or not cells:
+    modules = _READING.pop(env.docname, None)
+    if record is None or modules is None:
         return
-    index = PackageIndex.of_installed()
-    modules = index.digests(sorted(index.page_dependencies(cells)))
     executed_now = record.get("mtime", 0) >= app.mltheory_build_started
     pages[env.docname] = {
         "modules": modules,
@@ -399,7 +414,8 @@ class _SummaryDirective(SphinxDirective):
         if docs is None:
             docs = self.env.mltheory_summary_docs = set()
         docs.add(self.env.docname)
-        return [self.placeholder()]
+        # The table's maths is made after reading; an empty formula now tells Sphinx the page needs MathJax.
+        return [self.placeholder("", nodes.math("", ""))]
 
 
 class ClaimsLedgerDirective(_SummaryDirective):
@@ -478,14 +494,14 @@ def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
     rows, counts = [], {}
     for label, claim, docname, record, problem in _ledger_rows(env):
         counts[claim.kind] = counts.get(claim.kind, 0) + 1
-        statement = (record or {}).get("statement")
-        claim_cell = [nodes.math(statement, statement)] if statement else []
+        statement = (record or {}).get("statement") or claim.latex()
+        claim_cell = [nodes.math(statement, statement)]
         if docname:
             title = f"{env.titles[docname].astext()} ({equations[label][1]})"
             where = _page_link(app, fromdocname, docname, title, nodes.make_id(f"equation-{label}"))
         else:
             where = nodes.Text("no page")
-        claim_cell = (*([claim_cell] if claim_cell else []), where, nodes.literal(text=label))
+        claim_cell = (claim_cell, where, nodes.literal(text=label))
         status = "✓" if record and record["passed"] else f"✗ {problem}"
         check = _check_in_words(record) if record else "not checked"
         rows.append([claim_cell, (claim.kind, claim.source), check, status])
@@ -495,7 +511,7 @@ def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
         + f". Package hash {app.config.mltheory_package_hash[:16]}."
     ))
     table = _table(["Claim: statement, page (equation) and label", "Kind, source", "Check", "Status"],
-                   rows, [40, 16, 38, 6], "ledger")
+                   rows, [42, 14, 34, 10], "ledger")
     for placeholder in placeholders:
         placeholder.replace_self([summary, table])
 
@@ -548,7 +564,7 @@ STYLE = """\
 /* mltheory: tables wrap their cells, and what cannot wrap scrolls inside its own box, never the page. */
 .bd-article .pst-scrollable-table-container, .bd-article .table-wrapper { max-width: 100%; overflow-x: auto; }
 table.mltheory-table { table-layout: fixed; width: 100%; }
-table.mltheory-table td, table.mltheory-table th { overflow-wrap: anywhere; vertical-align: top; }
+table.mltheory-table td { overflow-wrap: anywhere; vertical-align: top; }
 table.mltheory-table td p { margin-bottom: 0.3em; }
 .bd-article mjx-container { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 """
@@ -618,6 +634,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _drop_thebe)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _collect_verifications)
+    app.connect("source-read", _note_dependencies)
     app.connect("doctree-read", _record_page)
     app.connect("env-updated", _save_page_records)
     app.connect("build-finished", _forget_failed_build)

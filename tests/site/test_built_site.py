@@ -87,7 +87,7 @@ def rendering_problems(page) -> list[str]:
 def _wait_for_mathjax(page) -> bool:
     """Wait until MathJax has typeset the page; False if it never loaded."""
     try:
-        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15_000)
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
         page.evaluate("MathJax.startup.promise")
     except sync_api.TimeoutError:
         return False
@@ -208,6 +208,11 @@ RAW_PAGE = """<!DOCTYPE html><html><head>
 </body></html>"""
 
 
+def _serving(content: str):
+    """A route handler that answers with ``content`` as an HTML page."""
+    return lambda route: route.fulfill(body=content, content_type="text/html")
+
+
 @pytest.mark.parametrize("body, expected", [
     ("<p>The value $x$ is left raw.</p>", "raw TeX in visible text: ['$x$']"),
     ("<p>A ratio \\frac{1}{2} typed as text.</p>", "raw TeX in visible text: ['\\\\frac']"),
@@ -219,7 +224,7 @@ def test_the_checks_fail_on_a_page_with_raw_tex(server, browser, body, expected)
     context = browser.new_context(viewport=WINDOW)
     page = context.new_page()
     for content, defective in ((RAW_PAGE % body, True), (RAW_PAGE % "", False)):
-        page.route(f"{server}/check.html", lambda route, c=content: route.fulfill(body=c, content_type="text/html"))
+        page.route(f"{server}/check.html", _serving(content))
         page.goto(f"{server}/check.html", wait_until="load")
         assert _wait_for_mathjax(page)
         problems = rendering_problems(page)
