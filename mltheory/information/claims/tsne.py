@@ -193,21 +193,21 @@ def trustworthiness_check(n_points: int = 1797, perplexity: float = 30.0, seed: 
     """Our exact t-SNE against scikit-learn's (Barnes–Hut) at the same perplexity, on the digits.
 
     The acceptance rule of the book: our trustworthiness at least scikit-learn's
-    minus 0.01, and our run within the 60 s budget.
+    minus 0.01. Wall-clock time is never part of a claim (a slow machine must not
+    fail the build); the page reports both runtimes, and the page benchmark
+    (``make bench``) holds the page to its time budget.
     """
     run = digits_embeddings(n_points, perplexity, seed)
     return [
         Measurement.exact("trustworthiness: ours", run["ours_trustworthiness"], run["theirs_trustworthiness"],
                           tolerance=0.01, relation=">=", reason="the book's acceptance margin against scikit-learn"),
-        Measurement.exact(f"runtime of our t-SNE on {n_points} digits (s)", run["ours_seconds"], 60.0,
-                          relation="<=", reason="the 60 s budget"),
     ]
 
 
 register(Numeric(
     label="eq-tsne-trustworthiness",
     statement=(r"T_5(\text{ours}) \ \ge\ T_5(\texttt{sklearn.manifold.TSNE}) - 0.01 "
-               r"\quad\text{on all 1797 digits at perplexity 30, in under 60 s}"),
+               r"\quad\text{on all 1797 digits at perplexity 30}"),
     experiment=trustworthiness_check,
     page={"n_points": 1797, "perplexity": 30.0, "seed": 0},
     test={"n_points": 1797, "perplexity": 30.0, "seed": 0},
