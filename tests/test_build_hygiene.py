@@ -1,4 +1,5 @@
-"""Build hygiene: a failure fails every build, the cache follows the package, and cleaning spares the sources.
+"""Build hygiene: a failure fails every build, a page executes again when code it imports changes, slow pages
+never fail a build, and cleaning spares the sources.
 
 Each test builds a one-page book in a temporary folder with the project's own
 execution settings (read from ``_config.yml``) and a copy of the package that

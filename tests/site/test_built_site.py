@@ -41,6 +41,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync",
 ]
 WINDOW = {"width": 1280, "height": 900}
+#: How long a page may take to load and typeset. The claims ledger typesets over 200 formulas, which takes
+#: some 20 s on a busy 2-core machine; this is a check of what renders, not of how fast.
+PAGE_TIMEOUT_MS = 120_000
 #: Raw TeX in prose: $…$ (within one text node), $$, \( or \[, or a backslash command such as \frac.
 RAW_TEX = re.compile(r"\$[^$\n]+\$|\$\$|\\[(\[]|\\[A-Za-z]+")
 #: Text nodes outside MathJax containers, code and hidden elements, with the path of their parent element.
@@ -87,7 +90,8 @@ def rendering_problems(page) -> list[str]:
 def _wait_for_mathjax(page) -> bool:
     """Wait until MathJax has typeset the page; False if it never loaded."""
     try:
-        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=60_000)
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=PAGE_TIMEOUT_MS)
         page.evaluate("MathJax.startup.promise")
     except sync_api.TimeoutError:
         return False
@@ -153,6 +157,7 @@ def test_page_renders_offline_without_errors(server, browser, page_path):
     origin = urlparse(server).netloc
     outside, console_errors, page_errors, failed = [], [], [], []
     context = browser.new_context(viewport=WINDOW)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
 
     def route(route):
