@@ -213,8 +213,12 @@ def test_a_slow_page_never_fails_the_build_and_the_report_marks_it(tmp_path):
                                                                       report, flags=re.S)}
     assert set(rows) == {"page", "quick"}
     assert "over the 1 s budget" in rows["page"] and "executed in this build" in rows["page"]
-    assert "over the" not in rows["quick"]
-    assert "2 executed pages; 1 over the page budget of 1 s" in report
+    # every row is marked exactly when its time exceeds the limit (a trivial page may too, on a busy machine)
+    times = {name: float(re.search(r"<td><p>(\d+\.\d)</p></td>", row).group(1)) for name, row in rows.items()}
+    marked = {name for name, row in rows.items() if "over the 1 s budget" in row}
+    assert "page" in marked and all(times[name] >= 1 for name in marked)  # times are shown rounded to 0.1 s
+    assert all(times[name] <= 1 for name in set(rows) - marked)
+    assert f"2 executed pages; {len(marked)} over the page budget of 1 s" in report
     (tmp_path / "page.md").touch()
     again = book.build()
     assert again.returncode == 0, _log(again)
