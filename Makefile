@@ -10,13 +10,14 @@ STAMP := $(VENV)/.installed
 # instead of 11 s under load). Set OMP_WAIT_POLICY in the environment to override.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: book test audit site-check clean help
+.PHONY: book test audit site-check bench clean help
 
 help:
 	@echo "make book        build the HTML book into _build/html (warnings are errors)"
 	@echo "make test        run the whole test suite"
 	@echo "make audit       require every claim to be able to fail (mutants, wrong alternatives)"
 	@echo "make site-check  open every built page in headless Chromium (after make book)"
+	@echo "make bench       each page's execution time against the 60 s budget (after make book)"
 	@echo "make clean       remove _build (sources are untouched)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -40,6 +41,9 @@ audit: $(STAMP)
 
 site-check: $(STAMP)
 	$(BIN)/python -m pytest -m site -o addopts="" tests/site
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	$(BIN)/jupyter-book clean . --all

@@ -4,4 +4,4 @@ Importing this package registers every claim of the part (claim discovery
 imports every module named ``claims``).
 """
 
-from . import cramer_rao, cumulants, estimators, losses, sampling  # noqa: F401
+from . import cramer_rao, cumulants, estimators, losses, probability, sampling  # noqa: F401

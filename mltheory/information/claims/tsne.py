@@ -225,6 +225,9 @@ def trustworthiness_check(n_points: int = 1797, perplexity: float = 30.0, seed: 
     The acceptance rule of the book: our trustworthiness at least scikit-learn's
     minus 0.01. With ``n_iter=1`` our embedding is its PCA initialisation, barely
     moved: a wrong alternative (an unoptimised map) that the comparison rejects.
+    Wall-clock time is never part of a claim (a slow machine must not fail the
+    build); the page reports both runtimes, and the page benchmark (``make bench``)
+    holds the page to its time budget.
     """
     run = digits_embeddings(n_points, perplexity, seed, n_iter)
     return Measurement.exact(f"trustworthiness: ours after {n_iter} steps", run["ours_trustworthiness"],
