@@ -16,6 +16,9 @@ import torch
 from ..information import kl_divergence
 from ..validation import (
     as_float_tensor,
+    broadcast_arguments,
+    check_array,
+    check_dim,
     check_finite,
     check_log_base,
     check_nonnegative,
@@ -233,10 +236,14 @@ def kl_monte_carlo(log_p, log_q, *, dim=-1) -> tuple[torch.Tensor, torch.Tensor]
     True
     """
     func = "kl_monte_carlo"
-    log_p = check_finite(as_float_tensor(log_p, name="log_p", func=func), name="log_p", func=func)
+    log_p = check_array(log_p, name="log_p", func=func)
     log_q = as_float_tensor(log_q, name="log_q", func=func).to(log_p)
     if torch.isnan(log_q).any() or (log_q == math.inf).any():
-        raise ValueError(f"{func}: log_q must not contain NaN or +inf")
+        raise ValueError(f"{func}: log_q must not contain NaN or +inf (got {log_q[torch.isnan(log_q) | (log_q == math.inf)][0].item()})")
+    if log_q.shape != log_p.shape:
+        raise ValueError(f"{func}: log_p and log_q must have the same shape, one entry per sample "
+                         f"(got {tuple(log_p.shape)} and {tuple(log_q.shape)})")
+    dim = check_dim(log_p, dim, name="log_p", func=func)
     ratio = log_p - log_q
     n = ratio.shape[dim]
     if n < 2:
@@ -257,8 +264,9 @@ def _samples_and_weights(values, weights, *, name: str, func: str):
     except RuntimeError:
         raise ValueError(f"{func}: {name[0]}_weights must broadcast with {name} of shape {tuple(values.shape)} "
                          f"(got {tuple(weights.shape)})") from None
-    if (weights.sum(dim=-1) <= 0).any():
-        raise ValueError(f"{func}: {name[0]}_weights must have a positive sum")
+    sums = weights.sum(dim=-1)
+    if (sums <= 0).any():
+        raise ValueError(f"{func}: {name[0]}_weights must have a positive sum (got {sums.min().item():.10g})")
     return values, weights
 
 
@@ -341,8 +349,7 @@ def gaussian_wasserstein_2(mean1, sd1, mean2, sd2) -> torch.Tensor:
     tensor(5., dtype=torch.float64)
     """
     func = "gaussian_wasserstein_2"
-    mean1, mean2 = (check_finite(as_float_tensor(m, name=n, func=func), name=n, func=func)
-                    for m, n in ((mean1, "mean1"), (mean2, "mean2")))
-    sd1, sd2 = (check_positive(as_float_tensor(s, name=n, func=func), name=n, func=func)
-                for s, n in ((sd1, "sd1"), (sd2, "sd2")))
+    mean1, mean2 = (check_array(m, name=n, func=func) for m, n in ((mean1, "mean1"), (mean2, "mean2")))
+    sd1, sd2 = (check_array(s, name=n, func=func, positive=True) for s, n in ((sd1, "sd1"), (sd2, "sd2")))
+    mean1, sd1, mean2, sd2 = broadcast_arguments(dict(mean1=mean1, sd1=sd1, mean2=mean2, sd2=sd2), func=func)
     return ((mean1 - mean2) ** 2 + (sd1 - sd2) ** 2).sqrt()

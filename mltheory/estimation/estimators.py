@@ -282,7 +282,7 @@ def denoising_data(*, noise_sd=0.3, copies=4, seed=0) -> DenoisingData:
     if not noise_sd > 0:
         raise ValueError(f"{func}: noise_sd must be positive (got {noise_sd})")
     copies = check_integer(copies, name="copies", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     images, _ = digits(dtype=torch.float32)
     train, test = train_test_indices(len(images), seed=seed)
     generator = as_generator(seed, func=func)
@@ -309,7 +309,7 @@ def train_denoiser(inputs, targets, *, hidden=128, epochs=10, seed=0) -> nn.Modu
     func = "train_denoiser"
     hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     net = mlp([inputs.shape[1], hidden, targets.shape[1]], seed=seed)
     with one_thread():
         fit(net, inputs, targets, loss=nn.functional.mse_loss, epochs=epochs, batch_size=64, lr=2e-3, seed=seed + 1)

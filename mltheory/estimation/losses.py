@@ -506,7 +506,7 @@ def digits_calibration(*, train_fraction=0.1, pixel_noise=0.3, epochs=100, seed=
     if pixel_noise < 0:
         raise ValueError(f"{func}: pixel_noise must be non-negative (got {pixel_noise})")
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     images, labels = digits(dtype=torch.float32)
     images = images + pixel_noise * torch.randn(images.shape, generator=as_generator(seed, func=func))
     train, held = train_test_indices(len(images), test_fraction=1 - train_fraction, seed=seed)

@@ -79,7 +79,7 @@ def random_labels_experiment(*, hidden=256, epochs=200, seed=0) -> dict[str, tup
     func = "random_labels_experiment"
     hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     return _random_labels_experiment(hidden, epochs, seed)
 
 
