@@ -45,6 +45,7 @@ __all__ = [
     "check_scalar",
     "check_seed",
     "check_shape",
+    "next_seed",
     "reports_as",
     "sum_tolerance",
 ]
@@ -261,6 +262,8 @@ def check_array(x, *, name: str, func: str, positive: bool = False, nonnegative:
     ...
     ValueError: demo: x must not be empty (got shape (0,))
     """
+    positive = check_flag(positive, name="positive", func=func)
+    nonnegative = check_flag(nonnegative, name="nonnegative", func=func)
     x = as_float_tensor(x, name=name, func=func)
     if x.numel() == 0:
         raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(x.shape)})")
@@ -287,6 +290,17 @@ def check_seed(seed, *, func: str, name: str = "seed") -> int:
     if not 0 <= int(seed) < SEED_LIMIT:
         raise ValueError(f"{func}: {name} must be an integer in [0, 2**64) (got {int(seed)})")
     return int(seed)
+
+
+def next_seed(seed: int) -> int:
+    """The seed after ``seed`` in [0, 2**64), for a second random stream derived from a validated seed.
+
+    Examples
+    --------
+    >>> next_seed(3), next_seed(2**64 - 1)
+    (4, 0)
+    """
+    return (check_seed(seed, func="next_seed") + 1) % SEED_LIMIT
 
 
 def check_float_dtype(dtype, *, func: str, name: str = "dtype") -> torch.dtype:
@@ -350,6 +364,11 @@ def check_scalar(x, *, name: str, func: str, low: float = -math.inf, high: float
     ValueError: demo: p must be a finite number in [0, 1) (got 1)
     """
     value = check_real(x, name=name, func=func)
+    low, high = (check_real(bound, name=bound_name, func=func) for bound, bound_name in ((low, "low"), (high, "high")))
+    if math.isnan(low) or math.isnan(high):
+        raise ValueError(f"{func}: the bounds of {name} must not be NaN (got low={low}, high={high})")
+    low_open = check_flag(low_open, name="low_open", func=func)
+    high_open = check_flag(high_open, name="high_open", func=func)
     inside = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
     if not (math.isfinite(value) and inside):
         interval = f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
@@ -388,7 +407,7 @@ def check_labels(labels, *, name: str, func: str, classes: int | None = None, sh
         raise ValueError(f"{func}: {name} must have shape {tuple(shape)} (got {tuple(tensor.shape)})")
     if tensor.numel() == 0:
         raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(tensor.shape)})")
-    top = None if classes is None else classes - 1
+    top = None if classes is None else check_integer(classes, name="classes", func=func, minimum=1) - 1
     if tensor.min() < 0 or (top is not None and tensor.max() > top):
         bad = tensor.min() if tensor.min() < 0 else tensor.max()
         rule = "non-negative" if top is None else f"lie in [0, {top}]"
@@ -473,7 +492,7 @@ def sum_tolerance(dtype: torch.dtype) -> float:
     >>> sum_tolerance(torch.float64) < 2e-8
     True
     """
-    return math.sqrt(torch.finfo(dtype).eps)
+    return math.sqrt(torch.finfo(check_float_dtype(dtype, func="sum_tolerance")).eps)
 
 
 def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch.Tensor:

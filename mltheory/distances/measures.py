@@ -22,7 +22,6 @@ from ..validation import (
     check_finite,
     check_log_base,
     check_nonnegative,
-    check_positive,
     check_probability_vector,
     check_real,
 )

@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 import sympy as sp
 import torch
 
-from ..validation import as_float_tensor, check_integer
+from ..validation import as_float_tensor, check_integer, check_seed
 from ..runtime import one_thread
 from .linear import circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
 from .representations import circular_harmonic, coefficients, isotypic_decomposition, x, y

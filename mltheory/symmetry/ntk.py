@@ -27,7 +27,7 @@ from torch import nn
 from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
 from ..networks import mlp
-from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_shape
+from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_seed, check_shape
 from .groups import dihedral_group, invariance_error, orbit, rotation_group_samples
 from .linear import circle_points
 from .representations import circular_harmonic

@@ -21,7 +21,7 @@ from torch import nn
 
 from ..data import digits, train_test_indices
 from ..networks import accuracy, fit, mlp
-from ..validation import check_integer
+from ..validation import check_integer, check_seed
 from ..runtime import one_thread
 
 __all__ = ["CASES", "random_labels_experiment", "split_sizes"]
