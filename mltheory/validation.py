@@ -374,6 +374,8 @@ def check_scalar(x, *, name: str, func: str, low: float = -math.inf, high: float
         interval = f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
         if math.isinf(low) and math.isinf(high):
             rule = "a finite number"
+        elif math.isinf(high) and low == 0:
+            rule = "positive and finite" if low_open else "non-negative and finite"
         elif math.isinf(high):
             rule = f"a finite number {'>' if low_open else '>='} {_fmt(low)}"
         else:

@@ -107,7 +107,7 @@ _NOT_NUMERIC = {
     "sizes": [([3], "one size"), ([3, 0, 2], "a zero size"), ([3, 2.5], "a non-integer size"), ("abc", "a string"),
               (None, "None")],
     "sympy_unit": [("second", "a string"), (3, "a number")],
-    "ddof": [(-1, "-1"), (1.5, "1.5"), ("1", "a string"), (None, "None"), (4, "ddof >= n")],
+    "ddof": [(1.5, "1.5"), ("1", "a string"), (None, "None"), (4, "ddof >= n")],
     "order4": [(0, "0"), (5, "5"), (1.5, "1.5"), ("2", "a string"), (None, "None")],
     "any_tensor": _COMMON,
     "dtype": [("float32", "a string"), (None, "None")],

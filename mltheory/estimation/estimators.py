@@ -222,7 +222,7 @@ def sample_variance(x, *, ddof=1, dim=-1) -> torch.Tensor:
     func = "sample_variance"
     x = check_array(x, name="x", func=func)
     dim = check_dim(x, dim, name="x", func=func)
-    ddof = check_integer(ddof, name="ddof", func=func, minimum=0)
+    ddof = check_integer(ddof, name="ddof", func=func)
     n = x.shape[dim]
     if n - ddof <= 0:
         raise ValueError(f"{func}: ddof must be less than the sample size {n} (got {ddof})")
