@@ -10,12 +10,13 @@ STAMP := $(VENV)/.installed
 # instead of 11 s under load). Set OMP_WAIT_POLICY in the environment to override.
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: book test site-check clean help
+.PHONY: book test site-check bench clean help
 
 help:
 	@echo "make book        build the HTML book into _build/html (warnings are errors)"
 	@echo "make test        run the whole test suite"
 	@echo "make site-check  open every built page in headless Chromium (after make book)"
+	@echo "make bench       time our functions against scipy and scikit-learn side by side"
 	@echo "make clean       remove _build (sources are untouched)"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -36,6 +37,9 @@ test: $(STAMP)
 
 site-check: $(STAMP)
 	$(BIN)/python -m pytest -m site -o addopts="" tests/site
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/peers.py
 
 clean:
 	$(BIN)/jupyter-book clean . --all

@@ -497,6 +497,14 @@ def sum_tolerance(dtype: torch.dtype) -> float:
     return math.sqrt(torch.finfo(check_float_dtype(dtype, func="sum_tolerance")).eps)
 
 
+def _check_finite_nonnegative(p: torch.Tensor, *, name: str, func: str) -> None:
+    """One pass over ``p`` (its smallest and largest entry) when it is valid; the detailed checks when it is not."""
+    low, high = torch.aminmax(p)
+    if not (low >= 0 and high < math.inf):  # NaN fails both comparisons
+        check_finite(p, name=name, func=func)
+        check_nonnegative(p, name=name, func=func)
+
+
 def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch.Tensor:
     """Validate a (batch of) probability vector(s) along ``dim`` and return it as a tensor.
 
@@ -529,8 +537,7 @@ def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch
     """
     p = as_float_tensor(p, name=name, func=func)
     check_nonempty(p, name=name, func=func, dim=dim)
-    check_finite(p, name=name, func=func)
-    check_nonnegative(p, name=name, func=func)
+    _check_finite_nonnegative(p, name=name, func=func)
     sums = p.sum(dim=dim, dtype=torch.float64)
     error = (sums - 1).abs()
     if (error > sum_tolerance(p.dtype)).any():
@@ -580,8 +587,7 @@ def check_probability_table(p, *, name: str, func: str, ndim: int) -> torch.Tens
         )
     if 0 in p.shape[p.ndim - ndim:]:
         raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(p.shape)})")
-    check_finite(p, name=name, func=func)
-    check_nonnegative(p, name=name, func=func)
+    _check_finite_nonnegative(p, name=name, func=func)
     sums = p.sum(dim=tuple(range(-ndim, 0)), dtype=torch.float64)
     error = (sums - 1).abs()
     if (error > sum_tolerance(p.dtype)).any():

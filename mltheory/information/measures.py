@@ -152,8 +152,8 @@ def kl_divergence(p, q, *, base=None, dim=-1) -> torch.Tensor:
     """
     p, q = _probability_pair(p, q, func="kl_divergence", dim=dim)
     base = check_log_base(base, func="kl_divergence")
-    terms = torch.special.xlogy(p, p) - torch.special.xlogy(p, q)
-    terms = torch.where((q == 0) & (p > 0), torch.inf, terms)
+    # Where q_i = 0 < p_i, xlogy(p_i, q_i) = -inf and the term is +inf, as it should be.
+    terms = torch.special.xlogy(p, p).sub_(torch.special.xlogy(p, q))
     return _in_base(terms.sum(dim=dim), base)
 
 
