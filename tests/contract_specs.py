@@ -410,6 +410,10 @@ def _specs() -> dict[str, Spec]:
         "information.tsne_gradient": Spec(dict(p=joint, y=embedding), kinds={"p": "affinities", "y": "array",
                                                                              "exaggeration": "positive"},
                                           extra=[mismatch("y", embedding[:3])], shape=(4, 2)),
+        "information.tsne_stopping_iteration": Spec(
+            dict(history=[[0, 9.0], [50, 8.0], [100, 2.0], [150, 1.5], [200, 1.49]], tol=0.05, exaggeration_iter=100),
+            kinds={"history": "array", "tol": "positive", "exaggeration_iter": "count0"},
+            extra=[("history", [1.0, 2.0], "a vector")], shape=None, dtype=None),
         "information.tsne_kl": Spec(dict(p=joint, y=embedding), kinds={"p": "affinities", "y": "array"},
                                     extra=[mismatch("y", embedding[:3])], shape=()),
         # ------------------------------------------------------------------ symmetry

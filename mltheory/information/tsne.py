@@ -47,6 +47,7 @@ __all__ = [
     "tsne_gradient",
     "tsne_joint_probabilities",
     "tsne_kl",
+    "tsne_stopping_iteration",
 ]
 
 #: Floor on probabilities inside logarithms, as in scikit-learn (float64 machine epsilon).
@@ -509,6 +510,46 @@ def tsne(x, *, perplexity=30.0, n_components=2, n_iter=1000, early_exaggeration=
         y = y + update
     kl = _kl_from_kernel(p, _student_t_kernel(y, differentiable=False))
     return TSNEResult(y, kl, torch.tensor(history, dtype=torch.float64))
+
+
+def tsne_stopping_iteration(history, tol, *, exaggeration_iter=250) -> int:
+    """The last iteration that :func:`tsne` with ``tol`` runs, read from the history of a longer run.
+
+    Stopping early changes nothing before the stop, so the history of a full
+    run (:attr:`TSNEResult.history`) says where ``tsne(..., tol=tol)`` would
+    have stopped, without running it again.
+
+    Parameters
+    ----------
+    history : array_like, shape (m, 2)
+        Iterations and divergences, as in :attr:`TSNEResult.history`.
+    tol : float
+        The relative decrease per 50 iterations below which :func:`tsne` stops.
+    exaggeration_iter : int, default 250
+        Length of the early-exaggeration phase of that run.
+
+    Returns
+    -------
+    int
+        The iteration of the record at which the run stops (the last record if it never does).
+
+    Examples
+    --------
+    >>> history = [[0, 9.0], [50, 8.0], [100, 2.0], [150, 1.5], [200, 1.49], [250, 1.2]]
+    >>> tsne_stopping_iteration(history, 0.05, exaggeration_iter=100)
+    200
+    """
+    func = "tsne_stopping_iteration"
+    history = check_finite(as_float_tensor(history, name="history", func=func), name="history", func=func)
+    if history.ndim != 2 or history.shape[1] != 2 or len(history) == 0:
+        raise ValueError(f"{func}: history must have shape (m, 2) with m >= 1 (got {tuple(history.shape)})")
+    tol = check_scalar(tol, name="tol", func=func, low=0, low_open=True)
+    exaggeration_iter = check_integer(exaggeration_iter, name="exaggeration_iter", func=func, minimum=0)
+    records = [(int(step), value) for step, value in history.tolist()]
+    for end in range(1, len(records) + 1):
+        if _converged(records[:end], tol, exaggeration_iter):
+            return records[end - 1][0]
+    return records[-1][0]
 
 
 def _converged(history: list, tol: float | None, exaggeration_iter: int) -> bool:
