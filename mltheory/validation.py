@@ -430,7 +430,8 @@ def broadcast_arguments(tensors: dict, *, func: str) -> tuple[torch.Tensor, ...]
     try:
         return torch.broadcast_tensors(*tensors.values())
     except RuntimeError:
-        names = " and ".join(tensors)
+        *first, last = tensors
+        names = f"{', '.join(first)} and {last}" if first else last
         shapes = " and ".join(str(tuple(t.shape)) for t in tensors.values())
         raise ValueError(f"{func}: {names} must have broadcastable shapes (got {shapes})") from None
 

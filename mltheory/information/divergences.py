@@ -10,6 +10,7 @@ from torch.func import grad, jacrev, vmap
 
 from ..validation import (
     as_float_tensor,
+    broadcast_arguments,
     check_array,
     check_dim,
     check_finite,
@@ -28,14 +29,6 @@ __all__ = [
     "kl_quadrature",
     "type_class_log_probability",
 ]
-
-
-def _broadcast(*tensors: torch.Tensor, names: str, func: str) -> list[torch.Tensor]:
-    try:
-        return list(torch.broadcast_tensors(*tensors))
-    except RuntimeError:
-        shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
-        raise ValueError(f"{func}: {names} must have broadcastable shapes (got {shapes})") from None
 
 
 def kl_gaussian(mean_p, std_p, mean_q, std_q, *, dim=None) -> torch.Tensor:
@@ -78,7 +71,8 @@ def kl_gaussian(mean_p, std_p, mean_q, std_q, *, dim=None) -> torch.Tensor:
     values = []
     for name, value in (("mean_p", mean_p), ("std_p", std_p), ("mean_q", mean_q), ("std_q", std_q)):
         values.append(check_array(value, name=name, func=func, positive=name.startswith("std")))
-    mean_p, std_p, mean_q, std_q = _broadcast(*values, names="mean_p, std_p, mean_q and std_q", func=func)
+    mean_p, std_p, mean_q, std_q = broadcast_arguments(dict(zip(("mean_p", "std_p", "mean_q", "std_q"), values)),
+                                                       func=func)
     if dim is not None:
         dim = check_dim(mean_p, dim, name="the broadcast arguments", func=func)
     ratio = std_p / std_q
@@ -297,7 +291,7 @@ def fit_gaussian_by_kl(x, log_p, *, direction, mean, std, n_steps=100, newton_st
     log_p = _check_log_density(log_p, x, name="log_p", func=func)
     mean = check_array(mean, name="mean", func=func)
     std = check_array(std, name="std", func=func, positive=True)
-    mean, std = _broadcast(mean.reshape(-1), std.reshape(-1), names="mean and std", func=func)
+    mean, std = broadcast_arguments(dict(mean=mean.reshape(-1), std=std.reshape(-1)), func=func)
     n_steps = check_integer(n_steps, name="n_steps", func=func, minimum=1)
     newton_steps = check_integer(newton_steps, name="newton_steps", func=func, minimum=0)
     weights = _trapezoid_weights(x)
