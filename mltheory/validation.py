@@ -160,6 +160,11 @@ def _tensor(x, *, name: str, func: str) -> torch.Tensor:
 def check_finite(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
     """Raise ``ValueError`` if ``x`` contains NaN or an infinity; return ``x`` (as a tensor) otherwise."""
     x = _tensor(x, name=name, func=func)
+    if x.numel() == 0 or not x.is_floating_point():  # integers and booleans are finite
+        return x
+    low, high = torch.aminmax(x)  # one pass; NaN propagates into both
+    if math.isfinite(low) and math.isfinite(high):
+        return x
     if torch.isnan(x).any():
         raise ValueError(f"{func}: {name} must not contain NaN")
     if torch.isinf(x).any():
