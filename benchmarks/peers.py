@@ -60,7 +60,8 @@ def settings() -> None:
             if i["user_api"] == "blas"]
     print(f"torch {torch.__version__} ({torch.get_num_threads()} threads), numpy {np.__version__}, "
           f"scipy {scipy.__version__}, scikit-learn {sklearn.__version__}")
-    print(f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows threaded code most), "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, BLAS: {'; '.join(blas)}")
 
 
@@ -73,15 +74,15 @@ def main(quick: bool = False) -> dict[str, float]:
     p /= p.sum()
     q = rng.random(1_000_000)
     q /= q.sum()
-    ours, peer, a, b = alternate(lambda: entropy(p), lambda: scipy.stats.entropy(p), repeats=15)
+    ours, peer, a, b = alternate(lambda: entropy(p), lambda: scipy.stats.entropy(p), repeats=41)
     ratios["entropy"] = report("entropy", "scipy.stats.entropy (10^6)", ours, peer, f"|diff| {abs(float(a) - b):.1e}")
-    ours, peer, a, b = alternate(lambda: kl_divergence(p, q), lambda: scipy.stats.entropy(p, q), repeats=15)
+    ours, peer, a, b = alternate(lambda: kl_divergence(p, q), lambda: scipy.stats.entropy(p, q), repeats=41)
     ratios["kl_divergence"] = report("kl_divergence", "scipy.stats.entropy(p, q) (10^6)", ours, peer,
                                      f"|diff| {abs(float(a) - b):.1e}")
 
     u, v = rng.normal(size=100_000), rng.normal(0.3, 1.2, size=100_000)
     ours, peer, a, b = alternate(lambda: wasserstein_1d(u, v), lambda: scipy.stats.wasserstein_distance(u, v),
-                                 repeats=9)
+                                 repeats=21)
     ratios["wasserstein_1d"] = report("wasserstein_1d", "scipy.stats.wasserstein_distance", ours, peer,
                                       f"|diff| {abs(float(a) - b):.1e}")
 
@@ -99,6 +100,7 @@ def main(quick: bool = False) -> dict[str, float]:
     print(f"t-SNE settings: digits (1797 x 64), perplexity 30, early exaggeration 12 for 250 iterations, PCA init, "
           f"learning rate max(n/12/4, 50), at most 1000 iterations; ours stopped after {int(a.history[-1, 0]) + 1} "
           f"(tol {TSNE_TOL}), exact gradients in float32; scikit-learn ran {b.n_iter_ + 1}.")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return ratios
 
 
