@@ -162,7 +162,7 @@ def check_finite(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
     x = _tensor(x, name=name, func=func)
     if x.numel() == 0 or not x.is_floating_point():  # integers and booleans are finite
         return x
-    low, high = torch.aminmax(x)  # one pass; NaN propagates into both
+    low, high = torch.aminmax(x.detach())  # one pass; NaN propagates into both
     if math.isfinite(low) and math.isfinite(high):
         return x
     if torch.isnan(x).any():
@@ -505,7 +505,7 @@ def sum_tolerance(dtype: torch.dtype) -> float:
 
 def _check_finite_nonnegative(p: torch.Tensor, *, name: str, func: str) -> None:
     """One pass over ``p`` (its smallest and largest entry) when it is valid; the detailed checks when it is not."""
-    low, high = torch.aminmax(p)
+    low, high = torch.aminmax(p.detach())
     if not (low >= 0 and high < math.inf):  # NaN fails both comparisons
         check_finite(p, name=name, func=func)
         check_nonnegative(p, name=name, func=func)
