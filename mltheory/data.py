@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import torch
 
-from .validation import as_float_tensor, check_in_interval, check_integer
+from .validation import check_array, check_float_dtype, check_in_interval, check_integer, check_scalar, check_seed
 
 __all__ = ["bernoulli_sequences", "digits", "random_distributions", "train_test_indices"]
 
@@ -40,10 +40,10 @@ def bernoulli_sequences(q, n, *, seed) -> torch.Tensor:
             [1., 1., 1.]], dtype=torch.float64)
     """
     func = "bernoulli_sequences"
-    q = as_float_tensor(q, name="q", func=func)
+    q = check_array(q, name="q", func=func)
     check_in_interval(q, name="q", func=func, low=0.0, high=1.0)
     n = check_integer(n, name="n", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     generator = torch.Generator(device=q.device).manual_seed(seed)
     uniform = torch.rand(*q.shape, n, generator=generator, dtype=q.dtype, device=q.device)
     return (uniform < q.unsqueeze(-1)).to(q.dtype)
@@ -81,7 +81,8 @@ def random_distributions(m, n, *, seed, dtype=torch.float64) -> torch.Tensor:
     func = "random_distributions"
     m = check_integer(m, name="m", func=func, minimum=1)
     n = check_integer(n, name="n", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
+    dtype = check_float_dtype(dtype, func=func)
     generator = torch.Generator().manual_seed(seed)
     logits = torch.randn(m, n, generator=generator, dtype=dtype)
     scale = 10 ** (-1 + 2.5 * torch.rand(m, 1, generator=generator, dtype=dtype))
@@ -113,6 +114,7 @@ def digits(*, dtype=torch.float64) -> tuple[torch.Tensor, torch.Tensor]:
     ((1797, 64), 9, 1.0)
     """
     data, target = _digits_arrays()
+    dtype = check_float_dtype(dtype, func="digits")
     return torch.as_tensor(data / 16.0, dtype=dtype), torch.as_tensor(target, dtype=torch.int64)
 
 
@@ -142,8 +144,9 @@ def train_test_indices(n, *, test_fraction=0.2, seed) -> tuple[torch.Tensor, tor
     """
     func = "train_test_indices"
     n = check_integer(n, name="n", func=func, minimum=2)
-    seed = check_integer(seed, name="seed", func=func)
-    fraction = float(test_fraction)
+    seed = check_seed(seed, func=func)
+    fraction = check_scalar(test_fraction, name="test_fraction", func=func, low=0, high=1, low_open=True,
+                            high_open=True)
     n_test = round(fraction * n)
     if not (0 < fraction < 1) or not (0 < n_test < n):
         raise ValueError(

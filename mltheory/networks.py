@@ -12,7 +12,16 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from .validation import check_integer, check_real
+from .validation import (
+    check_callable,
+    check_choice,
+    check_finite,
+    check_float_dtype,
+    check_integer,
+    check_labels,
+    check_scalar,
+    check_seed,
+)
 
 __all__ = ["accuracy", "fit", "mlp"]
 
@@ -45,12 +54,14 @@ def mlp(sizes: Sequence[int], *, activation: str = "relu", seed: int, dtype=torc
     True
     """
     func = "mlp"
-    if isinstance(sizes, (str, bytes)) or len(sizes) < 2:
+    if not isinstance(sizes, Sequence) or isinstance(sizes, (str, bytes)):
+        raise TypeError(f"{func}: sizes must be a sequence of integer widths (got {type(sizes).__name__})")
+    if len(sizes) < 2:
         raise ValueError(f"{func}: sizes must list at least an input and an output width (got {sizes!r})")
     sizes = [check_integer(s, name="sizes", func=func, minimum=1) for s in sizes]
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"{func}: activation must be one of {sorted(_ACTIVATIONS)} (got {activation!r})")
-    check_integer(seed, name="seed", func=func)
+    check_choice(activation, tuple(_ACTIVATIONS), name="activation", func=func)
+    seed = check_seed(seed, func=func)
+    dtype = check_float_dtype(dtype, func=func)
     layers: list[nn.Module] = []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -117,16 +128,16 @@ def fit(
     func = "fit"
     if not isinstance(model, nn.Module):
         raise TypeError(f"{func}: model must be a torch.nn.Module (got {type(model).__name__})")
-    if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor)):
-        raise TypeError(f"{func}: x and y must be tensors (got {type(x).__name__} and {type(y).__name__})")
-    if len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"{func}: x and y must have the same, non-zero number of examples (got {len(x)} and {len(y)})")
+    _check_model(model, func)
+    _check_examples(x, y, func)
+    check_callable(loss, name="loss", func=func)
+    if evaluate is not None:
+        check_callable(evaluate, name="evaluate", func=func)
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
     batch_size = check_integer(batch_size, name="batch_size", func=func, minimum=1)
-    lr = check_real(lr, name="lr", func=func)
-    if not lr > 0:
-        raise ValueError(f"{func}: lr must be positive (got {lr})")
-    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
+    weight_decay = check_scalar(weight_decay, name="weight_decay", func=func, low=0)
+    generator = torch.Generator().manual_seed(check_seed(seed, func=func))
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     history = []
     for epoch in range(1, epochs + 1):
@@ -159,5 +170,27 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     >>> accuracy(net, torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([0, 0]))
     0.5
     """
+    func = "accuracy"
+    _check_model(model, func)
+    _check_examples(x, y, func)
     with torch.no_grad():
-        return (model(x).argmax(-1) == y).double().mean().item()
+        scores = model(x)
+    y = check_labels(y, name="y", func=func, classes=scores.shape[-1], shape=scores.shape[:-1])
+    return (scores.argmax(-1) == y).double().mean().item()
+
+
+def _check_model(model, func: str) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"{func}: model must be a torch.nn.Module (got {type(model).__name__})")
+
+
+def _check_examples(x, y, func: str) -> None:
+    """``x`` and ``y`` must be tensors with the same non-zero number of examples, without NaN or infinities."""
+    for name, value in (("x", x), ("y", y)):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{func}: {name} must be a tensor (got {type(value).__name__})")
+        if value.is_floating_point():
+            check_finite(value, name=name, func=func)
+    if x.ndim == 0 or y.ndim == 0 or len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"{func}: x and y must have the same, non-zero number of examples "
+                         f"(got shapes {tuple(x.shape)} and {tuple(y.shape)})")

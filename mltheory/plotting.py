@@ -16,6 +16,8 @@ import io
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from .validation import check_callable, check_integer, check_scalar
+
 __all__ = ["PALETTE", "STYLE", "BookFigure", "figure_function", "new_figure"]
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -83,8 +85,13 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: fl
     >>> fig.get_size_inches().tolist()
     [7.0, 4.2]
     """
+    func = "new_figure"
+    nrows = check_integer(nrows, name="nrows", func=func, minimum=1)
+    ncols = check_integer(ncols, name="ncols", func=func, minimum=1)
+    width = check_scalar(width, name="width", func=func, low=0, low_open=True)
     if height is None:
         height = nrows * min(0.75 * width / ncols, 4.2)
+    height = check_scalar(height, name="height", func=func, low=0, low_open=True)
     with mpl.rc_context(STYLE):
         fig = BookFigure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
@@ -107,6 +114,8 @@ def figure_function(func):
     >>> line()
     1.8
     """
+
+    check_callable(func, name="func", func="figure_function")
 
     @functools.wraps(func)
     def styled(*args, **kwargs):

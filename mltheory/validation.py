@@ -14,6 +14,7 @@ the input through (converted to a tensor) or raises ``ValueError`` /
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -23,10 +24,17 @@ import torch
 __all__ = [
     "as_float_tensor",
     "as_generator",
+    "broadcast_arguments",
+    "check_array",
+    "check_callable",
+    "check_choice",
     "check_dim",
     "check_finite",
+    "check_flag",
+    "check_float_dtype",
     "check_in_interval",
     "check_integer",
+    "check_labels",
     "check_log_base",
     "check_nonempty",
     "check_nonnegative",
@@ -34,9 +42,16 @@ __all__ = [
     "check_probability_table",
     "check_probability_vector",
     "check_real",
+    "check_scalar",
+    "check_seed",
     "check_shape",
+    "next_seed",
+    "reports_as",
     "sum_tolerance",
 ]
+
+#: Seeds are integers in [0, SEED_LIMIT): what ``torch.Generator.manual_seed`` accepts.
+SEED_LIMIT = 2**64
 
 def _fmt(value: float, dtype: torch.dtype = torch.float64) -> str:
     """Format a number for an error message: short, with no more digits than ``dtype`` carries."""
@@ -130,13 +145,26 @@ def check_integer(x, *, name: str, func: str, minimum: int | None = None) -> int
     if isinstance(x, bool) or not isinstance(x, numbers.Integral):
         raise TypeError(f"{func}: {name} must be an integer (got {type(x).__name__})")
     value = int(x)
+    if minimum is not None:
+        minimum = check_integer(minimum, name="minimum", func=func)
     if minimum is not None and value < minimum:
         raise ValueError(f"{func}: {name} must be an integer >= {minimum} (got {value})")
     return value
 
 
+def _tensor(x, *, name: str, func: str) -> torch.Tensor:
+    """``x`` itself if it is a tensor, else ``x`` as a float64 tensor (see :func:`as_float_tensor`)."""
+    return x if isinstance(x, torch.Tensor) else as_float_tensor(x, name=name, func=func)
+
+
 def check_finite(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
-    """Raise ``ValueError`` if ``x`` contains NaN or an infinity; return ``x`` otherwise."""
+    """Raise ``ValueError`` if ``x`` contains NaN or an infinity; return ``x`` (as a tensor) otherwise."""
+    x = _tensor(x, name=name, func=func)
+    if x.numel() == 0 or not x.is_floating_point():  # integers and booleans are finite
+        return x
+    low, high = torch.aminmax(x.detach())  # one pass; NaN propagates into both
+    if math.isfinite(low) and math.isfinite(high):
+        return x
     if torch.isnan(x).any():
         raise ValueError(f"{func}: {name} must not contain NaN")
     if torch.isinf(x).any():
@@ -146,6 +174,7 @@ def check_finite(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
 
 def check_dim(x: torch.Tensor, dim, *, name: str, func: str) -> int:
     """Return ``dim`` if it is an integer that indexes a dimension of ``x``; raise otherwise."""
+    x = _tensor(x, name=name, func=func)
     dim = check_integer(dim, name="dim", func=func)
     if x.ndim == 0:
         raise ValueError(f"{func}: {name} must have at least one dimension (got a scalar)")
@@ -158,6 +187,7 @@ def check_dim(x: torch.Tensor, dim, *, name: str, func: str) -> int:
 
 def check_nonempty(x: torch.Tensor, *, name: str, func: str, dim: int = -1) -> torch.Tensor:
     """Raise ``ValueError`` if ``x`` has no entries along ``dim``; return ``x`` otherwise."""
+    x = _tensor(x, name=name, func=func)
     check_dim(x, dim, name=name, func=func)
     if x.shape[dim] == 0:
         raise ValueError(f"{func}: {name} must not be empty along dim {dim} (got shape {tuple(x.shape)})")
@@ -165,7 +195,10 @@ def check_nonempty(x: torch.Tensor, *, name: str, func: str, dim: int = -1) -> t
 
 
 def check_nonnegative(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
-    """Raise ``ValueError`` if ``x`` has a negative entry; return ``x`` otherwise."""
+    """Raise ``ValueError`` if ``x`` has a negative entry or NaN; return ``x`` otherwise."""
+    x = _tensor(x, name=name, func=func)
+    if torch.isnan(x).any():
+        raise ValueError(f"{func}: {name} must not contain NaN")
     if (x < 0).any():
         raise ValueError(f"{func}: {name} must be non-negative (got {_fmt(x.min().item(), x.dtype)})")
     return x
@@ -181,7 +214,7 @@ def check_positive(x: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
     ...
     ValueError: demo: scale must be positive (got 0)
     """
-    check_finite(x, name=name, func=func)
+    x = check_finite(x, name=name, func=func)
     if (x <= 0).any():
         raise ValueError(f"{func}: {name} must be positive (got {_fmt(x.min().item(), x.dtype)})")
     return x
@@ -209,14 +242,244 @@ def as_generator(seed, *, func: str, device=None) -> torch.Generator:
         return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"{func}: seed must be an integer or a torch.Generator (got {type(seed).__name__})")
-    return torch.Generator(device=device if device is not None else "cpu").manual_seed(int(seed))
+    seed = check_seed(seed, func=func)
+    if device is None:
+        device = "cpu"
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise (TypeError if not isinstance(device, str) else ValueError)(
+            f"{func}: device must name a torch device (got {device!r})") from None
+    return torch.Generator(device=device).manual_seed(seed)
+
+
+def check_array(x, *, name: str, func: str, positive: bool = False, nonnegative: bool = False) -> torch.Tensor:
+    """``x`` as a floating-point tensor with at least one entry, all finite (and positive or non-negative if asked).
+
+    Examples
+    --------
+    >>> check_array([1.0, -2.0], name="scale", func="demo", positive=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: scale must be positive (got -2)
+    >>> check_array([], name="x", func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: x must not be empty (got shape (0,))
+    """
+    positive = check_flag(positive, name="positive", func=func)
+    nonnegative = check_flag(nonnegative, name="nonnegative", func=func)
+    x = as_float_tensor(x, name=name, func=func)
+    if x.numel() == 0:
+        raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(x.shape)})")
+    if positive:
+        return check_positive(x, name=name, func=func)
+    check_finite(x, name=name, func=func)
+    return check_nonnegative(x, name=name, func=func) if nonnegative else x
+
+
+def check_seed(seed, *, func: str, name: str = "seed") -> int:
+    """Return ``seed`` as an ``int`` if it is an integer in [0, 2**64), the seeds torch accepts; raise otherwise.
+
+    Examples
+    --------
+    >>> check_seed(7, func="demo")
+    7
+    >>> check_seed(2**64, func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: seed must be an integer in [0, 2**64) (got 18446744073709551616)
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{func}: {name} must be an integer in [0, 2**64) (got {type(seed).__name__})")
+    if not 0 <= int(seed) < SEED_LIMIT:
+        raise ValueError(f"{func}: {name} must be an integer in [0, 2**64) (got {int(seed)})")
+    return int(seed)
+
+
+def next_seed(seed: int) -> int:
+    """The seed after ``seed`` in [0, 2**64), for a second random stream derived from a validated seed.
+
+    Examples
+    --------
+    >>> next_seed(3), next_seed(2**64 - 1)
+    (4, 0)
+    """
+    return (check_seed(seed, func="next_seed") + 1) % SEED_LIMIT
+
+
+def check_float_dtype(dtype, *, func: str, name: str = "dtype") -> torch.dtype:
+    """Return ``dtype`` if it is a floating-point ``torch.dtype``; raise ``TypeError`` otherwise.
+
+    Examples
+    --------
+    >>> check_float_dtype(torch.int64, func="demo")
+    Traceback (most recent call last):
+    ...
+    TypeError: demo: dtype must be a floating-point torch.dtype such as torch.float64 (got torch.int64)
+    """
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise TypeError(f"{func}: {name} must be a floating-point torch.dtype such as torch.float64 (got {dtype!r})")
+    return dtype
+
+
+def check_callable(f, *, name: str, func: str):
+    """Return ``f`` if it is callable; raise ``TypeError`` naming what was given otherwise."""
+    if not callable(f):
+        raise TypeError(f"{func}: {name} must be callable (got {type(f).__name__})")
+    return f
+
+
+def check_flag(x, *, name: str, func: str) -> bool:
+    """Return ``x`` if it is a bool (Python or NumPy); raise ``TypeError`` otherwise, rather than read any object as true."""
+    if not isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{func}: {name} must be True or False (got {x!r})")
+    return bool(x)
+
+
+def check_choice(x, options, *, name: str, func: str):
+    """Return ``x`` if it is one of ``options``; raise ``ValueError`` listing them otherwise.
+
+    Examples
+    --------
+    >>> check_choice("l3", ("l1", "l2"), name="loss", func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: loss must be one of 'l1', 'l2' (got 'l3')
+    """
+    if not isinstance(x, str) or x not in options:
+        listed = ", ".join(repr(option) for option in options)
+        raise ValueError(f"{func}: {name} must be one of {listed} (got {x!r})")
+    return x
+
+
+def check_scalar(x, *, name: str, func: str, low: float = -math.inf, high: float = math.inf,
+                 low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``x`` as a finite Python float in the interval from ``low`` to ``high``; raise otherwise.
+
+    The interval is closed unless ``low_open`` or ``high_open``. NaN and infinities are always refused.
+
+    Examples
+    --------
+    >>> check_scalar(0.5, name="p", func="demo", low=0, high=1, high_open=True)
+    0.5
+    >>> check_scalar(1.0, name="p", func="demo", low=0, high=1, high_open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: p must be a finite number in [0, 1) (got 1)
+    """
+    value = check_real(x, name=name, func=func)
+    low, high = (check_real(bound, name=bound_name, func=func) for bound, bound_name in ((low, "low"), (high, "high")))
+    if math.isnan(low) or math.isnan(high):
+        raise ValueError(f"{func}: the bounds of {name} must not be NaN (got low={low}, high={high})")
+    low_open = check_flag(low_open, name="low_open", func=func)
+    high_open = check_flag(high_open, name="high_open", func=func)
+    inside = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+    if not (math.isfinite(value) and inside):
+        interval = f"{'(' if low_open else '['}{_fmt(low)}, {_fmt(high)}{')' if high_open else ']'}"
+        if math.isinf(low) and math.isinf(high):
+            rule = "a finite number"
+        elif math.isinf(high) and low == 0:
+            rule = "positive and finite" if low_open else "non-negative and finite"
+        elif math.isinf(high):
+            rule = f"a finite number {'>' if low_open else '>='} {_fmt(low)}"
+        else:
+            rule = f"a finite number in {interval}"
+        raise ValueError(f"{func}: {name} must be {rule} (got {_fmt(value)})")
+    return value
+
+
+def check_labels(labels, *, name: str, func: str, classes: int | None = None, shape=None) -> torch.Tensor:
+    """Validate integer class labels (in ``[0, classes)`` and of ``shape`` when given) and return them as a tensor.
+
+    Examples
+    --------
+    >>> check_labels([0, 2], name="labels", func="demo", classes=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: labels must lie in [0, 1] (got 2)
+    """
+    if isinstance(labels, torch.Tensor):
+        tensor = labels
+    else:
+        if labels is None or isinstance(labels, (str, bytes)):
+            raise TypeError(f"{func}: {name} must be integer class indices (got {type(labels).__name__})")
+        array = np.asarray(labels)
+        if array.dtype == object or array.dtype.kind not in "iub" and not (array.dtype.kind == "f" and array.size == 0):
+            raise TypeError(f"{func}: {name} must be integer class indices (got {array.dtype})")
+        tensor = torch.as_tensor(array.astype(np.int64))
+    if tensor.dtype.is_floating_point or tensor.dtype.is_complex or tensor.dtype == torch.bool:
+        raise TypeError(f"{func}: {name} must be integer class indices (got {tensor.dtype})")
+    if shape is not None and tuple(tensor.shape) != tuple(shape):
+        raise ValueError(f"{func}: {name} must have shape {tuple(shape)} (got {tuple(tensor.shape)})")
+    if tensor.numel() == 0:
+        raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(tensor.shape)})")
+    top = None if classes is None else check_integer(classes, name="classes", func=func, minimum=1) - 1
+    if tensor.min() < 0 or (top is not None and tensor.max() > top):
+        bad = tensor.min() if tensor.min() < 0 else tensor.max()
+        rule = "non-negative" if top is None else f"lie in [0, {top}]"
+        raise ValueError(f"{func}: {name} must {'be ' if top is None else ''}{rule} (got {int(bad)})")
+    return tensor
+
+
+def broadcast_arguments(tensors: dict, *, func: str) -> tuple[torch.Tensor, ...]:
+    """Broadcast named tensors together; raise ``ValueError`` naming them and their shapes if they do not.
+
+    Examples
+    --------
+    >>> broadcast_arguments({"x": torch.zeros(2), "scale": torch.ones(3)}, func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: x and scale must have broadcastable shapes (got (2,) and (3,))
+    """
+    try:
+        return torch.broadcast_tensors(*tensors.values())
+    except RuntimeError:
+        *first, last = tensors
+        names = f"{', '.join(first)} and {last}" if first else last
+        shapes = " and ".join(str(tuple(t.shape)) for t in tensors.values())
+        raise ValueError(f"{func}: {names} must have broadcastable shapes (got {shapes})") from None
+
+
+def reports_as(name: str):
+    """Decorate a public function that validates by calling others, so that their errors carry its own name.
+
+    A ``ValueError`` or ``TypeError`` whose message starts ``"other_function: "`` is raised again,
+    of the same type, starting ``"name: "`` instead: the reader sees the function they called.
+
+    Examples
+    --------
+    >>> @reports_as("outer")
+    ... def outer(p):
+    ...     return check_probability_vector(p, name="p", func="inner")
+    >>> outer([0.5, 0.6])
+    Traceback (most recent call last):
+    ...
+    ValueError: outer: p must sum to 1 along dim -1 (got 1.1)
+    """
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except (ValueError, TypeError) as error:
+                head, separator, rest = str(error).partition(": ")
+                if separator and head != name and head.isidentifier():
+                    raise type(error)(f"{name}: {rest}") from None
+                raise
+        return wrapper
+    return decorate
 
 
 def check_in_interval(
     x: torch.Tensor, *, name: str, func: str, low: float, high: float
 ) -> torch.Tensor:
-    """Raise ``ValueError`` unless every entry of ``x`` lies in ``[low, high]``."""
-    check_finite(x, name=name, func=func)
+    """Raise ``ValueError`` unless every entry of ``x`` lies in ``[low, high]`` (bounds may be infinite, not NaN)."""
+    low = check_real(low, name="low", func=func)
+    high = check_real(high, name="high", func=func)
+    if math.isnan(low) or math.isnan(high):
+        raise ValueError(f"{func}: the bounds of {name} must not be NaN (got low={low}, high={high})")
+    x = check_finite(x, name=name, func=func)
     outside = (x < low) | (x > high)
     if outside.any():
         bad = x[outside][0].item()
@@ -237,7 +500,15 @@ def sum_tolerance(dtype: torch.dtype) -> float:
     >>> sum_tolerance(torch.float64) < 2e-8
     True
     """
-    return math.sqrt(torch.finfo(dtype).eps)
+    return math.sqrt(torch.finfo(check_float_dtype(dtype, func="sum_tolerance")).eps)
+
+
+def _check_finite_nonnegative(p: torch.Tensor, *, name: str, func: str) -> None:
+    """One pass over ``p`` (its smallest and largest entry) when it is valid; the detailed checks when it is not."""
+    low, high = torch.aminmax(p.detach())
+    if not (low >= 0 and high < math.inf):  # NaN fails both comparisons
+        check_finite(p, name=name, func=func)
+        check_nonnegative(p, name=name, func=func)
 
 
 def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch.Tensor:
@@ -272,8 +543,7 @@ def check_probability_vector(p, *, name: str, func: str, dim: int = -1) -> torch
     """
     p = as_float_tensor(p, name=name, func=func)
     check_nonempty(p, name=name, func=func, dim=dim)
-    check_finite(p, name=name, func=func)
-    check_nonnegative(p, name=name, func=func)
+    _check_finite_nonnegative(p, name=name, func=func)
     sums = p.sum(dim=dim, dtype=torch.float64)
     error = (sums - 1).abs()
     if (error > sum_tolerance(p.dtype)).any():
@@ -323,8 +593,7 @@ def check_probability_table(p, *, name: str, func: str, ndim: int) -> torch.Tens
         )
     if 0 in p.shape[p.ndim - ndim:]:
         raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(p.shape)})")
-    check_finite(p, name=name, func=func)
-    check_nonnegative(p, name=name, func=func)
+    _check_finite_nonnegative(p, name=name, func=func)
     sums = p.sum(dim=tuple(range(-ndim, 0)), dtype=torch.float64)
     error = (sums - 1).abs()
     if (error > sum_tolerance(p.dtype)).any():
@@ -404,6 +673,7 @@ def check_shape(x: torch.Tensor, dims, *, name: str, func: str, sizes: dict | No
     dims = tuple(dims)
     batch = bool(dims) and dims[0] == "..."
     trailing = dims[1:] if batch else dims
+    x = _tensor(x, name=name, func=func)
     shape = tuple(x.shape)
     rule = f"{func}: {name} must have shape {_shape_text(dims)}"
     if len(shape) < len(trailing) or (not batch and len(shape) != len(trailing)):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import torch
 from torch.func import grad, vmap
 
-from ..validation import as_float_tensor, check_finite, check_integer, check_positive
+from ..validation import as_float_tensor, check_array, check_finite, check_flag, check_integer, check_positive
 
 __all__ = ["cramer_rao_bound", "empirical_fisher", "james_stein", "james_stein_risk"]
 
@@ -22,12 +22,15 @@ __all__ = ["cramer_rao_bound", "empirical_fisher", "james_stein", "james_stein_r
 def _symmetric_positive_definite(matrix: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
     if matrix.shape[-1] != matrix.shape[-2]:
         raise ValueError(f"{func}: {name} must be square in its last two dims (got shape {tuple(matrix.shape)})")
+    if matrix.shape[-1] == 0:
+        raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(matrix.shape)})")
     scale = matrix.abs().amax(dim=(-2, -1), keepdim=True).clamp_min(1.0)
     if ((matrix - matrix.mT).abs() > 1e-10 * scale).any():
-        raise ValueError(f"{func}: {name} must be symmetric")
+        asymmetry = (matrix - matrix.mT).abs().max().item()
+        raise ValueError(f"{func}: {name} must be symmetric (got an asymmetry of {asymmetry:.3g})")
     smallest = torch.linalg.eigvalsh(matrix)[..., 0]
     if (smallest <= 0).any():
-        raise ValueError(f"{func}: {name} must be positive definite (smallest eigenvalue {smallest.min().item():.10g})")
+        raise ValueError(f"{func}: {name} must be positive definite (got smallest eigenvalue {smallest.min().item():.10g})")
     return matrix
 
 
@@ -68,7 +71,7 @@ def cramer_rao_bound(fisher, *, n=1, jacobian=None) -> torch.Tensor:
             [0.0000, 3.2000]], dtype=torch.float64)
     """
     func = "cramer_rao_bound"
-    fisher = check_finite(as_float_tensor(fisher, name="fisher", func=func), name="fisher", func=func)
+    fisher = check_array(fisher, name="fisher", func=func)
     n = check_integer(n, name="n", func=func, minimum=1)
     scalar = fisher.ndim < 2
     if scalar:
@@ -120,13 +123,13 @@ def empirical_fisher(log_prob: Callable, theta, samples) -> torch.Tensor:
     """
     func = "empirical_fisher"
     if not callable(log_prob):
-        raise TypeError(f"{func}: log_prob must be callable")
-    theta = check_finite(as_float_tensor(theta, name="theta", func=func), name="theta", func=func)
+        raise TypeError(f"{func}: log_prob must be callable (got {type(log_prob).__name__})")
+    theta = check_array(theta, name="theta", func=func)
     if theta.ndim != 1:
         raise ValueError(f"{func}: theta must be a vector (got shape {tuple(theta.shape)})")
     samples = check_finite(as_float_tensor(samples, name="samples", func=func), name="samples", func=func).to(theta)
     if samples.ndim == 0 or samples.shape[0] == 0:
-        raise ValueError(f"{func}: samples must hold at least one sample along dim 0")
+        raise ValueError(f"{func}: samples must hold at least one sample along dim 0 (got shape {tuple(samples.shape)})")
     scores = vmap(grad(log_prob), in_dims=(None, 0))(theta, samples)
     return scores.mT @ scores / samples.shape[0]
 
@@ -164,7 +167,15 @@ def james_stein(x, *, sd=1.0, positive_part=False) -> torch.Tensor:
     x = check_finite(as_float_tensor(x, name="x", func=func), name="x", func=func)
     if x.ndim == 0 or x.shape[-1] < 1:
         raise ValueError(f"{func}: x must have a vector dimension (got shape {tuple(x.shape)})")
-    sd = check_positive(as_float_tensor(sd, name="sd", func=func), name="sd", func=func).to(x)
+    sd = check_array(sd, name="sd", func=func, positive=True).to(x)
+    positive_part = check_flag(positive_part, name="positive_part", func=func)
+    try:
+        fits = torch.broadcast_shapes(sd.shape, x.shape[:-1]) == x.shape[:-1]
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{func}: sd must broadcast with the batch shape {tuple(x.shape[:-1])} of x "
+                         f"(got shape {tuple(sd.shape)})")
     d = x.shape[-1]
     squared_norm = (x**2).sum(dim=-1)
     if (squared_norm == 0).any():
@@ -205,7 +216,7 @@ def james_stein_risk(d, norm, *, terms=200) -> torch.Tensor:
     func = "james_stein_risk"
     d = check_integer(d, name="d", func=func, minimum=3)
     terms = check_integer(terms, name="terms", func=func, minimum=1)
-    norm = check_finite(as_float_tensor(norm, name="norm", func=func), name="norm", func=func)
+    norm = check_array(norm, name="norm", func=func, nonnegative=True)
     half = (norm**2 / 2).unsqueeze(-1)
     j = torch.arange(terms, dtype=norm.dtype, device=norm.device)
     log_weights = -half + torch.special.xlogy(j, half) - torch.lgamma(j + 1)

@@ -10,12 +10,23 @@ k-statistics, the unbiased estimators of the cumulants.
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 
 import numpy as np
+import sympy as sp
 
-from ..validation import as_float_tensor, as_generator, check_dim, check_finite, check_integer, check_real
+from ..validation import (
+    as_float_tensor,
+    as_generator,
+    check_array,
+    check_dim,
+    check_finite,
+    check_integer,
+    check_real,
+    check_scalar,
+)
 from .distributions import Cauchy, Distribution
 
 __all__ = [
@@ -103,6 +114,13 @@ def cumulants_from_moments(moments, *, dim=-1) -> torch.Tensor:
     return torch.stack(kappa, dim=-1).movedim(-1, dim)
 
 
+def _central_sum(value, name: str, func: str):
+    """A finite central power sum: a Python float for a number, a tensor for an array."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return check_scalar(value, name=name, func=func)
+    return check_array(value, name=name, func=func)
+
+
 def k_statistics_from_central_sums(n, s2, s3, s4):
     r"""Fisher's k-statistics :math:`k_2, k_3, k_4` from the central power sums :math:`s_r = \sum_i (x_i - \bar x)^r`.
 
@@ -120,6 +138,10 @@ def k_statistics_from_central_sums(n, s2, s3, s4):
     >>> k_statistics_from_central_sums(4, 2.0, 0.0, 2.0)
     (0.6666666666666666, 0.0, 0.6666666666666666)
     """
+    func = "k_statistics_from_central_sums"
+    if not any(isinstance(value, sp.Basic) for value in (n, s2, s3, s4)):  # numbers or tensors, not symbols
+        n = check_integer(n, name="n", func=func, minimum=4)
+        s2, s3, s4 = (_central_sum(value, name, func) for value, name in ((s2, "s2"), (s3, "s3"), (s4, "s4")))
     k2 = s2 / (n - 1)
     k3 = n * s3 / ((n - 1) * (n - 2))
     k4 = (n * (n + 1) * s4 - 3 * (n - 1) * s2**2) / ((n - 1) * (n - 2) * (n - 3))
@@ -213,7 +235,7 @@ def standardized_sums(distribution: Distribution, n, trials, *, seed) -> torch.T
                         f"(got {type(distribution).__name__})")
     n = check_integer(n, name="n", func=func, minimum=1)
     trials = check_integer(trials, name="trials", func=func, minimum=1)
-    total = distribution((trials, n), seed=seed).sum(dim=-1)
+    total = distribution((trials, n), seed=as_generator(seed, func=func)).sum(dim=-1)
     if isinstance(distribution, Cauchy):
         return total / n
     return (total - n * distribution.mean) / math.sqrt(n * distribution.variance)

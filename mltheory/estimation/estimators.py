@@ -21,7 +21,19 @@ from torch import nn
 from ..data import digits, train_test_indices
 from ..networks import fit, mlp
 from ..runtime import one_thread
-from ..validation import as_float_tensor, as_generator, check_dim, check_finite, check_integer, check_real
+from ..validation import (
+    as_generator,
+    check_array,
+    check_callable,
+    check_dim,
+    check_finite,
+    check_integer,
+    check_scalar,
+    check_seed,
+    check_shape,
+    next_seed,
+    reports_as,
+)
 
 __all__ = [
     "DenoisingData",
@@ -92,11 +104,18 @@ def summarize_estimates(estimates, target) -> EstimatorStats:
     (1.0, 1.0, 1.6666666666666667)
     """
     func = "summarize_estimates"
-    estimates = as_float_tensor(estimates, name="estimates", func=func)
+    estimates = check_array(estimates, name="estimates", func=func)
     if estimates.ndim == 0 or estimates.shape[0] < 2:
         raise ValueError(f"{func}: estimates needs at least 2 trials along dim 0 (got shape {tuple(estimates.shape)})")
     check_finite(estimates, name="estimates", func=func)
-    target = as_float_tensor(target, name="target", func=func).to(estimates)
+    target = check_array(target, name="target", func=func).to(estimates)
+    try:
+        fits = torch.broadcast_shapes(target.shape, estimates.shape[1:]) == estimates.shape[1:]
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{func}: target must broadcast with one estimate of shape {tuple(estimates.shape[1:])} "
+                         f"(got shape {tuple(target.shape)})")
     trials = estimates.shape[0]
     mean = estimates.mean(dim=0)
     centred = estimates - mean
@@ -115,6 +134,7 @@ def summarize_estimates(estimates, target) -> EstimatorStats:
     )
 
 
+@reports_as("estimator_stats")
 def estimator_stats(estimator: Callable, sampler: Callable, n, trials, seed, *, target, batch_size=None) -> EstimatorStats:
     r"""Monte Carlo bias, variance and MSE of an estimator, with standard errors.
 
@@ -155,8 +175,9 @@ def estimator_stats(estimator: Callable, sampler: Callable, n, trials, seed, *, 
     True
     """
     func = "estimator_stats"
-    if not callable(estimator) or not callable(sampler):
-        raise TypeError(f"{func}: estimator and sampler must be callable")
+    check_callable(estimator, name="estimator", func=func)
+    check_callable(sampler, name="sampler", func=func)
+    check_array(target, name="target", func=func)
     n = check_integer(n, name="n", func=func, minimum=1)
     trials = check_integer(trials, name="trials", func=func, minimum=2)
     batch_size = trials if batch_size is None else check_integer(batch_size, name="batch_size", func=func, minimum=1)
@@ -199,7 +220,7 @@ def sample_variance(x, *, ddof=1, dim=-1) -> torch.Tensor:
     (tensor(1.6667, dtype=torch.float64), tensor(1.2500, dtype=torch.float64))
     """
     func = "sample_variance"
-    x = as_float_tensor(x, name="x", func=func)
+    x = check_array(x, name="x", func=func)
     dim = check_dim(x, dim, name="x", func=func)
     ddof = check_integer(ddof, name="ddof", func=func)
     n = x.shape[dim]
@@ -278,11 +299,9 @@ def denoising_data(*, noise_sd=0.3, copies=4, seed=0) -> DenoisingData:
     (torch.Size([2876, 64]), torch.Size([359, 64]))
     """
     func = "denoising_data"
-    noise_sd = check_real(noise_sd, name="noise_sd", func=func)
-    if not noise_sd > 0:
-        raise ValueError(f"{func}: noise_sd must be positive (got {noise_sd})")
+    noise_sd = check_scalar(noise_sd, name="noise_sd", func=func, low=0, low_open=True)
     copies = check_integer(copies, name="copies", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     images, _ = digits(dtype=torch.float32)
     train, test = train_test_indices(len(images), seed=seed)
     generator = as_generator(seed, func=func)
@@ -309,14 +328,18 @@ def train_denoiser(inputs, targets, *, hidden=128, epochs=10, seed=0) -> nn.Modu
     func = "train_denoiser"
     hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
+    inputs, targets = (check_array(value, name=name, func=func).to(torch.float32)
+                       for value, name in ((inputs, "inputs"), (targets, "targets")))
+    check_shape(targets, ("n", 64), name="targets", func=func, sizes=check_shape(inputs, ("n", 64), name="inputs",
+                                                                                  func=func))
     net = mlp([inputs.shape[1], hidden, targets.shape[1]], seed=seed)
     with one_thread():
-        fit(net, inputs, targets, loss=nn.functional.mse_loss, epochs=epochs, batch_size=64, lr=2e-3, seed=seed + 1)
+        fit(net, inputs, targets, loss=nn.functional.mse_loss, epochs=epochs, batch_size=64, lr=2e-3,
+            seed=next_seed(seed))
     return net.eval()
 
 
-@lru_cache(maxsize=8)
 def noise2noise(*, noise_sd=0.3, copies=4, hidden=128, epochs=10, seed=0) -> DenoisingResult:
     r"""Train two digit denoisers, one on clean targets and one on noisy targets only (Noise2Noise).
 
@@ -351,6 +374,18 @@ def noise2noise(*, noise_sd=0.3, copies=4, hidden=128, epochs=10, seed=0) -> Den
     >>> result.noisy_target_mse < result.noisy_mse
     True
     """
+    func = "noise2noise"
+    noise_sd = check_scalar(noise_sd, name="noise_sd", func=func, low=0, low_open=True)
+    copies = check_integer(copies, name="copies", func=func, minimum=1)
+    hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
+    epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
+    seed = check_seed(seed, func=func)
+    return _noise2noise(noise_sd, copies, hidden, epochs, seed)
+
+
+@lru_cache(maxsize=8)
+def _noise2noise(noise_sd: float, copies: int, hidden: int, epochs: int, seed: int) -> DenoisingResult:
+    """:func:`noise2noise` on validated arguments, cached (each argument is a hashable Python number)."""
     data = denoising_data(noise_sd=noise_sd, copies=copies, seed=seed)
     networks = [train_denoiser(data.inputs, targets, hidden=hidden, epochs=epochs, seed=seed)
                 for targets in (data.clean_targets, data.noisy_targets)]

@@ -20,12 +20,17 @@ from ..runtime import one_thread
 from ..validation import (
     as_float_tensor,
     as_generator,
+    broadcast_arguments,
+    check_array,
     check_finite,
     check_integer,
-    check_nonnegative,
-    check_positive,
+    check_labels,
     check_probability_vector,
     check_real,
+    check_scalar,
+    check_seed,
+    next_seed,
+    reports_as,
 )
 
 __all__ = [
@@ -48,9 +53,9 @@ _HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 
 def _residual_and_scale(residual, scale, *, func: str, scale_name: str = "scale"):
-    residual = check_finite(as_float_tensor(residual, name="residual", func=func), name="residual", func=func)
-    scale = check_positive(as_float_tensor(scale, name=scale_name, func=func), name=scale_name, func=func)
-    return residual, scale.to(residual)
+    residual = check_array(residual, name="residual", func=func)
+    scale = check_array(scale, name=scale_name, func=func, positive=True).to(residual)
+    return broadcast_arguments({"residual": residual, scale_name: scale}, func=func)
 
 
 def nll_gaussian(residual, scale=1.0) -> torch.Tensor:
@@ -152,6 +157,14 @@ def huber(residual, delta=1.0) -> torch.Tensor:
     return torch.where(size <= delta, r**2 / 2, delta * (size - delta / 2))
 
 
+def _check_full_column_rank(X: torch.Tensor, *, func: str, why: str) -> None:
+    """Raise ``ValueError`` unless every design matrix in ``X`` has linearly independent columns."""
+    rank = torch.linalg.matrix_rank(X)
+    if (rank < X.shape[-1]).any():
+        raise ValueError(f"{func}: X must have linearly independent columns {why} "
+                         f"(got rank {int(rank.min())} for {X.shape[-1]} columns)")
+
+
 def _design(X, y, *, func: str):
     X = check_finite(as_float_tensor(X, name="X", func=func), name="X", func=func)
     y = check_finite(as_float_tensor(y, name="y", func=func), name="y", func=func).to(X)
@@ -191,8 +204,9 @@ def ridge(X, y, lam) -> torch.Tensor:
     """
     func = "ridge"
     X, y = _design(X, y, func=func)
-    lam = check_nonnegative(check_finite(as_float_tensor(lam, name="lam", func=func), name="lam", func=func),
-                            name="lam", func=func).to(X)
+    lam = check_array(lam, name="lam", func=func, nonnegative=True).to(X)
+    if (lam == 0).any():
+        _check_full_column_rank(X, func=func, why="when lam = 0")
     gram = X.mT @ X
     eye = torch.eye(X.shape[-1], dtype=X.dtype, device=X.device)
     system = gram + lam[..., None, None] * eye
@@ -217,10 +231,10 @@ def soft_threshold(z, threshold) -> torch.Tensor:
     tensor([-1.0000, -0.0000,  0.0000,  0.5000], dtype=torch.float64)
     """
     func = "soft_threshold"
-    z = check_finite(as_float_tensor(z, name="z", func=func), name="z", func=func)
-    threshold = as_float_tensor(threshold, name="threshold", func=func)
-    check_nonnegative(check_finite(threshold, name="threshold", func=func), name="threshold", func=func)
-    return torch.sign(z) * (z.abs() - threshold.to(z)).clamp_min(0)
+    z = check_array(z, name="z", func=func)
+    threshold = check_array(threshold, name="threshold", func=func, nonnegative=True).to(z)
+    z, threshold = broadcast_arguments(dict(z=z, threshold=threshold), func=func)
+    return torch.sign(z) * (z.abs() - threshold).clamp_min(0)
 
 
 @one_thread()
@@ -253,8 +267,7 @@ def lasso(X, y, lam, *, steps=2000) -> torch.Tensor:
     """
     func = "lasso"
     X, y = _design(X, y, func=func)
-    lam = check_nonnegative(check_finite(as_float_tensor(lam, name="lam", func=func), name="lam", func=func),
-                            name="lam", func=func).to(X)
+    lam = check_array(lam, name="lam", func=func, nonnegative=True).to(X)
     steps = check_integer(steps, name="steps", func=func, minimum=1)
     gram, correlation = X.mT @ X, (X.mT @ y.unsqueeze(-1)).squeeze(-1)
     lipschitz = torch.linalg.eigvalsh(gram)[..., -1].clamp_min(torch.finfo(X.dtype).tiny)
@@ -317,6 +330,7 @@ def robust_fit(X, y, *, loss="cauchy", scale=1.0, iterations=100) -> torch.Tenso
     X, y = _design(X, y, func=func)
     if loss not in _IRLS_WEIGHTS:
         raise ValueError(f"{func}: loss must be one of {sorted(_IRLS_WEIGHTS)} (got {loss!r})")
+    _check_full_column_rank(X, func=func, why="for the weighted least-squares steps")
     scale = check_real(scale, name="scale", func=func)
     if not (scale > 0 and math.isfinite(scale)):
         raise ValueError(f"{func}: scale must be positive and finite (got {scale})")
@@ -340,13 +354,8 @@ def robust_fit(X, y, *, loss="cauchy", scale=1.0, iterations=100) -> torch.Tenso
 
 def _probabilities_and_labels(probs, labels, *, func: str):
     probs = check_probability_vector(probs, name="probs", func=func)
-    labels = torch.as_tensor(labels, device=probs.device)
-    if labels.dtype.is_floating_point or labels.dtype == torch.bool:
-        raise TypeError(f"{func}: labels must be integer class indices (got {labels.dtype})")
-    if labels.shape != probs.shape[:-1]:
-        raise ValueError(f"{func}: labels must have shape {tuple(probs.shape[:-1])} (got {tuple(labels.shape)})")
-    if labels.numel() and (labels.min() < 0 or labels.max() >= probs.shape[-1]):
-        raise ValueError(f"{func}: labels must lie in [0, {probs.shape[-1] - 1}]")
+    labels = check_labels(labels, name="labels", func=func, classes=probs.shape[-1], shape=probs.shape[:-1])
+    labels = labels.to(probs.device)
     if probs.ndim < 2 or probs.shape[-2] == 0:
         raise ValueError(f"{func}: probs must have shape (..., n, classes) with n >= 1 (got {tuple(probs.shape)})")
     return probs, labels
@@ -391,6 +400,7 @@ def reliability_curve(probs, labels, *, n_bins=10):
     return mean_confidence, accuracy, counts / probs.shape[-2]
 
 
+@reports_as("expected_calibration_error")
 def expected_calibration_error(probs, labels, *, n_bins=10) -> torch.Tensor:
     r"""Expected calibration error: :math:`\sum_b \frac{n_b}{n} \left|\text{acc}_b - \text{conf}_b\right|`.
 
@@ -447,9 +457,11 @@ def temperature_scale(logits, labels, *, iterations=50) -> torch.Tensor:
     3.641
     """
     func = "temperature_scale"
-    logits = check_finite(as_float_tensor(logits, name="logits", func=func), name="logits", func=func)
-    _probabilities_and_labels(torch.softmax(logits, dim=-1), labels, func=func)
-    labels = torch.as_tensor(labels, device=logits.device)
+    logits = check_array(logits, name="logits", func=func)
+    if logits.ndim < 2:
+        raise ValueError(f"{func}: logits must have shape (..., n, classes) (got {tuple(logits.shape)})")
+    labels = check_labels(labels, name="labels", func=func, classes=logits.shape[-1], shape=logits.shape[:-1])
+    labels = labels.to(logits.device)
     iterations = check_integer(iterations, name="iterations", func=func, minimum=1)
     picked = logits.gather(-1, labels.unsqueeze(-1)).squeeze(-1)
     beta = torch.ones(logits.shape[:-2], dtype=logits.dtype, device=logits.device)
@@ -484,7 +496,6 @@ class CalibrationData:
     train_size: int
 
 
-@lru_cache(maxsize=4)
 def digits_calibration(*, train_fraction=0.1, pixel_noise=0.3, epochs=100, seed=0) -> CalibrationData:
     """Train a digits classifier long enough to be overconfident, and return its held-out logits.
 
@@ -501,21 +512,29 @@ def digits_calibration(*, train_fraction=0.1, pixel_noise=0.3, epochs=100, seed=
     (10, 180)
     """
     func = "digits_calibration"
-    train_fraction = check_real(train_fraction, name="train_fraction", func=func)
-    pixel_noise = check_real(pixel_noise, name="pixel_noise", func=func)
+    train_fraction = check_scalar(train_fraction, name="train_fraction", func=func, low=0, high=1, low_open=True,
+                                  high_open=True)
+    pixel_noise = check_scalar(pixel_noise, name="pixel_noise", func=func)
     if pixel_noise < 0:
         raise ValueError(f"{func}: pixel_noise must be non-negative (got {pixel_noise})")
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
+    return _digits_calibration(train_fraction, pixel_noise, epochs, seed)
+
+
+@lru_cache(maxsize=4)
+def _digits_calibration(train_fraction: float, pixel_noise: float, epochs: int, seed: int) -> CalibrationData:
+    """:func:`digits_calibration` on validated arguments, cached (each argument is a hashable Python number)."""
+    func = "digits_calibration"
     images, labels = digits(dtype=torch.float32)
     images = images + pixel_noise * torch.randn(images.shape, generator=as_generator(seed, func=func))
     train, held = train_test_indices(len(images), test_fraction=1 - train_fraction, seed=seed)
-    first, second = train_test_indices(len(held), test_fraction=0.5, seed=seed + 1)
+    first, second = train_test_indices(len(held), test_fraction=0.5, seed=next_seed(seed))
     validation, test = held[first], held[second]
     net = mlp([64, 128, 10], seed=seed)
     with one_thread():
         fit(net, images[train], labels[train], loss=nn.functional.cross_entropy, epochs=epochs, batch_size=32,
-            lr=3e-3, seed=seed + 1)
+            lr=3e-3, seed=next_seed(seed))
     with torch.no_grad():
         return CalibrationData(net(images[validation]).double(), labels[validation],
                                net(images[test]).double(), labels[test], len(train))

@@ -7,13 +7,25 @@ Every function takes its randomness from a ``seed`` (an integer or a
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 
 import numpy as np
 import torch
 from torch.func import grad, vmap
 
-from ..validation import as_float_tensor, as_generator, check_finite, check_in_interval, check_integer, check_positive
+from ..validation import (
+    as_float_tensor,
+    as_generator,
+    broadcast_arguments,
+    check_array,
+    check_callable,
+    check_finite,
+    check_flag,
+    check_float_dtype,
+    check_integer,
+    check_scalar,
+)
 
 __all__ = [
     "binary_gumbel_softmax_mean",
@@ -26,9 +38,14 @@ __all__ = [
 ]
 
 
-def _sample_shape(sample_shape, *, func: str) -> tuple[int, ...]:
-    shape = (sample_shape,) if isinstance(sample_shape, int) else tuple(sample_shape)
-    return tuple(check_integer(s, name="sample_shape", func=func, minimum=0) for s in shape)
+def _sample_shape(sample_shape, *, func: str, name: str = "sample_shape") -> tuple[int, ...]:
+    if isinstance(sample_shape, numbers.Integral):
+        shape = (sample_shape,)
+    elif isinstance(sample_shape, (tuple, list, torch.Size)):
+        shape = tuple(sample_shape)
+    else:
+        raise TypeError(f"{func}: {name} must be an integer or a tuple of integers (got {type(sample_shape).__name__})")
+    return tuple(check_integer(s, name=name, func=func, minimum=0) for s in shape)
 
 
 def _logits(logits, *, func: str) -> torch.Tensor:
@@ -50,7 +67,8 @@ def gumbel_noise(shape, *, seed, dtype=torch.float64, device=None) -> torch.Tens
     >>> abs(float(z.mean()) - 0.5772) < 0.01
     True
     """
-    shape = _sample_shape(shape, func="gumbel_noise")
+    shape = _sample_shape(shape, func="gumbel_noise", name="shape")
+    dtype = check_float_dtype(dtype, func="gumbel_noise")
     generator = as_generator(seed, func="gumbel_noise", device=device)
     u = torch.rand(shape, generator=generator, dtype=dtype, device=generator.device)
     tiny = torch.finfo(dtype).tiny
@@ -85,7 +103,8 @@ def gumbel_max_sample(logits, *, seed, sample_shape=()) -> torch.Tensor:
     func = "gumbel_max_sample"
     logits = _logits(logits, func=func)
     shape = _sample_shape(sample_shape, func=func) + tuple(logits.shape)
-    noise = gumbel_noise(shape, seed=seed, dtype=logits.dtype, device=logits.device)
+    generator = as_generator(seed, func=func, device=logits.device)
+    noise = gumbel_noise(shape, seed=generator, dtype=logits.dtype, device=logits.device)
     return (logits + noise).argmax(dim=-1)
 
 
@@ -121,9 +140,16 @@ def gumbel_softmax(logits, beta=1.0, *, seed, sample_shape=(), hard=False) -> to
     """
     func = "gumbel_softmax"
     logits = _logits(logits, func=func)
-    beta = check_positive(as_float_tensor(beta, name="beta", func=func), name="beta", func=func).to(logits)
+    beta = check_array(beta, name="beta", func=func, positive=True).to(logits)
+    hard = check_flag(hard, name="hard", func=func)
     shape = _sample_shape(sample_shape, func=func) + tuple(logits.shape)
-    noise = gumbel_noise(shape, seed=seed, dtype=logits.dtype, device=logits.device)
+    try:
+        torch.broadcast_shapes(beta.unsqueeze(-1).shape, shape)
+    except RuntimeError:
+        raise ValueError(f"{func}: beta must broadcast with the samples' batch shape {shape[:-1]} "
+                         f"(got shape {tuple(beta.shape)})") from None
+    generator = as_generator(seed, func=func, device=logits.device)
+    noise = gumbel_noise(shape, seed=generator, dtype=logits.dtype, device=logits.device)
     soft = torch.softmax(beta.unsqueeze(-1) * (logits + noise), dim=-1)
     if not hard:
         return soft
@@ -163,10 +189,11 @@ def binary_gumbel_softmax_mean(logit_difference, beta) -> torch.Tensor:
     (tensor([0.6613, 0.7311], dtype=torch.float64), tensor(0.7311))
     """
     func = "binary_gumbel_softmax_mean"
-    d = check_finite(as_float_tensor(logit_difference, name="logit_difference", func=func), name="logit_difference", func=func)
+    d = check_array(logit_difference, name="logit_difference", func=func)
     if (d.abs() > 20).any():
         raise ValueError(f"{func}: logit_difference must lie in [-20, 20] (got {d.abs().max().item():.10g})")
-    beta = check_positive(as_float_tensor(beta, name="beta", func=func), name="beta", func=func).to(d)
+    beta = check_array(beta, name="beta", func=func, positive=True).to(d)
+    d, beta = broadcast_arguments(dict(logit_difference=d, beta=beta), func=func)
     d, beta = torch.broadcast_tensors(d, beta)
     points, weights = (torch.as_tensor(a, dtype=d.dtype, device=d.device) for a in np.polynomial.legendre.leggauss(64))
     # Offsets t = l + d from the kink, on both sides; breakpoints at multiples of 1/beta and beyond.
@@ -186,9 +213,9 @@ def binary_gumbel_softmax_mean(logit_difference, beta) -> torch.Tensor:
 
 
 def _gaussian_parameters(mean, sd, *, func: str):
-    mean = check_finite(as_float_tensor(mean, name="mean", func=func), name="mean", func=func)
-    sd = check_positive(as_float_tensor(sd, name="sd", func=func), name="sd", func=func)
-    return torch.broadcast_tensors(mean, sd.to(mean))
+    mean = check_array(mean, name="mean", func=func)
+    sd = check_array(sd, name="sd", func=func, positive=True).to(mean)
+    return broadcast_arguments(dict(mean=mean, sd=sd), func=func)
 
 
 def reparam_grad(f: Callable, mean, sd, *, n_samples, seed) -> torch.Tensor:
@@ -220,6 +247,7 @@ def reparam_grad(f: Callable, mean, sd, *, n_samples, seed) -> torch.Tensor:
     tensor([1.9981, 4.0337], dtype=torch.float64)
     """
     func = "reparam_grad"
+    check_callable(f, name="f", func=func)
     mean, sd = _gaussian_parameters(mean, sd, func=func)
     n_samples = check_integer(n_samples, name="n_samples", func=func, minimum=1)
     generator = as_generator(seed, func=func, device=mean.device)
@@ -260,6 +288,8 @@ def score_function_grad(f: Callable, mean, sd, *, n_samples, seed, baseline=0.0)
     tensor([1.9817, 3.9719], dtype=torch.float64)
     """
     func = "score_function_grad"
+    check_callable(f, name="f", func=func)
+    baseline = check_array(baseline, name="baseline", func=func)
     mean, sd = _gaussian_parameters(mean, sd, func=func)
     n_samples = check_integer(n_samples, name="n_samples", func=func, minimum=1)
     generator = as_generator(seed, func=func, device=mean.device)
@@ -305,12 +335,11 @@ def dropout(x, p, *, seed, train=True) -> torch.Tensor:
     (0.2508, 0.9989333333333331)
     """
     func = "dropout"
-    x = as_float_tensor(x, name="x", func=func)
-    p = float(check_in_interval(as_float_tensor(p, name="p", func=func), name="p", func=func, low=0.0, high=1.0))
-    if p == 1.0:
-        raise ValueError(f"{func}: p must be less than 1 (got 1); every activation would be dropped")
+    x = check_array(x, name="x", func=func)
+    p = check_scalar(p, name="p", func=func, low=0, high=1, high_open=True)
+    train = check_flag(train, name="train", func=func)
+    generator = as_generator(seed, func=func, device=x.device)
     if not train:
         return x
-    generator = as_generator(seed, func=func, device=x.device)
     keep = torch.rand(x.shape, generator=generator, dtype=x.dtype, device=x.device) >= p
     return torch.where(keep, x / (1 - p), torch.zeros_like(x))

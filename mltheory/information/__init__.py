@@ -46,6 +46,7 @@ from .tsne import (
     tsne_gradient,
     tsne_joint_probabilities,
     tsne_kl,
+    tsne_stopping_iteration,
 )
 
 __all__ = [
@@ -89,5 +90,6 @@ __all__ = [
     "tsne_gradient",
     "tsne_joint_probabilities",
     "tsne_kl",
+    "tsne_stopping_iteration",
     "type_class_log_probability",
 ]

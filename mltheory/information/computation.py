@@ -3,12 +3,13 @@ r"""Physical limits of computation: Landauer's bound, and reversible arithmetic 
 from __future__ import annotations
 
 import math
+import numbers
 
 import sympy as sp
 import torch
 from sympy.physics import units
 
-from ..validation import as_float_tensor, check_integer, check_nonnegative, check_positive
+from ..validation import broadcast_arguments, check_array, check_integer
 
 __all__ = ["BOLTZMANN_CONSTANT", "landauer_limit", "landauer_limit_units", "reversible_add", "reversible_add_inverse"]
 
@@ -50,12 +51,9 @@ def landauer_limit(bits=1.0, temperature=300.0) -> torch.Tensor:
     tensor([4.5936e-22, 4.5936e-20], dtype=torch.float64)
     """
     func = "landauer_limit"
-    bits = as_float_tensor(bits, name="bits", func=func)
-    check_nonnegative(bits, name="bits", func=func)
-    if not torch.isfinite(bits).all():
-        raise ValueError(f"{func}: bits must be finite")
-    temperature = check_positive(as_float_tensor(temperature, name="temperature", func=func),
-                                 name="temperature", func=func)
+    bits = check_array(bits, name="bits", func=func, nonnegative=True)
+    temperature = check_array(temperature, name="temperature", func=func, positive=True)
+    bits, temperature = broadcast_arguments(dict(bits=bits, temperature=temperature), func=func)
     return BOLTZMANN_CONSTANT * temperature * math.log(2) * bits
 
 
@@ -97,17 +95,30 @@ def landauer_limit_units(bits=1, temperature=300, *, per=None):
     9.19e-6*watt
     """
     func = "landauer_limit_units"
-    bits, temperature = sp.sympify(bits), sp.sympify(temperature)
-    if not (bits.is_number and bits.is_nonnegative):
+    bits, temperature = (_exact_number(value, name=name, func=func)
+                         for value, name in ((bits, "bits"), (temperature, "temperature")))
+    if not bits.is_nonnegative:
         raise ValueError(f"{func}: bits must be a non-negative number (got {bits})")
-    if not (temperature.is_number and temperature.is_positive):
+    if not temperature.is_positive:
         raise ValueError(f"{func}: temperature must be a positive number of kelvin (got {temperature})")
+    if per is not None and not (isinstance(per, sp.Expr) and per.atoms(units.Quantity)):
+        raise TypeError(f"{func}: per must be a sympy unit of time such as units.second (got {per!r})")
     heat = bits * units.boltzmann_constant * temperature * units.kelvin * sp.log(2)
     target = units.joule if per is None else units.watt
     result = units.convert_to(heat if per is None else heat / per, target)
     if result.atoms(units.Quantity) != {target}:
         raise ValueError(f"{func}: the result is not a multiple of {target} (got {result})")
     return result
+
+
+def _exact_number(value, *, name: str, func: str) -> sp.Expr:
+    """``value`` as a finite real sympy number; raise ``TypeError``/``ValueError`` naming what was given otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, sp.Expr)):
+        raise TypeError(f"{func}: {name} must be a real number (got {type(value).__name__})")
+    number = sp.sympify(value)
+    if not (number.is_number and number.is_real and number.is_finite):
+        raise ValueError(f"{func}: {name} must be a finite real number (got {value})")
+    return number
 
 
 def _check_word_length(bits, *, func: str) -> int:
@@ -119,12 +130,18 @@ def _check_word_length(bits, *, func: str) -> int:
 
 def _check_words(value, *, name: str, func: str, bits: int) -> torch.Tensor:
     if not isinstance(value, torch.Tensor):
-        value = torch.as_tensor(value)
+        if value is None or isinstance(value, (str, bytes)):
+            raise TypeError(f"{func}: {name} must hold integers (got {type(value).__name__})")
+        try:
+            value = torch.as_tensor(value)
+        except (RuntimeError, TypeError, ValueError, OverflowError):
+            raise ValueError(f"{func}: {name} must hold {bits}-bit words, 0 <= value < {2**bits} (got {value!r})") from None
     if value.dtype.is_floating_point or value.dtype.is_complex or value.dtype == torch.bool:
         raise TypeError(f"{func}: {name} must hold integers (got dtype {value.dtype})")
     value = value.to(torch.int64)
-    if ((value < 0) | (value >= 2**bits)).any():
-        raise ValueError(f"{func}: {name} must hold {bits}-bit words, 0 <= value < {2**bits}")
+    outside = (value < 0) | (value >= 2**bits)
+    if outside.any():
+        raise ValueError(f"{func}: {name} must hold {bits}-bit words, 0 <= value < {2**bits} (got {value[outside][0].item()})")
     return value
 
 

@@ -8,7 +8,17 @@ from typing import NamedTuple
 import torch
 from torch.func import grad, jacrev, vmap
 
-from ..validation import as_float_tensor, check_finite, check_integer, check_positive, check_probability_vector
+from ..validation import (
+    as_float_tensor,
+    broadcast_arguments,
+    check_array,
+    check_dim,
+    check_finite,
+    check_integer,
+    check_positive,
+    check_probability_vector,
+    reports_as,
+)
 from .measures import log_multinomial
 
 __all__ = [
@@ -19,14 +29,6 @@ __all__ = [
     "kl_quadrature",
     "type_class_log_probability",
 ]
-
-
-def _broadcast(*tensors: torch.Tensor, names: str, func: str) -> list[torch.Tensor]:
-    try:
-        return list(torch.broadcast_tensors(*tensors))
-    except RuntimeError:
-        shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
-        raise ValueError(f"{func}: {names} must have broadcastable shapes (got {shapes})") from None
 
 
 def kl_gaussian(mean_p, std_p, mean_q, std_q, *, dim=None) -> torch.Tensor:
@@ -68,15 +70,17 @@ def kl_gaussian(mean_p, std_p, mean_q, std_q, *, dim=None) -> torch.Tensor:
     func = "kl_gaussian"
     values = []
     for name, value in (("mean_p", mean_p), ("std_p", std_p), ("mean_q", mean_q), ("std_q", std_q)):
-        value = as_float_tensor(value, name=name, func=func)
-        (check_positive if name.startswith("std") else check_finite)(value, name=name, func=func)
-        values.append(value)
-    mean_p, std_p, mean_q, std_q = _broadcast(*values, names="mean_p, std_p, mean_q and std_q", func=func)
+        values.append(check_array(value, name=name, func=func, positive=name.startswith("std")))
+    mean_p, std_p, mean_q, std_q = broadcast_arguments(dict(zip(("mean_p", "std_p", "mean_q", "std_q"), values)),
+                                                       func=func)
+    if dim is not None:
+        dim = check_dim(mean_p, dim, name="the broadcast arguments", func=func)
     ratio = std_p / std_q
     divergence = 0.5 * (ratio**2 + ((mean_p - mean_q) / std_q) ** 2 - 1) - torch.log(ratio)
     return divergence if dim is None else divergence.sum(dim=dim)
 
 
+@reports_as("type_class_log_probability")
 def type_class_log_probability(counts, q, *, dim=-1) -> torch.Tensor:
     r"""Log-probability that a model ``q`` assigns to all sequences with the given counts.
 
@@ -145,7 +149,7 @@ def gaussian_mixture_log_density(x, means, stds, weights) -> torch.Tensor:
     tensor(0.3989, dtype=torch.float64)
     """
     func = "gaussian_mixture_log_density"
-    x = check_finite(as_float_tensor(x, name="x", func=func), name="x", func=func)
+    x = check_array(x, name="x", func=func)
     means = check_finite(as_float_tensor(means, name="means", func=func), name="means", func=func)
     stds = check_positive(as_float_tensor(stds, name="stds", func=func), name="stds", func=func)
     weights = check_probability_vector(weights, name="weights", func=func)
@@ -196,7 +200,8 @@ def _check_log_density(values, x: torch.Tensor, *, name: str, func: str) -> torc
     if values.shape[-1:] != x.shape:
         raise ValueError(f"{func}: {name} must have the grid's length {len(x)} along its last dim (got shape {tuple(values.shape)})")
     if torch.isnan(values).any() or (values == math.inf).any():
-        raise ValueError(f"{func}: {name} must not contain NaN or +inf")
+        bad = values[torch.isnan(values) | (values == math.inf)][0].item()
+        raise ValueError(f"{func}: {name} must not contain NaN or +inf (got {bad})")
     return values
 
 
@@ -284,9 +289,9 @@ def fit_gaussian_by_kl(x, log_p, *, direction, mean, std, n_steps=100, newton_st
         raise ValueError(f"{func}: direction must be 'forward' or 'reverse' (got {direction!r})")
     x = _check_grid(x, func)
     log_p = _check_log_density(log_p, x, name="log_p", func=func)
-    mean = check_finite(as_float_tensor(mean, name="mean", func=func), name="mean", func=func)
-    std = check_positive(as_float_tensor(std, name="std", func=func), name="std", func=func)
-    mean, std = _broadcast(mean.reshape(-1), std.reshape(-1), names="mean and std", func=func)
+    mean = check_array(mean, name="mean", func=func)
+    std = check_array(std, name="std", func=func, positive=True)
+    mean, std = broadcast_arguments(dict(mean=mean.reshape(-1), std=std.reshape(-1)), func=func)
     n_steps = check_integer(n_steps, name="n_steps", func=func, minimum=1)
     newton_steps = check_integer(newton_steps, name="newton_steps", func=func, minimum=0)
     weights = _trapezoid_weights(x)

@@ -18,7 +18,16 @@ from typing import NamedTuple
 import torch
 from torch.func import grad, jacrev, vmap
 
-from ..validation import as_float_tensor, check_finite, check_integer, check_probability_vector, sum_tolerance
+from ..validation import (
+    as_float_tensor,
+    check_array,
+    check_finite,
+    check_integer,
+    check_probability_vector,
+    check_seed,
+    reports_as,
+    sum_tolerance,
+)
 from .measures import _probability_pair
 
 __all__ = ["FisherInformation", "fisher_information", "fisher_rao_distance", "jeffreys_prior"]
@@ -143,18 +152,20 @@ def fisher_information(log_prob, theta, *, support=None, sample=None, n_samples=
     if not callable(log_prob):
         raise TypeError(f"{func}: log_prob must be callable (got {type(log_prob).__name__})")
     if (support is None) == (sample is None):
-        raise ValueError(f"{func}: give exactly one of support (exact, discrete) and sample (Monte Carlo)")
+        given = "neither" if support is None else "both"
+        raise ValueError(f"{func}: give exactly one of support (exact, discrete) and sample (Monte Carlo) (got {given})")
     theta = _check_theta(theta, func)
+    n_samples = check_integer(n_samples, name="n_samples", func=func, minimum=2)
+    seed = check_seed(seed, func=func)
     if support is not None:
-        support = as_float_tensor(support, name="support", func=func).to(theta.device)
+        support = check_array(support, name="support", func=func).to(theta.device)
         return _exact_fisher(log_prob, theta, support, func)
     if not callable(sample):
         raise TypeError(f"{func}: sample must be callable (got {type(sample).__name__})")
-    n_samples = check_integer(n_samples, name="n_samples", func=func, minimum=2)
-    seed = check_integer(seed, name="seed", func=func)
     return _monte_carlo_fisher(log_prob, theta, sample, n_samples, seed, func)
 
 
+@reports_as("jeffreys_prior")
 def jeffreys_prior(log_prob, theta, *, support=None, sample=None, n_samples=100_000, seed=0) -> torch.Tensor:
     r"""Unnormalised Jeffreys prior density :math:`\sqrt{\det F(\theta)}`.
 

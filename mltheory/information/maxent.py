@@ -15,15 +15,23 @@ from typing import NamedTuple
 
 import torch
 
-from ..validation import as_float_tensor, check_dim, check_finite, check_integer, check_real
+from ..validation import check_array, check_dim, check_integer, check_scalar
 
 __all__ = ["MaxEntResult", "boltzmann", "log_partition", "maxent_distribution"]
 
 
-def _energies_and_beta(energies, beta, func: str) -> tuple[torch.Tensor, torch.Tensor]:
-    energies = check_finite(as_float_tensor(energies, name="energies", func=func), name="energies", func=func)
-    beta = check_finite(as_float_tensor(beta, name="beta", func=func), name="beta", func=func)
-    return energies, beta.to(energies.dtype)
+def _energies_and_beta(energies, beta, dim, func: str) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Validated energies, beta with a dimension inserted at ``dim`` (so that the two broadcast), and ``dim``."""
+    energies = check_array(energies, name="energies", func=func)
+    beta = check_array(beta, name="beta", func=func).to(energies.dtype)
+    dim = check_dim(energies, dim, name="energies", func=func)
+    beta = beta.unsqueeze(-1).movedim(-1, dim if dim < 0 else dim - energies.ndim)
+    try:
+        torch.broadcast_shapes(beta.shape, energies.shape)
+    except RuntimeError:
+        raise ValueError(f"{func}: beta must broadcast with the batch shape of energies (got beta of shape "
+                         f"{tuple(beta.squeeze(dim).shape)} and energies of shape {tuple(energies.shape)})") from None
+    return energies, beta, dim
 
 
 def boltzmann(energies, beta, *, dim=-1) -> torch.Tensor:
@@ -56,9 +64,8 @@ def boltzmann(energies, beta, *, dim=-1) -> torch.Tensor:
     torch.Size([2, 2])
     """
     func = "boltzmann"
-    energies, beta = _energies_and_beta(energies, beta, func)
-    dim = check_dim(energies, dim, name="energies", func=func)
-    return torch.softmax(-beta.unsqueeze(-1).movedim(-1, dim) * energies, dim=dim)
+    energies, beta, dim = _energies_and_beta(energies, beta, dim, func)
+    return torch.softmax(-beta * energies, dim=dim)
 
 
 def log_partition(energies, beta, *, dim=-1) -> torch.Tensor:
@@ -87,9 +94,8 @@ def log_partition(energies, beta, *, dim=-1) -> torch.Tensor:
     tensor(0.6931, dtype=torch.float64)
     """
     func = "log_partition"
-    energies, beta = _energies_and_beta(energies, beta, func)
-    dim = check_dim(energies, dim, name="energies", func=func)
-    return torch.logsumexp(-beta.unsqueeze(-1).movedim(-1, dim) * energies, dim=dim)
+    energies, beta, dim = _energies_and_beta(energies, beta, dim, func)
+    return torch.logsumexp(-beta * energies, dim=dim)
 
 
 class MaxEntResult(NamedTuple):
@@ -165,8 +171,8 @@ def maxent_distribution(features, targets, *, tol=1e-12, max_iter=100) -> MaxEnt
     4.5
     """
     func = "maxent_distribution"
-    features = check_finite(as_float_tensor(features, name="features", func=func), name="features", func=func)
-    targets = check_finite(as_float_tensor(targets, name="targets", func=func), name="targets", func=func)
+    features = check_array(features, name="features", func=func)
+    targets = check_array(targets, name="targets", func=func)
     single = features.ndim == 1
     if single:
         features, targets = features.unsqueeze(-1), targets.unsqueeze(-1)
@@ -177,7 +183,7 @@ def maxent_distribution(features, targets, *, tol=1e-12, max_iter=100) -> MaxEnt
             f"{func}: targets must have {features.shape[1]} entries along the last dim, one per feature "
             f"(got shape {tuple(targets.shape)})"
         )
-    tol = check_real(tol, name="tol", func=func)
+    tol = check_scalar(tol, name="tol", func=func, low=0, low_open=True)
     max_iter = check_integer(max_iter, name="max_iter", func=func, minimum=1)
     targets = targets.to(features.dtype)
     low, high = features.min(dim=0).values, features.max(dim=0).values
@@ -185,7 +191,7 @@ def maxent_distribution(features, targets, *, tol=1e-12, max_iter=100) -> MaxEnt
     if outside.any():
         bad = targets[outside][0].item()
         raise ValueError(
-            f"{func}: each target must lie strictly between the smallest and largest value of its feature "
+            f"{func}: targets must each lie strictly between the smallest and largest value of its feature "
             f"(got {bad:.10g} for a feature ranging over [{low.min().item():.10g}, {high.max().item():.10g}])"
         )
     batch_shape = targets.shape[:-1]

@@ -12,6 +12,7 @@ import torch
 
 from ..validation import (
     as_float_tensor,
+    check_array,
     check_finite,
     check_in_interval,
     check_integer,
@@ -151,8 +152,8 @@ def kl_divergence(p, q, *, base=None, dim=-1) -> torch.Tensor:
     """
     p, q = _probability_pair(p, q, func="kl_divergence", dim=dim)
     base = check_log_base(base, func="kl_divergence")
-    terms = torch.special.xlogy(p, p) - torch.special.xlogy(p, q)
-    terms = torch.where((q == 0) & (p > 0), torch.inf, terms)
+    # Where q_i = 0 < p_i, xlogy(p_i, q_i) = -inf and the term is +inf, as it should be.
+    terms = torch.special.xlogy(p, p).sub_(torch.special.xlogy(p, q))
     return _in_base(terms.sum(dim=dim), base)
 
 
@@ -221,7 +222,7 @@ def binary_entropy(q, *, base=None) -> torch.Tensor:
     ...
     ValueError: binary_entropy: q must lie in [0, 1] (got 1.5)
     """
-    q = as_float_tensor(q, name="q", func="binary_entropy")
+    q = check_array(q, name="q", func="binary_entropy")
     check_in_interval(q, name="q", func="binary_entropy", low=0.0, high=1.0)
     base = check_log_base(base, func="binary_entropy")
     r = 1 - q
@@ -297,8 +298,7 @@ def gaussian_differential_entropy(variance, *, base=None) -> torch.Tensor:
     tensor(1.4189, dtype=torch.float64)
     """
     func = "gaussian_differential_entropy"
-    variance = as_float_tensor(variance, name="variance", func=func)
-    check_finite(variance, name="variance", func=func)
+    variance = check_array(variance, name="variance", func=func)
     if (variance <= 0).any():
         raise ValueError(f"{func}: variance must be positive (got {variance.min().item():.10g})")
     base = check_log_base(base, func=func)
@@ -344,7 +344,7 @@ def compression_rate(bits, *, codec="lzma") -> float:
         raise ValueError(f"{func}: bits must be 1-D (got shape {tuple(bits.shape)})")
     check_nonempty(bits, name="bits", func=func)
     if not ((bits == 0) | (bits == 1)).all():
-        raise ValueError(f"{func}: bits must contain only 0 and 1")
+        raise ValueError(f"{func}: bits must contain only 0 and 1 (got {bits[(bits != 0) & (bits != 1)][0].item():g})")
     packed = np.packbits(bits.detach().cpu().numpy().astype(np.uint8))
     return 8 * len(_CODECS[codec](packed.tobytes())) / bits.numel()
 
@@ -411,12 +411,11 @@ def counting_rate(p, n) -> torch.Tensor:
     tensor([0.5529, 0.6927], dtype=torch.float64)
     """
     func = "counting_rate"
-    p = as_float_tensor(p, name="p", func=func)
+    p = check_array(p, name="p", func=func)
     check_in_interval(p, name="p", func=func, low=0.0, high=1.0)
-    n = as_float_tensor(n, name="n", func=func)
-    check_finite(n, name="n", func=func)
+    n = check_array(n, name="n", func=func)
     if (n < 1).any() or (n != n.round()).any():
-        raise ValueError(f"{func}: n must contain positive whole numbers")
+        raise ValueError(f"{func}: n must contain positive whole numbers (got {n[(n < 1) | (n != n.round())][0].item():g})")
     p, n = torch.broadcast_tensors(p, n)
     ones = torch.round(p * n)
     return log_multinomial(torch.stack([ones, n - ones], dim=-1)) / n

@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 import sympy as sp
 import torch
 
-from ..validation import as_float_tensor, check_integer
+from ..validation import as_float_tensor, check_integer, check_seed
 from ..runtime import one_thread
 from .linear import circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
 from .representations import circular_harmonic, coefficients, isotypic_decomposition, x, y
@@ -89,7 +89,7 @@ def gradient_descent_run(points: int = 5, steps: int = 400, *, seed: int = 0) ->
     func = "gradient_descent_run"
     points = check_integer(points, name="points", func=func, minimum=1)
     steps = check_integer(steps, name="steps", func=func, minimum=0)
-    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    generator = torch.Generator().manual_seed(check_seed(seed, func=func))
     angles = 2 * math.pi * torch.rand(points, generator=generator, dtype=torch.float64)
     X = torch.stack([angles.cos(), angles.sin()], dim=-1)
     labels = torch.randn(points, generator=generator, dtype=torch.float64)
@@ -177,7 +177,7 @@ def random_recovery_errors(m: int, k: int, *, trials: int, seed: int, weighting:
     func = "random_recovery_errors"
     m = check_integer(m, name="m", func=func, minimum=1)
     trials = check_integer(trials, name="trials", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     return _random_recovery_errors(m, check_integer(k, name="k", func=func), trials, seed, weighting,
                                    check_integer(d, name="d", func=func))
 
@@ -216,7 +216,7 @@ def errors_by_size(k: int, *, sizes=tuple(range(1, 8)), trials: int = 2000, seed
     sizes = tuple(check_integer(m, name="sizes", func=func, minimum=1) for m in sizes)
     return _errors_by_size(check_integer(k, name="k", func=func), sizes,
                            check_integer(trials, name="trials", func=func, minimum=1),
-                           check_integer(seed, name="seed", func=func))
+                           check_seed(seed, func=func))
 
 
 @lru_cache(maxsize=8)

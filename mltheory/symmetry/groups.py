@@ -15,7 +15,17 @@ from collections.abc import Callable
 
 import torch
 
-from ..validation import as_float_tensor, check_finite, check_integer, check_shape
+from ..validation import (
+    as_float_tensor,
+    check_array,
+    check_finite,
+    check_flag,
+    check_float_dtype,
+    check_integer,
+    check_scalar,
+    check_seed,
+    check_shape,
+)
 
 __all__ = [
     "cyclic_group",
@@ -46,8 +56,7 @@ def rotation_matrix(angle) -> torch.Tensor:
     >>> rotation_matrix(math.pi / 2).round().tolist()
     [[0.0, -1.0], [1.0, 0.0]]
     """
-    angle = check_finite(as_float_tensor(angle, name="angle", func="rotation_matrix"),
-                         name="angle", func="rotation_matrix")
+    angle = check_array(angle, name="angle", func="rotation_matrix")
     c, s = torch.cos(angle), torch.sin(angle)
     return torch.stack([torch.stack([c, -s], -1), torch.stack([s, c], -1)], -2)
 
@@ -76,6 +85,7 @@ def cyclic_group(n, *, dtype=torch.float64) -> torch.Tensor:
     [[0.0, -1.0], [1.0, 0.0]]
     """
     n = _group_order(n, "cyclic_group")
+    dtype = check_float_dtype(dtype, func="cyclic_group")
     return rotation_matrix(2 * math.pi * torch.arange(n, dtype=dtype) / n)
 
 
@@ -107,6 +117,8 @@ def dihedral_group(n, *, dtype=torch.float64) -> torch.Tensor:
     True
     """
     n = _group_order(n, "dihedral_group")
+    n = _group_order(n, "dihedral_group")
+    dtype = check_float_dtype(dtype, func="dihedral_group")
     rotations = cyclic_group(n, dtype=dtype)
     s = torch.diag(torch.tensor([1.0, -1.0], dtype=dtype))
     return torch.cat([rotations, rotations @ s])
@@ -144,7 +156,8 @@ def rotation_group_samples(count, *, dim=2, seed, dtype=torch.float64) -> torch.
     func = "rotation_group_samples"
     count = check_integer(count, name="count", func=func, minimum=1)
     dim = check_integer(dim, name="dim", func=func, minimum=2)
-    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    generator = torch.Generator().manual_seed(check_seed(seed, func=func))
+    dtype = check_float_dtype(dtype, func=func)
     gaussian = torch.randn(count, dim, dim, generator=generator, dtype=dtype)
     q, r = torch.linalg.qr(gaussian)
     q = q * torch.sign(torch.diagonal(r, dim1=-2, dim2=-1)).unsqueeze(-2)
@@ -193,7 +206,7 @@ def orbit(points, group, *, atol=1e-9) -> torch.Tensor:
     """
     group, points = _group_and_points(group, points, "orbit")
     images = torch.einsum("gij,mj->gmi", group, points).reshape(-1, points.shape[-1])
-    tolerance = atol * (1 + images.abs().max())
+    tolerance = check_scalar(atol, name="atol", func="orbit", low=0) * (1 + images.abs().max())
     close = torch.cdist(images, images, compute_mode="donot_use_mm_for_euclid_dist") <= tolerance
     earlier = torch.tril(close, diagonal=-1).any(dim=1)
     return images[~earlier]
@@ -249,6 +262,7 @@ def invariance_error(f: Callable, group, points, *, relative=True) -> torch.Tens
     func = "invariance_error"
     if not callable(f):
         raise TypeError(f"{func}: f must be callable (got {type(f).__name__})")
+    relative = check_flag(relative, name="relative", func=func)
     group, points = _group_and_points(group, points, func)
     m = points.shape[0]
     images = torch.einsum("gij,mj->gmi", group, points).reshape(-1, points.shape[-1])

@@ -30,7 +30,16 @@ from dataclasses import dataclass
 
 import torch
 
-from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_shape
+from ..validation import (
+    as_float_tensor,
+    check_callable,
+    check_finite,
+    check_float_dtype,
+    check_integer,
+    check_real,
+    check_scalar,
+    check_shape,
+)
 
 __all__ = [
     "Interpolant",
@@ -358,8 +367,8 @@ def relative_error(f_hat: Callable, f: Callable, points) -> torch.Tensor:
     func = "relative_error"
     points = check_finite(as_float_tensor(points, name="points", func=func), name="points", func=func)
     check_shape(points, ("m", "D"), name="points", func=func)
-    if not (callable(f_hat) and callable(f)):
-        raise TypeError(f"{func}: f_hat and f must be callable")
+    check_callable(f_hat, name="f_hat", func=func)
+    check_callable(f, name="f", func=func)
     predicted, target = torch.as_tensor(f_hat(points)), torch.as_tensor(f(points))
     scale = target.pow(2).sum(-1).sqrt()
     if (scale == 0).any():
@@ -395,6 +404,7 @@ def circle_points(m, *, offset=0.0, dtype=torch.float64) -> torch.Tensor:
     """
     func = "circle_points"
     m = check_integer(m, name="m", func=func, minimum=1)
-    offset = check_real(offset, name="offset", func=func)
+    offset = check_scalar(offset, name="offset", func=func)
+    dtype = check_float_dtype(dtype, func=func)
     angles = offset + 2 * math.pi * torch.arange(m, dtype=dtype) / m
     return torch.stack([angles.cos(), angles.sin()], dim=-1)

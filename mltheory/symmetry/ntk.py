@@ -27,7 +27,7 @@ from torch import nn
 from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
 from ..networks import mlp
-from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_shape
+from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_seed, check_shape
 from .groups import dihedral_group, invariance_error, orbit, rotation_group_samples
 from .linear import circle_points
 from .representations import circular_harmonic
@@ -91,7 +91,7 @@ def gaussian_init_(model: nn.Module, *, seed, weight_gain=math.sqrt(2), bias_std
     layers = [module for module in model.modules() if isinstance(module, nn.Linear)]
     if not layers:
         raise ValueError(f"{func}: model has no nn.Linear layer")
-    generator = torch.Generator().manual_seed(check_integer(seed, name="seed", func=func))
+    generator = torch.Generator().manual_seed(check_seed(seed, func=func))
     with torch.no_grad():
         for layer in layers:
             weight = torch.randn(layer.weight.shape, generator=generator, dtype=layer.weight.dtype)
@@ -353,7 +353,7 @@ def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gauss
     func = "ntk_invariance_errors"
     widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
-    return _ntk_invariance_errors(widths, seeds, init, check_integer(seed, name="seed", func=func))
+    return _ntk_invariance_errors(widths, seeds, init, check_seed(seed, func=func))
 
 
 @lru_cache(maxsize=8)

@@ -21,7 +21,7 @@ from torch import nn
 
 from ..data import digits, train_test_indices
 from ..networks import accuracy, fit, mlp
-from ..validation import check_integer
+from ..validation import check_integer, check_seed
 from ..runtime import one_thread
 
 __all__ = ["CASES", "random_labels_experiment", "split_sizes"]
@@ -79,7 +79,7 @@ def random_labels_experiment(*, hidden=256, epochs=200, seed=0) -> dict[str, tup
     func = "random_labels_experiment"
     hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
     epochs = check_integer(epochs, name="epochs", func=func, minimum=1)
-    seed = check_integer(seed, name="seed", func=func)
+    seed = check_seed(seed, func=func)
     return _random_labels_experiment(hidden, epochs, seed)
 
 

@@ -20,12 +20,21 @@ the coefficients of :math:`A p` are :math:`M c`, where column :math:`k` of
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 
 import sympy as sp
 import torch
 
-from ..validation import as_float_tensor, check_finite, check_integer, check_shape
+from ..validation import (
+    as_float_tensor,
+    check_finite,
+    check_flag,
+    check_integer,
+    check_scalar,
+    check_shape,
+    reports_as,
+)
 
 __all__ = [
     "circular_harmonic",
@@ -97,13 +106,15 @@ def coefficients(p, d) -> sp.Matrix:
     """
     func = "coefficients"
     d = _degree(d, func)
+    if not isinstance(p, (sp.Expr, numbers.Number)) or isinstance(p, bool):
+        raise TypeError(f"{func}: p must be a sympy polynomial in x and y (got {type(p).__name__})")
     expr = sp.expand(sp.sympify(p))
     try:
         poly = sp.Poly(expr, x, y)
     except sp.PolynomialError:
         raise ValueError(f"{func}: p must be a polynomial in x and y (got {p})") from None
     if any(sum(monomial) != d for monomial in poly.monoms() if poly.coeff_monomial(monomial) != 0):
-        raise ValueError(f"{func}: p must be homogeneous of degree {d} in x and y (got {p})")
+        raise ValueError(f"{func}: p must be homogeneous of degree d = {d} in x and y (got {p})")
     return sp.Matrix([poly.coeff_monomial(x ** (d - k) * y**k) for k in range(d + 1)])
 
 
@@ -279,6 +290,7 @@ def invariant_dimension(d, n, *, reflections=True) -> int:
     """
     d = _degree(d, "invariant_dimension")
     n = check_integer(n, name="n", func="invariant_dimension", minimum=1)
+    reflections = check_flag(reflections, name="reflections", func="invariant_dimension")
     ks = [k for k in _frequencies(d) if k % n == 0]
     return len(ks) if reflections else sum(1 if k == 0 else 2 for k in ks)
 
@@ -314,6 +326,8 @@ def representation_matrix(group, d) -> torch.Tensor:
     func = "representation_matrix"
     group = check_finite(as_float_tensor(group, name="group", func=func), name="group", func=func)
     check_shape(group, ("G", 2, 2), name="group", func=func)
+    if group.shape[0] == 0:
+        raise ValueError(f"{func}: group must have at least one element (got shape {tuple(group.shape)})")
     d = _degree(d, func)
     inverse = torch.linalg.inv(group)
     a, b, c, e = inverse[:, 0, 0], inverse[:, 0, 1], inverse[:, 1, 0], inverse[:, 1, 1]
@@ -335,6 +349,7 @@ def _binomial_expansion(a: torch.Tensor, b: torch.Tensor, m: int) -> torch.Tenso
     return binomials * a.unsqueeze(-1) ** (m - i) * b.unsqueeze(-1) ** i
 
 
+@reports_as("invariant_subspace")
 def invariant_subspace(group, d, *, rtol=None) -> torch.Tensor:
     r"""An orthonormal basis (of coefficient vectors) of the polynomials in :math:`V_d` fixed by every element of ``group``.
 
@@ -368,15 +383,14 @@ def invariant_subspace(group, d, *, rtol=None) -> torch.Tensor:
     [[1.0, 0.0, -3.0, 0.0]]
     """
     func = "invariant_subspace"
+    if rtol is not None:
+        rtol = check_scalar(rtol, name="rtol", func=func, low=0, low_open=True)
     matrices = representation_matrix(group, d)
     identity = torch.eye(matrices.shape[-1], dtype=matrices.dtype, device=matrices.device)
     stacked = (matrices - identity).reshape(-1, matrices.shape[-1])
     _, singular, vh = torch.linalg.svd(stacked)
     if rtol is None:
         rtol = stacked.shape[0] * torch.finfo(stacked.dtype).eps
-    rtol = float(rtol)
-    if not rtol > 0:
-        raise ValueError(f"{func}: rtol must be positive (got {rtol})")
     threshold = rtol * max(float(singular.max()), 1.0) if singular.numel() else 0.0
     padded = torch.cat([singular, singular.new_zeros(vh.shape[0] - singular.numel())])
     return vh[padded <= threshold].T

@@ -7,7 +7,10 @@ import torch
 from ...data import digits
 from ...plotting import PALETTE, figure_function, new_figure
 from ..claims.tsne import digits_embeddings, two_clusters_embedding
-from ..tsne import tsne
+from ..tsne import tsne, tsne_stopping_iteration
+
+#: The tolerance of the early stop that the digits figure and page show (see :func:`mltheory.information.tsne`).
+STOP_TOL = 0.02
 
 __all__ = ["tsne_cluster_size_figure", "tsne_digits_figure", "tsne_perplexity_figure"]
 
@@ -37,6 +40,13 @@ def tsne_digits_figure(n_points: int = 1797, perplexity: float = 30.0, seed: int
     axes[2].axvline(250, color="black", linestyle=":", linewidth=1)
     axes[2].annotate("end of early\nexaggeration", (250, history[:, 1].max().item()), xytext=(6, 0),
                      textcoords="offset points", fontsize=8, va="top")
+    axes[2].axhline(run["theirs_kl"], color=PALETTE[1], linestyle="--", linewidth=1)
+    axes[2].annotate("scikit-learn, final", (history[-1, 0].item(), run["theirs_kl"]), xytext=(0, 4),
+                     textcoords="offset points", fontsize=8, ha="right", va="bottom", color=PALETTE[1])
+    stop = tsne_stopping_iteration(history, STOP_TOL)
+    axes[2].axvline(stop, color=PALETTE[2], linestyle="-.", linewidth=1)
+    axes[2].annotate(f"tol={STOP_TOL:g}\nstops here", (stop, history[:, 1].max().item()), xytext=(4, -24),
+                     textcoords="offset points", fontsize=8, va="top", color=PALETTE[2])
     axes[2].set(xlabel="iteration", ylabel="D(P ‖ Q) in nats (exaggerated P at first)", title="our objective")
     return fig
 

@@ -1,0 +1,108 @@
+"""Speed against the peers a user would pick instead, side by side in one process on the same inputs.
+
+Each pair runs alternately (ours, peer, ours, peer, ...) so that a change in the machine's load hits
+both alike, and the best time of each is kept. It prints ours/peer as a time ratio (below 1: ours is
+faster) and the largest disagreement between the two results. Run it as the project runs (``make
+bench``: OMP_WAIT_POLICY=PASSIVE, torch's default threads, and whatever OPENBLAS_CORETYPE this
+machine sets); the settings are printed first.
+
+    python benchmarks/peers.py [--quick]
+
+``--quick`` uses one repeat of t-SNE instead of two.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+import scipy
+import scipy.stats
+import sklearn
+import torch
+from sklearn.manifold import TSNE, trustworthiness
+
+from mltheory.data import digits
+from mltheory.distances import wasserstein_1d
+from mltheory.information import entropy, kl_divergence, tsne
+
+#: t-SNE settings shared by both sides (scikit-learn's defaults, which ours follow).
+TSNE_SETTINGS = dict(perplexity=30.0, early_exaggeration=12.0, init="pca")
+#: Ours stops once the divergence falls by less than 2% over 50 iterations (650 of 1000 on the digits).
+TSNE_TOL = 0.02
+
+
+def alternate(ours, peer, repeats: int):
+    """Best times of ``ours`` and ``peer`` over alternating calls, and their last results."""
+    times = {"ours": [], "peer": []}
+    results = {}
+    for _ in range(repeats):
+        for name, run in (("ours", ours), ("peer", peer)):
+            start = time.perf_counter()
+            results[name] = run()
+            times[name].append(time.perf_counter() - start)
+    return min(times["ours"]), min(times["peer"]), results["ours"], results["peer"]
+
+
+def report(name: str, peer_name: str, ours_time: float, peer_time: float, agreement: str) -> float:
+    ratio = ours_time / peer_time
+    print(f"{name:16s} vs {peer_name:36s} ours {ours_time * 1e3:9.1f} ms  peer {peer_time * 1e3:9.1f} ms  "
+          f"ratio {ratio:5.2f}  {agreement}", flush=True)
+    return ratio
+
+
+def settings() -> None:
+    from threadpoolctl import threadpool_info
+
+    blas = [f"{i['internal_api']} {i.get('architecture', '')} ({i['num_threads']} threads)" for i in threadpool_info()
+            if i["user_api"] == "blas"]
+    print(f"torch {torch.__version__} ({torch.get_num_threads()} threads), numpy {np.__version__}, "
+          f"scipy {scipy.__version__}, scikit-learn {sklearn.__version__}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows threaded code most), "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, BLAS: {'; '.join(blas)}")
+
+
+def main(quick: bool = False) -> dict[str, float]:
+    settings()
+    rng = np.random.default_rng(0)
+    ratios = {}
+
+    p = rng.random(1_000_000)
+    p /= p.sum()
+    q = rng.random(1_000_000)
+    q /= q.sum()
+    ours, peer, a, b = alternate(lambda: entropy(p), lambda: scipy.stats.entropy(p), repeats=41)
+    ratios["entropy"] = report("entropy", "scipy.stats.entropy (10^6)", ours, peer, f"|diff| {abs(float(a) - b):.1e}")
+    ours, peer, a, b = alternate(lambda: kl_divergence(p, q), lambda: scipy.stats.entropy(p, q), repeats=41)
+    ratios["kl_divergence"] = report("kl_divergence", "scipy.stats.entropy(p, q) (10^6)", ours, peer,
+                                     f"|diff| {abs(float(a) - b):.1e}")
+
+    u, v = rng.normal(size=100_000), rng.normal(0.3, 1.2, size=100_000)
+    ours, peer, a, b = alternate(lambda: wasserstein_1d(u, v), lambda: scipy.stats.wasserstein_distance(u, v),
+                                 repeats=21)
+    ratios["wasserstein_1d"] = report("wasserstein_1d", "scipy.stats.wasserstein_distance", ours, peer,
+                                      f"|diff| {abs(float(a) - b):.1e}")
+
+    x, _ = digits()
+    x_numpy = x.numpy()
+    peer_model = TSNE(max_iter=1000, learning_rate="auto", method="barnes_hut", angle=0.5, random_state=0,
+                      **TSNE_SETTINGS)
+    ours, peer, a, b = alternate(lambda: tsne(x, n_iter=1000, tol=TSNE_TOL, **TSNE_SETTINGS),
+                                 lambda: peer_model.fit(x_numpy), repeats=1 if quick else 2)
+    trust_ours = trustworthiness(x_numpy, a.embedding.double().numpy(), n_neighbors=5)
+    trust_peer = trustworthiness(x_numpy, b.embedding_, n_neighbors=5)
+    ratios["tsne"] = report("tsne", "sklearn TSNE (Barnes-Hut, angle 0.5)", ours, peer,
+                            f"trustworthiness {trust_ours:.4f} vs {trust_peer:.4f}; "
+                            f"KL {float(a.kl_divergence):.3f} vs {b.kl_divergence_:.3f}")
+    print(f"t-SNE settings: digits (1797 x 64), perplexity 30, early exaggeration 12 for 250 iterations, PCA init, "
+          f"learning rate max(n/12/4, 50), at most 1000 iterations; ours stopped after {int(a.history[-1, 0]) + 1} "
+          f"(tol {TSNE_TOL}), exact gradients in float32; scikit-learn ran {b.n_iter_ + 1}.")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    return ratios
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv)

@@ -1,0 +1,565 @@
+"""What each public function of :mod:`mltheory` accepts: the table behind ``tests/test_contract.py``.
+
+Every parameter of every public function gets a *kind* (``"prob"``, ``"positive"``, ``"seed"``, ...),
+found from its name by :data:`BY_NAME` unless the function's :class:`Spec` says otherwise. A kind
+says which inputs are ruled out (:func:`bad_values`) and, for some kinds, how to draw valid ones
+with hypothesis. A spec also gives one valid call and the shape and dtype that the call documents.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import sympy as sp
+import torch
+from torch import nn
+
+NAN, INF = float("nan"), float("inf")
+
+
+@dataclass
+class Spec:
+    """A valid call of one public function and the kinds of its parameters.
+
+    ``valid`` holds every argument that the call passes (others keep their defaults, which are
+    tried too when they have a kind); ``kinds`` overrides :data:`BY_NAME`; ``extra`` lists
+    further ruled-out inputs as ``(parameter, value, what)``, for example mismatched shapes;
+    ``shape`` and ``dtype`` describe the first tensor that the call returns; ``caller`` is the
+    name that error messages must carry (the function itself, except for the helpers of
+    :mod:`mltheory.validation`, which report for the function that called them).
+    """
+
+    valid: dict
+    kinds: dict = field(default_factory=dict)
+    extra: list = field(default_factory=list)
+    shape: tuple | None = None
+    dtype: torch.dtype | None = torch.float64
+    caller: str | None = None
+
+
+#: The kind of a parameter from its name, unless a spec says otherwise.
+BY_NAME = {
+    "seed": "seed", "dtype": "float_dtype", "base": "log_base", "dim": "dim",
+    "p": "prob", "q": "prob", "p_xy": "prob", "p_xyz": "prob",
+    "n_bins": "count1", "n_iter": "count1", "max_iter": "count1", "iterations": "count1", "steps": "count1",
+    "epochs": "count1", "hidden": "count1", "copies": "count1", "n_samples": "count2", "trials": "count2",
+    "terms": "count1", "n_steps": "count1", "newton_steps": "count1", "batch_size": "count1", "count": "count1",
+    "tol": "positive", "atol": "nonneg", "rtol": "positive_or_none", "scale": "positive", "sd": "positive",
+    "temperature": "positive", "lr": "positive", "noise_sd": "nonneg", "pixel_noise": "nonneg",
+    "weight_decay": "nonneg", "dt": "positive", "beta": "nonneg_array", "delta": "positive",
+    "log_prob": "callable", "features": "callable", "f": "callable", "f_hat": "callable", "estimator": "callable",
+    "sampler": "callable", "operator": "callable", "loss": "callable", "evaluate": "callable_or_none",
+    "model": "model", "name": "text", "func": "text", "train": "flag", "hard": "flag", "relative": "flag",
+    "positive_part": "flag", "reflections": "flag", "d": "degree", "x": "array", "y": "array", "X": "array",
+    "residual": "array", "logits": "array", "points": "array", "theta": "array", "target": "array",
+}
+
+
+def _array(valid, entry: float) -> np.ndarray:
+    """``valid`` as a float array with its first entry replaced."""
+    bad = np.array(valid, dtype=np.float64, copy=True)
+    bad.reshape(-1)[0] = entry
+    return bad
+
+
+def _shifted(valid, delta: float) -> np.ndarray:
+    bad = np.array(valid, dtype=np.float64, copy=True)
+    bad.reshape(-1)[0] += delta
+    return bad
+
+
+def _negative_prob(valid) -> np.ndarray:
+    """A vector that still sums to 1 but has a negative entry."""
+    bad = np.array(valid, dtype=np.float64, copy=True)
+    flat = bad.reshape(-1)
+    width = bad.shape[-1] if bad.ndim else 1
+    shift = flat[0] + 0.1
+    flat[0] -= shift
+    flat[1 % width] += shift
+    return bad
+
+
+_COMMON = [("abc", "a string"), (None, "None")]
+
+
+_NOT_NUMERIC = {
+    "log_base": [(1.0, "base 1"), (-2.0, "a negative base"), (NAN, "NaN"), ("2", "a string")],
+    "seed": [(-1, "-1"), (2**64, "2**64"), (1.5, "1.5"), ("0", "a string"), (None, "None")],
+    "float_dtype": [(torch.int64, "torch.int64"), (torch.bool, "torch.bool"), ("float32", "a string")],
+    "callable": [(None, "None"), ("f", "a string"), (3, "a number")],
+    "callable_or_none": [("f", "a string"), (3, "a number")],
+    "model": [(None, "None"), ("net", "a string"), (3, "a number")],
+    "flag": [("yes", "a string"), (None, "None"), (2, "the number 2")],
+    "dim": [(7, "an out-of-range dim"), (1.5, "1.5"), ("0", "a string"), (None, "None")],
+    "text": [],
+    "anything": [],
+    "degree": [(-1, "-1"), (1.5, "1.5"), ("2", "a string"), (None, "None")],
+    "dim_or_none": [(1.5, "1.5"), ("0", "a string")],
+    "sample_shape": [((-1,), "a negative size"), ((2.5,), "a non-integer size"), ("3", "a string"),
+                     (None, "None")],
+    "device": [(3.5, "a number"), ("nowhere", "an unknown device")],
+    "word": [(-1, "-1"), (2**70, "more than the word holds"), (1.5, "1.5"), ("3", "a string"), (None, "None")],
+    "polynomial": [(None, "None"), ("x + ", "a malformed string"), (1.5, "a non-polynomial number")],
+    "distribution": [(None, "None"), ("normal", "a string"), (3, "a number")],
+    "sizes": [([3], "one size"), ([3, 0, 2], "a zero size"), ([3, 2.5], "a non-integer size"), ("abc", "a string"),
+              (None, "None")],
+    "sympy_unit": [("second", "a string"), (3, "a number")],
+    "ddof": [(1.5, "1.5"), ("1", "a string"), (None, "None"), (4, "ddof >= n")],
+    "order4": [(0, "0"), (5, "5"), (1.5, "1.5"), ("2", "a string"), (None, "None")],
+    "any_tensor": _COMMON,
+    "dtype": [("float32", "a string"), (None, "None")],
+    "loose_array": [(np.array(["a"]), "an array of strings"), ([1.0, [2.0]], "a ragged list"),
+                    ([1 + 1j], "complex numbers")] + _COMMON,
+    "bound": [(NAN, "NaN"), ("0", "a string"), (None, "None")],
+    "real_number": [("2", "a string"), (None, "None"), (1 + 1j, "a complex number"), (True, "True")],
+    "integer_or_none": [(1.5, "1.5"), ("1", "a string")],
+}
+
+
+def bad_values(kind: str, valid) -> list[tuple[object, str]]:
+    """Inputs that ``kind`` rules out, each with a short description, given a valid value."""
+    if kind.startswith("count") and kind[5:].isdigit():  # count<k>: an integer >= k
+        minimum = int(kind[5:])
+        return [(minimum - 1, f"{minimum - 1}"), (2.5, "2.5"), ("3", "a string"), (None, "None"), (True, "True")]
+    if kind.startswith("choice:"):
+        return [("nonsense", "an unknown option"), (None, "None"), (3, "a number")]
+    if kind in _NOT_NUMERIC:
+        return _NOT_NUMERIC[kind]
+    numeric_array = [(_array(valid, NAN), "a NaN entry"), (_array(valid, INF), "an infinite entry"),
+                     (np.array([]), "an empty array")] + _COMMON
+    scalar = [(NAN, "NaN"), (INF, "infinity"), ([1.0, 2.0], "a list for a scalar")] + _COMMON
+    table = {
+        "array": numeric_array,
+        "prob": numeric_array + [(_negative_prob(valid), "a negative entry"), (_shifted(valid, 0.1), "sum 1.1")],
+        "positive_array": numeric_array + [(_array(valid, -1.0), "a negative entry"), (_array(valid, 0.0), "a zero")],
+        "nonneg_array": numeric_array + [(_array(valid, -1.0), "a negative entry")],
+        "unit_array": numeric_array + [(_array(valid, -0.5), "-0.5"), (_array(valid, 1.5), "1.5")],
+        "real": scalar,
+        "real_or_array": [(NAN, "NaN"), (INF, "infinity"), (np.array([]), "an empty array")] + _COMMON,
+        "unit": scalar + [(-0.5, "-0.5"), (1.5, "1.5")],
+        "positive": scalar + [(0.0, "zero"), (-1.0, "a negative number")],
+        "positive_or_none": [(NAN, "NaN"), (INF, "infinity"), (-1.0, "a negative number"), ("abc", "a string")],
+        "nonneg": scalar + [(-1.0, "a negative number")],
+        "unit_open": scalar + [(0.0, "0"), (1.0, "1"), (-0.5, "-0.5")],
+        "unit_half_open": scalar + [(1.0, "1"), (-0.5, "-0.5")],
+        "labels": [(_array(valid, 0.5), "a non-integer label"), (_array(valid, -1), "a negative label"),
+                   (_array(valid, 99), "an out-of-range label"), (np.array([]), "no labels")] + _COMMON,
+        "count_array": numeric_array + [(_array(valid, -1.0), "a negative count"), (_array(valid, 1.5), "1.5")],
+        "bits": [(_array(valid, 2), "a 2"), (_array(valid, 0.5), "0.5"), (np.array([]), "no bits")] + _COMMON,
+        "perplexity": scalar + [(1.0, "1"), (1e6, "more than n - 1")],
+        "affinities": numeric_array + [(_shifted(valid, 0.1), "entries summing to 1.1"),
+                                       (_negative_prob(valid), "a negative entry")],
+        "group": [(_array(valid, NAN), "a NaN entry"), (np.zeros((0, 2, 2)), "no elements"),
+                  (np.zeros((2, 3)), "a matrix instead of a stack")] + _COMMON,
+        "tensor": [(_array(valid, NAN), "a NaN entry")] + _COMMON,
+    }
+    return table[kind]
+
+
+def _double(values) -> torch.Tensor:
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _coin(theta, x):
+    return x * torch.log(theta[0]) + (1 - x) * torch.log(1 - theta[0])
+
+
+def _log_normal(theta, x):
+    return -(x - theta[0]) ** 2 / (2 * theta[1]) - 0.5 * torch.log(2 * math.pi * theta[1])
+
+
+def _square(x):
+    return x ** 2
+
+
+def _linear_features(x):
+    return torch.as_tensor(x, dtype=torch.float64)
+
+
+def _first_coordinate(points):
+    return points[..., 0]
+
+
+def _naive_variance(x):
+    return x.var(dim=-1, unbiased=False)
+
+
+def _specs() -> dict[str, Spec]:
+    from mltheory.estimation.distributions import Exponential, Normal
+    from mltheory.symmetry import dihedral_group
+
+    P3, Q3 = [0.2, 0.3, 0.5], [0.4, 0.4, 0.2]
+    TABLE = [[0.3, 0.2], [0.1, 0.4]]
+    CUBE = (torch.full((2, 2, 2), 0.125, dtype=torch.float64)).tolist()
+    probs = [[0.9, 0.1], [0.8, 0.2], [0.3, 0.7]]
+    points = [[1.0, 0.0], [0.3, -0.7], [2.0, 1.0]]
+    cloud = torch.randn(12, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64).tolist()
+    conditional = (torch.full((4, 4), 1 / 3, dtype=torch.float64).fill_diagonal_(0)).tolist()
+    joint = (torch.full((4, 4), 1 / 12, dtype=torch.float64).fill_diagonal_(0)).tolist()
+    embedding = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.5]]
+    x_grid = torch.linspace(-8, 8, 401, dtype=torch.float64)
+    log_p_grid = -x_grid ** 2 / 2 - 0.5 * math.log(2 * math.pi)
+    log_q_grid = -(x_grid - 1) ** 2 / 2 - 0.5 * math.log(2 * math.pi)
+    design = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+    D3 = dihedral_group(3)
+    linear1 = nn.Linear(2, 1, dtype=torch.float64)
+    mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
+    prob_pair = dict(kinds={}, extra=[mismatch("q", [0.5, 0.5])], shape=())
+    from mltheory.symmetry.representations import x as x_sym, y as y_sym
+
+    return {
+        # ------------------------------------------------------------------ distances
+        "distances.total_variation": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "distances.hellinger": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "distances.js_divergence": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "distances.symmetrized_kl": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "distances.f_divergence": Spec(dict(p=P3, q=Q3, f="kl"), kinds={"f": "choice:kl"},
+                                       extra=[mismatch("q", [0.5, 0.5])], shape=()),
+        "distances.kl_monte_carlo": Spec(dict(log_p=[-1.0, -2.0, -0.5], log_q=[-1.5, -1.0, -0.7]),
+                                         kinds={"log_p": "array", "log_q": "array"},
+                                         extra=[mismatch("log_q", [-1.0, -2.0])], shape=()),
+        "distances.wasserstein_1d": Spec(dict(u_values=[0.0, 1.0, 3.0], v_values=[5.0, 6.0]),
+                                         kinds={"u_values": "array", "v_values": "array", "u_weights": "nonneg_array",
+                                                "v_weights": "nonneg_array", "p": "positive"},
+                                         extra=[("u_weights", [1.0, 2.0], "weights of the wrong length"),
+                                                ("u_weights", [0.0, 0.0, 0.0], "weights summing to 0"),
+                                                ("p", 0.5, "order below 1")], shape=()),
+        "distances.gaussian_wasserstein_2": Spec(dict(mean1=[0.0, 1.0], sd1=[1.0, 2.0], mean2=[3.0, 1.0], sd2=[5.0, 1.0]),
+                                                 kinds={"mean1": "array", "mean2": "array", "sd1": "positive_array",
+                                                        "sd2": "positive_array"},
+                                                 extra=[mismatch("sd2", [1.0, 2.0, 3.0])], shape=(2,)),
+        # ------------------------------------------------------------------ estimation
+        "estimation.binary_gumbel_softmax_mean": Spec(dict(logit_difference=1.0, beta=[1.0, 10.0]),
+                                                      kinds={"logit_difference": "array", "beta": "positive_array"},
+                                                      shape=(2,)),
+        "estimation.cramer_rao_bound": Spec(dict(fisher=[[0.25, 0.0], [0.0, 0.5]], n=10),
+                                            kinds={"fisher": "array", "n": "count1", "jacobian": "array"},
+                                            extra=[("fisher", np.zeros((0, 0)), "a (0, 0) matrix"),
+                                                   ("fisher", [[1.0, 2.0], [2.0, 1.0]], "an indefinite matrix"),
+                                                   ("fisher", [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], "a non-square matrix"),
+                                                   ("jacobian", [[1.0, 0.0, 0.0]], "a mismatched jacobian")],
+                                            shape=(2, 2)),
+        "estimation.cumulants_from_moments": Spec(dict(moments=[0.0, 1.0, 0.0, 3.0]), kinds={"moments": "array"},
+                                                  shape=(4,)),
+        "estimation.moments_from_cumulants": Spec(dict(kappa=[0.0, 1.0, 0.0, 0.0]), kinds={"kappa": "array"},
+                                                  shape=(4,)),
+        "estimation.denoising_data": Spec(dict(copies=1), kinds={"noise_sd": "nonneg"}, shape=None, dtype=None),
+        "estimation.digits_calibration": Spec(dict(epochs=1), kinds={"train_fraction": "unit_open"}, shape=None,
+                                              dtype=None),
+        "estimation.dropout": Spec(dict(x=[1.0, 2.0, 3.0], p=0.25, seed=0), kinds={"p": "unit_half_open"}, shape=(3,)),
+        "estimation.empirical_fisher": Spec(dict(log_prob=_log_normal, theta=[0.0, 4.0], samples=[0.5, -1.0, 2.0, 0.1]),
+                                            kinds={"samples": "array"}, shape=(2, 2)),
+        "estimation.estimator_stats": Spec(dict(estimator=_naive_variance, sampler=Normal(0.0, 1.0), n=5, trials=50,
+                                                seed=0, target=1.0),
+                                           kinds={"n": "count1", "target": "real", "batch_size": "count1"},
+                                           shape=None, dtype=None),
+        "estimation.expected_calibration_error": Spec(dict(probs=probs, labels=[0, 1, 1], n_bins=2),
+                                                      kinds={"probs": "prob", "labels": "labels"},
+                                                      extra=[("labels", [0, 1], "3 probabilities and 2 labels")],
+                                                      shape=()),
+        "estimation.reliability_curve": Spec(dict(probs=probs, labels=[0, 1, 1], n_bins=2),
+                                             kinds={"probs": "prob", "labels": "labels"},
+                                             extra=[("labels", [0, 1], "3 probabilities and 2 labels")], shape=(2,)),
+        "estimation.gumbel_max_sample": Spec(dict(logits=[0.0, 0.0, 0.7], seed=0, sample_shape=5),
+                                             kinds={"sample_shape": "sample_shape"}, shape=(5,), dtype=torch.int64),
+        "estimation.gumbel_noise": Spec(dict(shape=(3,), seed=0), kinds={"shape": "sample_shape", "device": "device"},
+                                        shape=(3,)),
+        "estimation.gumbel_softmax": Spec(dict(logits=[1.0, 0.0, -1.0], beta=2.0, seed=0, sample_shape=4),
+                                          kinds={"sample_shape": "sample_shape", "beta": "positive_array"},
+                                          extra=[mismatch("beta", [1.0, 2.0])], shape=(4, 3)),
+        "estimation.huber": Spec(dict(residual=[0.5, 3.0], delta=1.0), kinds={"delta": "positive_array"},
+                                 extra=[mismatch("delta", [1.0, 2.0, 3.0])], shape=(2,)),
+        "estimation.james_stein": Spec(dict(x=[3.0, 4.0, 0.0]), kinds={"sd": "positive"}, shape=(3,)),
+        "estimation.james_stein_risk": Spec(dict(d=10, norm=[0.0, 3.0]), kinds={"d": "count3", "norm": "nonneg_array"},
+                                            shape=(2,)),
+        "estimation.k_statistics_from_central_sums": Spec(dict(n=4, s2=2.0, s3=0.0, s4=2.0),
+                                                          kinds={"n": "count4", "s2": "real_or_array", "s3": "real_or_array",
+                                                                 "s4": "real_or_array"},
+                                                          shape=None),
+        "estimation.lasso": Spec(dict(X=design, y=[1.0, 2.0, 3.0], lam=0.5),
+                                 kinds={"lam": "nonneg_array"}, extra=[mismatch("y", [1.0, 2.0])], shape=(2,)),
+        "estimation.ridge": Spec(dict(X=design, y=[1.0, 2.0, 3.0], lam=[0.0, 0.5]),
+                                 kinds={"lam": "nonneg_array"},
+                                 extra=[mismatch("y", [1.0, 2.0]),
+                                        ("X", [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], "rank-deficient X with lam = 0")],
+                                 shape=(2, 2)),
+        "estimation.robust_fit": Spec(dict(X=design, y=[1.0, 2.0, 3.0]),
+                                      kinds={"loss": "choice:cauchy"},
+                                      extra=[mismatch("y", [1.0, 2.0]), ("X", np.zeros((3, 2)), "X all zeros")],
+                                      shape=(2,)),
+        "estimation.nll_cauchy": Spec(dict(residual=[0.0, 1.0], scale=1.0), kinds={"scale": "positive_array"},
+                                      extra=[mismatch("scale", [1.0, 2.0, 3.0])], shape=(2,)),
+        "estimation.nll_gaussian": Spec(dict(residual=[0.0, 2.0], scale=2.0), kinds={"scale": "positive_array"},
+                                        extra=[mismatch("scale", [1.0, 2.0, 3.0])], shape=(2,)),
+        "estimation.nll_laplace": Spec(dict(residual=[0.0, -3.0], scale=1.0), kinds={"scale": "positive_array"},
+                                       extra=[mismatch("scale", [1.0, 2.0, 3.0])], shape=(2,)),
+        "estimation.noise2noise": Spec(dict(copies=1, epochs=1, hidden=8), shape=None, dtype=None),
+        "estimation.reparam_grad": Spec(dict(f=_square, mean=1.0, sd=2.0, n_samples=10, seed=0),
+                                        kinds={"mean": "array", "sd": "positive_array", "n_samples": "count1"},
+                                        shape=(10, 2)),
+        "estimation.score_function_grad": Spec(dict(f=_square, mean=1.0, sd=2.0, n_samples=10, seed=0),
+                                               kinds={"mean": "array", "sd": "positive_array", "baseline": "array",
+                                                      "n_samples": "count1"},
+                                               shape=(10, 2)),
+        "estimation.sample_cumulants": Spec(dict(x=[1.0, 2.0, 3.0, 4.0, 10.0]), kinds={"order": "order4"}, shape=(4,)),
+        "estimation.sample_variance": Spec(dict(x=[1.0, 2.0, 3.0, 4.0]), kinds={"ddof": "ddof"}, shape=()),
+        "estimation.soft_threshold": Spec(dict(z=[-2.0, -0.5, 0.3, 1.5], threshold=1.0),
+                                          kinds={"z": "array", "threshold": "nonneg_array"}, shape=(4,)),
+        "estimation.standardized_sums": Spec(dict(distribution=Exponential(1.0), n=5, trials=20, seed=0),
+                                             kinds={"distribution": "distribution", "n": "count1", "trials": "count1"},
+                                             shape=(20,)),
+        "estimation.summarize_estimates": Spec(dict(estimates=[1.0, 2.0, 3.0], target=1.0),
+                                               kinds={"estimates": "array"}, shape=None, dtype=None),
+        "estimation.temperature_scale": Spec(dict(logits=[[4.0, 0.0], [4.0, 0.0], [0.0, 4.0]], labels=[0, 1, 1]),
+                                             kinds={"labels": "labels"},
+                                             extra=[("labels", [0, 1], "3 rows of logits and 2 labels")], shape=()),
+        "estimation.train_denoiser": Spec(dict(inputs=torch.rand(8, 64, generator=torch.Generator().manual_seed(0)),
+                                               targets=torch.rand(8, 64, generator=torch.Generator().manual_seed(1)),
+                                               epochs=1, hidden=4),
+                                          kinds={"inputs": "array", "targets": "array"},
+                                          extra=[mismatch("targets", torch.rand(7, 64))], shape=None, dtype=None),
+        # ------------------------------------------------------------------ information
+        "information.binary_entropy": Spec(dict(q=[0.0, 0.5, 0.11]), kinds={"q": "unit_array"}, shape=(3,)),
+        "information.boltzmann": Spec(dict(energies=[0.0, 1.0, 2.0], beta=[1.0, 2.0, 3.0, 4.0]),
+                                      kinds={"energies": "array", "beta": "array"},
+                                      extra=[("energies", [[0.0, 1.0, 2.0], [0.0, 1.0, 3.0]], "4 betas, 2 systems")],
+                                      shape=(4, 3)),
+        "information.log_partition": Spec(dict(energies=[0.0, 1.0, 2.0], beta=[1.0, 2.0, 3.0, 4.0]),
+                                          kinds={"energies": "array", "beta": "array"},
+                                          extra=[("energies", [[0.0, 1.0, 2.0], [0.0, 1.0, 3.0]], "4 betas, 2 systems")],
+                                          shape=(4,)),
+        "information.compression_rate": Spec(dict(bits=[0, 1] * 50), kinds={"bits": "bits", "codec": "choice:lzma"},
+                                             shape=None, dtype=None),
+        "information.conditional_entropy": Spec(dict(p_xy=TABLE), shape=()),
+        "information.mutual_information": Spec(dict(p_xy=TABLE), shape=()),
+        "information.conditional_mutual_information": Spec(dict(p_xyz=CUBE), shape=()),
+        "information.joint_entropy": Spec(dict(p=TABLE), kinds={"variables": "count1"}, shape=()),
+        "information.counting_rate": Spec(dict(p=0.5, n=[10, 100]), kinds={"p": "unit_array", "n": "count_array"},
+                                          shape=(2,)),
+        "information.cross_entropy": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "information.kl_divergence": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "information.fisher_rao_distance": Spec(dict(p=P3, q=Q3), **prob_pair),
+        "information.entropy": Spec(dict(p=P3), shape=()),
+        "information.perplexity": Spec(dict(p=P3), shape=()),
+        "information.fisher_information": Spec(dict(log_prob=_coin, theta=[0.2], support=[0.0, 1.0]),
+                                               kinds={"support": "array", "sample": "callable_or_none",
+                                                      "n_samples": "count2"}, shape=None, dtype=None),
+        "information.jeffreys_prior": Spec(dict(log_prob=_coin, theta=[[0.5], [0.1]], support=[0.0, 1.0]),
+                                           kinds={"support": "array", "sample": "callable_or_none",
+                                                  "n_samples": "count2"}, shape=(2,)),
+        "information.fit_gaussian_by_kl": Spec(dict(x=x_grid, log_p=log_p_grid, direction="forward", mean=[1.0],
+                                                    std=[1.0]),
+                                               kinds={"log_p": "array", "direction": "choice:forward", "mean": "array", "newton_steps": "count0",
+                                                      "std": "positive_array"},
+                                               extra=[mismatch("log_p", log_p_grid[:-1])], shape=None, dtype=None),
+        "information.gaussian_differential_entropy": Spec(dict(variance=[1.0, 2.0]),
+                                                          kinds={"variance": "positive_array"}, shape=(2,)),
+        "information.gaussian_mixture_log_density": Spec(dict(x=[0.0, 1.0], means=[0.0, 1.0], stds=[1.0, 2.0],
+                                                              weights=[0.5, 0.5]),
+                                                         kinds={"means": "array", "stds": "positive_array",
+                                                                "weights": "prob"},
+                                                         extra=[mismatch("stds", [1.0, 2.0, 3.0])], shape=(2,)),
+        "information.kl_gaussian": Spec(dict(mean_p=[0.0, 0.5], std_p=1.0, mean_q=1.0, std_q=2.0),
+                                        kinds={"mean_p": "array", "mean_q": "array", "std_p": "positive_array",
+                                               "std_q": "positive_array", "dim": "dim_or_none"},
+                                        extra=[("dim", 5, "dim 5 of a vector"), mismatch("std_q", [1.0, 2.0, 3.0])],
+                                        shape=(2,)),
+        "information.kl_quadrature": Spec(dict(x=x_grid, log_p=log_p_grid, log_q=log_q_grid),
+                                          kinds={"log_p": "array", "log_q": "array"},
+                                          extra=[mismatch("log_q", log_q_grid[:-1])], shape=()),
+        "information.landauer_limit": Spec(dict(bits=16.0, temperature=[3.0, 300.0]),
+                                           kinds={"bits": "nonneg_array", "temperature": "positive_array"}, shape=(2,)),
+        "information.landauer_limit_units": Spec(dict(bits=16), kinds={"bits": "nonneg", "temperature": "positive",
+                                                                       "per": "sympy_unit"},
+                                                 shape=None, dtype=None),
+        "information.log_multinomial": Spec(dict(counts=[2, 2]), kinds={"counts": "count_array"}, shape=()),
+        "information.type_class_log_probability": Spec(dict(counts=[1, 1], q=[0.5, 0.5]),
+                                                       kinds={"counts": "count_array"},
+                                                       extra=[mismatch("q", [0.2, 0.3, 0.5])], shape=()),
+        "information.maxent_distribution": Spec(dict(features=[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], targets=4.5),
+                                                kinds={"features": "array", "targets": "array"},
+                                                extra=[("targets", 7.0, "a target outside the features' range")],
+                                                shape=None, dtype=None),
+        "information.neighbour_probabilities": Spec(dict(x=cloud, perplexity=3.0),
+                                                    kinds={"perplexity": "perplexity"}, shape=(12, 12)),
+        "information.tsne_joint_probabilities": Spec(dict(x=cloud, perplexity=3.0), kinds={"perplexity": "perplexity"},
+                                                     shape=(12, 12)),
+        "information.tsne": Spec(dict(x=cloud, perplexity=3.0, n_iter=20, exaggeration_iter=10),
+                                 kinds={"perplexity": "perplexity", "n_components": "count1",
+                                        "early_exaggeration": "positive", "exaggeration_iter": "count0",
+                                        "learning_rate": "positive_or_none", "init": "choice:pca",
+                                        "tol": "positive_or_none"},
+                                 extra=[("init", np.zeros((3, 2)), "an init of 3 points")],
+                                 shape=None, dtype=None),
+        "information.reversible_add": Spec(dict(x=58, y=23, bits=16), kinds={"x": "word", "y": "word",
+                                                                             "bits": "count1"},
+                                           shape=None, dtype=None),
+        "information.reversible_add_inverse": Spec(dict(x=58, total=81, bits=16),
+                                                   kinds={"x": "word", "total": "word", "bits": "count1"},
+                                                   shape=None, dtype=None),
+        "information.sandwich_exponent": Spec(dict(s=2, t=3, n=10),
+                                              kinds={"s": "count2", "t": "count2", "n": "count1"},
+                                              shape=None, dtype=None),
+        "information.sne_gradient": Spec(dict(p=conditional, y=embedding), kinds={"p": "affinities", "y": "array"},
+                                         extra=[mismatch("y", embedding[:3])], shape=(4, 2)),
+        "information.sne_kl": Spec(dict(p=conditional, y=embedding), kinds={"p": "affinities", "y": "array"},
+                                   extra=[mismatch("y", embedding[:3])], shape=()),
+        "information.tsne_gradient": Spec(dict(p=joint, y=embedding), kinds={"p": "affinities", "y": "array",
+                                                                             "exaggeration": "positive"},
+                                          extra=[mismatch("y", embedding[:3])], shape=(4, 2)),
+        "information.tsne_stopping_iteration": Spec(
+            dict(history=[[0, 9.0], [50, 8.0], [100, 2.0], [150, 1.5], [200, 1.49]], tol=0.05, exaggeration_iter=100),
+            kinds={"history": "array", "tol": "positive", "exaggeration_iter": "count0"},
+            extra=[("history", [1.0, 2.0], "a vector")], shape=None, dtype=None),
+        "information.tsne_kl": Spec(dict(p=joint, y=embedding), kinds={"p": "affinities", "y": "array"},
+                                    extra=[mismatch("y", embedding[:3])], shape=()),
+        # ------------------------------------------------------------------ symmetry
+        "symmetry.circle_points": Spec(dict(m=4), kinds={"m": "count1", "offset": "real"}, shape=(4, 2)),
+        "symmetry.circular_harmonic": Spec(dict(points=points, d=3, k=3), kinds={"k": "degree", "kind": "choice:cos"},
+                                           extra=[("k", 2, "k of another parity than d"), ("k", 5, "k > d"),
+                                                  mismatch("points", [[1.0, 0.0, 0.0]])], shape=(3,)),
+        "symmetry.coefficients": Spec(dict(p=(x_sym + y_sym) ** 2, d=2), kinds={"p": "polynomial"},
+                                      extra=[("d", 3, "a degree that is not p's")], shape=None, dtype=None),
+        "symmetry.cyclic_group": Spec(dict(n=4), kinds={"n": "count1"}, shape=(4, 2, 2)),
+        "symmetry.dihedral_group": Spec(dict(n=3), kinds={"n": "count1"}, shape=(6, 2, 2)),
+        "symmetry.empirical_ntk": Spec(dict(model=linear1, x1=[[1.0, 2.0]], x2=[[3.0, 4.0], [0.0, 0.0]]),
+                                       kinds={"x1": "array", "x2": "array"},
+                                       extra=[mismatch("x2", [[3.0, 4.0, 5.0]])], shape=(1, 2)),
+        "symmetry.gradient_field_at_zero": Spec(dict(features=partial(_poly, d=1), X=[[1.0, 0.0]], y=[3.0],
+                                                     points=[[1.0, 0.0], [0.0, 1.0]]),
+                                                extra=[mismatch("y", [3.0, 1.0])], shape=(2,)),
+        "symmetry.gradient_flow": Spec(dict(features=partial(_poly, d=1), X=[[1.0, 1.0]], y=[2.0], dt=0.1, steps=20),
+                                       kinds={"steps": "count0"}, extra=[mismatch("y", [3.0, 1.0])], shape=(21, 2)),
+        "symmetry.homogeneous_basis": Spec(dict(d=2), shape=None, dtype=None),
+        "symmetry.invariance_error": Spec(dict(f=_first_coordinate, group=D3, points=points),
+                                          kinds={"group": "group"}, extra=[mismatch("points", [[1.0, 0.0, 0.0]])],
+                                          shape=()),
+        "symmetry.invariant_dimension": Spec(dict(d=7, n=3), kinds={"n": "count1"}, shape=None, dtype=None),
+        "symmetry.invariant_subspace": Spec(dict(group=D3, d=3), kinds={"group": "group"}, shape=None),
+        "symmetry.isotypic_decomposition": Spec(dict(d=2), shape=None, dtype=None),
+        "symmetry.kernel_matrix": Spec(dict(features=partial(_poly, d=3), x1=[[1.0, 2.0]], x2=[[3.0, -1.0], [0.5, 0.5]]),
+                                       kinds={"x1": "array", "x2": "array"},
+                                       extra=[mismatch("x2", [[3.0, -1.0, 1.0]])], shape=(1, 2)),
+        "symmetry.min_norm_interpolant": Spec(dict(features=partial(_poly, d=3), X=points, y=[1.0, 1.0, 1.0]),
+                                              extra=[mismatch("y", [1.0, 1.0])], shape=None, dtype=None),
+        "symmetry.monomial_features": Spec(dict(x=[[1.0, 2.0]], d=2), kinds={"weighting": "choice:binomial"},
+                                           extra=[mismatch("x", [[1.0, 2.0, 3.0]])], shape=(1, 3)),
+        "symmetry.operator_matrix": Spec(dict(operator=_x_times_dx, d=2), shape=None, dtype=None),
+        "symmetry.orbit": Spec(dict(points=[[1.0, 0.0]], group=D3), kinds={"group": "group"},
+                               extra=[mismatch("points", [[1.0, 0.0, 0.0]])], shape=(3, 2)),
+        "symmetry.relative_error": Spec(dict(f_hat=_first_coordinate, f=_first_coordinate, points=points), shape=()),
+        "symmetry.representation_matrix": Spec(dict(group=D3, d=2), kinds={"group": "group"}, shape=(6, 3, 3)),
+        "symmetry.rotation_generator": Spec(dict(d=2), shape=None, dtype=None),
+        "symmetry.rotation_group_samples": Spec(dict(count=5, dim=3, seed=0), kinds={"dim": "count2"},
+                                                shape=(5, 3, 3)),
+        "symmetry.rotation_matrix": Spec(dict(angle=[0.0, 1.0]), kinds={"angle": "array"}, shape=(2, 2, 2)),
+        "symmetry.sl2_triple": Spec(dict(d=3), shape=None, dtype=None),
+        # ------------------------------------------------------------------ data, networks, plotting, runtime
+        "data.bernoulli_sequences": Spec(dict(q=[0.2, 0.7], n=3, seed=0), kinds={"q": "unit_array", "n": "count1"},
+                                         shape=(2, 3)),
+        "data.digits": Spec({}, shape=(1797, 64)),
+        "data.random_distributions": Spec(dict(m=4, n=3, seed=0), kinds={"m": "count1", "n": "count1"}, shape=(4, 3)),
+        "data.train_test_indices": Spec(dict(n=10, seed=0), kinds={"n": "count2", "test_fraction": "unit_open"},
+                                        shape=None, dtype=None),
+        "networks.mlp": Spec(dict(sizes=[3, 4, 2], seed=0), kinds={"sizes": "sizes", "activation": "choice:relu"},
+                             shape=None, dtype=None),
+        "networks.fit": Spec(dict(model=nn.Linear(2, 2), x=torch.randn(8, 2, generator=torch.Generator().manual_seed(0)),
+                                  y=torch.tensor([0, 1] * 4), loss=nn.functional.cross_entropy, epochs=1,
+                                  batch_size=4, lr=0.1, seed=0),
+                             kinds={"x": "tensor", "y": "tensor"},
+                             extra=[("y", torch.tensor([0, 1] * 3), "8 points and 6 labels")],
+                             shape=None, dtype=None),
+        "networks.accuracy": Spec(dict(model=nn.Linear(2, 2), x=torch.tensor([[1.0, 0.0], [0.0, 1.0]]),
+                                       y=torch.tensor([0, 0])),
+                                  kinds={"x": "tensor", "y": "labels"},
+                                  extra=[("y", torch.tensor([0, 0, 1]), "2 points and 3 labels")],
+                                  shape=None, dtype=None),
+        "plotting.new_figure": Spec({}, kinds={"nrows": "count1", "ncols": "count1", "width": "positive",
+                                               "height": "positive_or_none", "subplot_kw": "anything"},
+                                    shape=None, dtype=None),
+        "plotting.figure_function": Spec(dict(func=_square), kinds={"func": "callable"}, shape=None, dtype=None),
+        "runtime.one_thread": Spec({}, shape=None, dtype=None),
+        # ------------------------------------------------------------------ validation (reports for its caller)
+        **_validation_specs(),
+    }
+
+
+def _validation_specs() -> dict[str, Spec]:
+    demo = dict(name="x", func="demo")
+    return {
+        "validation.as_float_tensor": Spec(dict(x=[1.0, 2.0], **demo), kinds={"x": "loose_array"}, shape=(2,),
+                                           caller="demo"),
+        "validation.as_generator": Spec(dict(seed=3, func="demo"), kinds={"device": "device"}, shape=None, dtype=None,
+                                        caller="demo"),
+        "validation.check_dim": Spec(dict(x=torch.zeros(2, 3), dim=1, **demo), kinds={"x": "any_tensor"}, shape=None,
+                                     dtype=None, caller="demo", extra=[("dim", 2, "dim 2 of a matrix")]),
+        "validation.check_finite": Spec(dict(x=torch.ones(2), **demo), kinds={"x": "tensor"}, shape=(2,),
+                                        dtype=torch.float32, caller="demo"),
+        "validation.check_in_interval": Spec(dict(x=torch.tensor([0.5]), low=0.0, high=1.0, **demo),
+                                             kinds={"x": "tensor", "low": "bound", "high": "bound"}, shape=(1,),
+                                             dtype=torch.float32, caller="demo",
+                                             extra=[("x", torch.tensor([2.0]), "a value above high")]),
+        "validation.check_integer": Spec(dict(x=3, minimum=1, **demo), kinds={"x": "count1", "minimum": "integer_or_none"},
+                                         shape=None, dtype=None, caller="demo"),
+        "validation.check_log_base": Spec(dict(base=2, func="demo"), kinds={"base": "log_base"}, shape=None,
+                                          dtype=None, caller="demo"),
+        "validation.check_nonempty": Spec(dict(x=torch.ones(2), **demo), kinds={"x": "any_tensor"}, shape=(2,),
+                                          dtype=torch.float32, caller="demo",
+                                          extra=[("x", torch.ones(2, 0), "an empty last dim")]),
+        "validation.check_nonnegative": Spec(dict(x=torch.ones(2), **demo), kinds={"x": "tensor"}, shape=(2,),
+                                             dtype=torch.float32, caller="demo",
+                                             extra=[("x", torch.tensor([-1.0]), "a negative entry")]),
+        "validation.check_positive": Spec(dict(x=torch.ones(2), **demo), kinds={"x": "tensor"}, shape=(2,),
+                                          dtype=torch.float32, caller="demo",
+                                          extra=[("x", torch.tensor([0.0]), "a zero")]),
+        "validation.check_probability_table": Spec(dict(p=[[0.5, 0.0], [0.25, 0.25]], ndim=2, name="p", func="demo"),
+                                                   kinds={"ndim": "count1"}, shape=(2, 2), caller="demo"),
+        "validation.check_probability_vector": Spec(dict(p=[0.25, 0.75], name="p", func="demo"), shape=(2,),
+                                                    caller="demo"),
+        "validation.check_real": Spec(dict(x=2.0, **demo), kinds={"x": "real_number"}, shape=None, dtype=None,
+                                      caller="demo"),
+        "validation.check_shape": Spec(dict(x=torch.zeros(5, 2), dims=("m", 2), **demo),
+                                       kinds={"x": "any_tensor", "dims": "anything", "sizes": "anything"},
+                                       extra=[("x", torch.zeros(5, 3), "a mismatched shape")], shape=None,
+                                       dtype=None, caller="demo"),
+        "validation.broadcast_arguments": Spec(dict(tensors={"x": torch.zeros(2), "y": torch.ones(1)}, func="demo"),
+                                               kinds={"tensors": "anything"}, shape=(2,), dtype=torch.float32,
+                                               caller="demo",
+                                               extra=[("tensors", {"x": torch.zeros(2), "y": torch.ones(3)},
+                                                       "shapes (2,) and (3,)")]),
+        "validation.check_array": Spec(dict(x=[1.0, 2.0], **demo), kinds={"positive": "flag", "nonnegative": "flag"},
+                                       shape=(2,), caller="demo"),
+        "validation.check_callable": Spec(dict(f=len, **demo), shape=None, dtype=None, caller="demo"),
+        "validation.check_choice": Spec(dict(x="a", options=("a", "b"), **demo),
+                                        kinds={"x": "choice:a", "options": "anything"}, shape=None, dtype=None,
+                                        caller="demo"),
+        "validation.check_flag": Spec(dict(x=True, **demo), kinds={"x": "flag"}, shape=None, dtype=None, caller="demo"),
+        "validation.check_float_dtype": Spec(dict(dtype=torch.float32, func="demo"), shape=None, dtype=None,
+                                             caller="demo"),
+        "validation.check_labels": Spec(dict(labels=[0, 1], classes=2, **{"name": "labels", "func": "demo"}),
+                                        kinds={"labels": "labels", "classes": "count1", "shape": "anything"},
+                                        shape=(2,), dtype=torch.int64, caller="demo"),
+        "validation.check_scalar": Spec(dict(x=0.5, low=0.0, high=1.0, **demo),
+                                        kinds={"x": "unit", "low": "bound", "high": "bound", "low_open": "flag",
+                                               "high_open": "flag"}, shape=None, dtype=None, caller="demo"),
+        "validation.check_seed": Spec(dict(seed=3, func="demo"), shape=None, dtype=None, caller="demo"),
+        "validation.next_seed": Spec(dict(seed=3), shape=None, dtype=None, caller="next_seed"),
+        "validation.reports_as": Spec(dict(name="outer"), shape=None, dtype=None, caller="reports_as"),
+        "validation.sum_tolerance": Spec(dict(dtype=torch.float64), kinds={"dtype": "dtype"}, shape=None, dtype=None,
+                                         caller="sum_tolerance"),
+    }
+
+
+def _poly(x, d):
+    from mltheory.symmetry import monomial_features
+
+    return monomial_features(x, d)
+
+
+def _x_times_dx(p):
+    from mltheory.symmetry.representations import x
+
+    return x * sp.diff(p, x)
