@@ -139,10 +139,12 @@ register(Identity(
 
 register(Identity(
     label="eq-gumbel-mean",
-    lhs=sp.Integral(z * gumbel_density(z), (z, -sp.oo, sp.oo)),
-    rhs=sp.EulerGamma,
-    method=_substitution,
-    condition=Words("the mean of the Gumbel distribution is Euler's constant"),
+    # The location mu keeps the integral symbolic: a closed numeric integral would be evaluated numerically
+    # (and slowly) whenever a failed proof prints it, so mutants would time out instead of failing.
+    lhs=sp.Integral(z * gumbel_density(z - mu), (z, -sp.oo, sp.oo)),
+    rhs=mu + sp.EulerGamma,
+    method=change_variables(z, mu - sp.log(y), y),
+    condition=Words(r"the mean of the Gumbel distribution with location $\mu$, where $\gamma$ is Euler's constant"),
     source="Kaplan §3.5 (footnote 7); ours",
 ))
 
