@@ -9,7 +9,7 @@ import sympy as sp
 import torch
 from scipy.optimize import linprog
 
-from ..claims import Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
+from ..claims import Alternative, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ..data import random_distributions
 from ..estimation.distributions import Normal
 from ..estimation.estimators import summarize_estimates
@@ -52,6 +52,7 @@ def kl_monte_carlo_check(trials: int, seed: int, sizes=(10, 100, 1000)) -> list[
 
 register(Numeric(
     label="eq-kl-monte-carlo",
+    alternative=Alternative("the reverse divergence D(q‖P) = 2 − log 2", expected={"mean estimate, N = 1000": 2 - math.log(2)}),
     statement=r"E\left[\frac1N\sum_{i=1}^N \log\frac{P(x_i)}{q(x_i)}\right] = D(P\,\|\,q), \qquad "
               r"N \operatorname{Var}[\cdot] = \operatorname{Var}_P\left[\log\frac{P}{q}\right] "
               r"\qquad (P = \mathcal N(0, 1),\ q = \mathcal N(1, 4))",
@@ -159,10 +160,11 @@ register(Identity(
 
 # --------------------------------------------------------------------------- the triangle inequality
 
-def triangle_check(triples: int, seed: int, outcomes: int = 4) -> list[Measurement]:
-    """√JSD obeys the triangle inequality on random triples; symmetrised KL violates it on some."""
+def triangle_check(triples: int, seed: int, outcomes: int = 4, square_root: bool = True) -> list[Measurement]:
+    """√JSD (or JSD itself, if not ``square_root``) on random triples; symmetrised KL violates the triangle on some."""
     p_, q_, r = random_distributions(3 * triples, outcomes, seed=seed).reshape(3, triples, outcomes)
-    root = [js_divergence(a_, b_).clamp_min(0).sqrt() for a_, b_ in ((p_, r), (p_, q_), (q_, r))]
+    power = 0.5 if square_root else 1.0
+    root = [js_divergence(a_, b_).clamp_min(0) ** power for a_, b_ in ((p_, r), (p_, q_), (q_, r))]
     jeffreys = [symmetrized_kl(a_, b_) for a_, b_ in ((p_, r), (p_, q_), (q_, r))]
     worst_root = float((root[0] - root[1] - root[2]).max())
     violations = float(((jeffreys[0] - jeffreys[1] - jeffreys[2]) > 0).double().mean())
@@ -176,6 +178,7 @@ def triangle_check(triples: int, seed: int, outcomes: int = 4) -> list[Measureme
 
 register(Numeric(
     label="eq-sqrt-jsd-triangle",
+    alternative=Alternative("JSD itself, without the square root, as the metric", kwargs={"square_root": False}),
     statement=r"\sqrt{\mathrm{JSD}(p, r)} \le \sqrt{\mathrm{JSD}(p, q)} + \sqrt{\mathrm{JSD}(q, r)} "
               r"\text{ for all random triples, while } D(p\|r) + D(r\|p) \text{ violates it on some}",
     experiment=triangle_check,
@@ -186,14 +189,18 @@ register(Numeric(
 ))
 
 
-def classical_bounds_check(pairs: int, seed: int, outcomes: int = 6) -> list[Measurement]:
-    r"""Le Cam's :math:`H^2 \le TV \le \sqrt2 H` and Pinsker's :math:`TV \le \sqrt{D/2}` on random pairs."""
+def classical_bounds_check(pairs: int, seed: int, outcomes: int = 6, hellinger_factor: float = math.sqrt(2)
+                           ) -> list[Measurement]:
+    r"""Le Cam's :math:`H^2 \le TV \le \sqrt2 H` and Pinsker's :math:`TV \le \sqrt{D/2}` on random pairs.
+
+    ``hellinger_factor`` replaces the :math:`\sqrt2` (to show that the check rejects a wrong constant).
+    """
     p_, q_ = random_distributions(2 * pairs, outcomes, seed=seed).reshape(2, pairs, outcomes)
     tv, h, kl = total_variation(p_, q_), hellinger(p_, q_), kl_divergence(p_, q_)
     rounding = "float64 rounding"
     return [
         Measurement.exact("max (H² − TV)", float((h**2 - tv).max()), 0.0, relation="<=", tolerance=1e-12, reason=rounding),
-        Measurement.exact("max (TV − √2 H)", float((tv - math.sqrt(2) * h).max()), 0.0, relation="<=", tolerance=1e-12,
+        Measurement.exact("max (TV − √2 H)", float((tv - hellinger_factor * h).max()), 0.0, relation="<=", tolerance=1e-12,
                           reason=rounding),
         Measurement.exact("max (TV − √(KL/2))", float((tv - (kl / 2).sqrt()).max()), 0.0, relation="<=",
                           tolerance=1e-12, reason=rounding),
@@ -202,6 +209,7 @@ def classical_bounds_check(pairs: int, seed: int, outcomes: int = 6) -> list[Mea
 
 register(Numeric(
     label="eq-classical-bounds",
+    alternative=Alternative("TV ≤ H, without Le Cam's factor √2", kwargs={"hellinger_factor": 1.0}),
     statement=r"H^2 \le \mathrm{TV} \le \sqrt2\, H, \qquad \mathrm{TV} \le \sqrt{D(p\|q)/2} \qquad "
               r"\text{(random pairs on 6 outcomes)}",
     experiment=classical_bounds_check,
@@ -236,8 +244,11 @@ def transport_plan_cost(u_values, v_values, u_weights, v_weights) -> float:
     return float(result.fun)
 
 
-def coupling_check(problems: int, seed: int) -> list[Measurement]:
-    r"""In one dimension the best coupling is the quantile coupling: the LP optimum equals :func:`wasserstein_1d`."""
+def coupling_check(problems: int, seed: int, weighted: bool = True) -> list[Measurement]:
+    r"""In one dimension the best coupling is the quantile coupling: the LP optimum equals :func:`wasserstein_1d`.
+
+    With ``weighted=False`` the formula is evaluated with equal weights (to show that the check rejects it).
+    """
     rng = np.random.default_rng(seed)
     worst = 0.0
     for _ in range(problems):  # independent small linear programs, one per problem
@@ -245,7 +256,8 @@ def coupling_check(problems: int, seed: int) -> list[Measurement]:
         u_values, v_values = rng.normal(size=n) * 2, rng.normal(size=m) + 1
         u_weights, v_weights = rng.uniform(0.1, 1, size=n), rng.uniform(0.1, 1, size=m)
         u_weights, v_weights = u_weights / u_weights.sum(), v_weights / v_weights.sum()
-        formula = float(wasserstein_1d(u_values, v_values, u_weights, v_weights))
+        formula_weights = (u_weights, v_weights) if weighted else (np.full(n, 1 / n), np.full(m, 1 / m))
+        formula = float(wasserstein_1d(u_values, v_values, *formula_weights))
         worst = max(worst, abs(transport_plan_cost(u_values, v_values, u_weights, v_weights) - formula))
     return [Measurement.exact(f"max |LP optimum − quantile formula| over {problems} problems", worst, 0.0,
                               tolerance=1e-7, reason="HiGHS feasibility and optimality tolerance 1e-7")]
@@ -253,6 +265,7 @@ def coupling_check(problems: int, seed: int) -> list[Measurement]:
 
 register(Numeric(
     label="eq-wasserstein-coupling",
+    alternative=Alternative("the quantile formula with the points' weights ignored", kwargs={"weighted": False}),
     statement=r"\min_{\pi \in \Pi(u, v)} \sum_{jk} \pi_{jk} |x_j - y_k| = \int_0^1 \left|F_u^{-1}(s) - F_v^{-1}(s)\right| ds"
               r" = \int \left|F_u(x) - F_v(x)\right| dx",
     experiment=coupling_check,
@@ -286,6 +299,7 @@ def disjoint_check(points: int) -> list[Measurement]:
 
 register(Numeric(
     label="eq-disjoint-supports",
+    alternative=Alternative("W₁ saturating at 1 like TV, whatever the shift", expected={"W₁, shift 3": 1.0}),
     statement=r"\text{for } p, q \text{ with disjoint supports: } D(p\|q) = \infty,\ \mathrm{JSD} = \log 2,\ "
               r"\mathrm{TV} = 1,\ \text{while } W_1 = \text{the shift}",
     experiment=disjoint_check,

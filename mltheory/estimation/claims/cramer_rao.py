@@ -8,7 +8,7 @@ import sympy as sp
 import sympy.stats as stats
 import torch
 
-from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Reduction, Term, Words, register
+from ...claims import Alternative, Domain, Identity, Inequality, Link, Measurement, Numeric, Reduction, Term, Words, register
 from ...information.symbolic import expectation, fisher_information_expr, score_expr
 from ..cramer_rao import james_stein, james_stein_risk
 from ..distributions import Exponential, Normal
@@ -293,6 +293,7 @@ def cramer_rao_efficiency_check(trials: int, seed: int, n: int = 201) -> list[Me
 
 register(Numeric(
     label="eq-cramer-rao-efficiency",
+    alternative=Alternative("a median as efficient as the mean, N F₁ Var(median) = 1", expected={1: 1.0}),
     statement=r"N F_1 \operatorname{Var}(\bar X) = 1, \quad N F_1 \operatorname{Var}(\operatorname{median}) \to \tfrac{\pi}{2},"
               r"\quad N F_1 \operatorname{Var}(s^2) = \tfrac{N}{N-1} \qquad (\text{Gaussian}, N = 201)",
     experiment=cramer_rao_efficiency_check,
@@ -374,6 +375,7 @@ def exponential_mle_check(trials: int, seed: int, n: int = 5, rate: float = 2.0)
 
 register(Numeric(
     label="eq-exponential-mle-monte-carlo",
+    alternative=Alternative("an unbiased maximum-likelihood estimate, E[N/S] = λ", expected={0: 2.0}),
     statement=r"E\left[\tfrac{N}{S}\right] = \tfrac{N\lambda}{N-1}, \quad \operatorname{MSE}\left[\tfrac{N}{S}\right] = "
               r"\tfrac{(N+2)\lambda^2}{(N-1)(N-2)} > \operatorname{MSE}\left[\tfrac{N-2}{S}\right] = \tfrac{\lambda^2}{N-1}"
               r"\qquad (N = 5,\ \lambda = 2)",
@@ -428,6 +430,7 @@ def asymptotic_normality_check(trials: int, seed: int, n: int = 400, rate: float
 
 register(Numeric(
     label="eq-mle-asymptotic-normality",
+    alternative=Alternative("the variance F₁ = 1/λ² instead of its inverse", expected={"Var[z]": 0.25}),
     statement=r"\sqrt{N}\,\big(\hat\lambda_{\mathrm{MLE}} - \lambda\big) \approx \mathcal N\big(0, F_1^{-1}\big) "
               r"= \mathcal N(0, \lambda^2):\quad E = \frac{\sqrt N \lambda}{N - 1},\ "
               r"\operatorname{Var} = \frac{N^3 \lambda^2}{(N-1)^2 (N-2)},\ "
@@ -481,6 +484,7 @@ def james_stein_check(trials: int, seed: int) -> list[Measurement]:
 
 register(Numeric(
     label="eq-james-stein-risk",
+    alternative=Alternative("Jensen's plug-in 1/E‖X‖² for E[‖X‖⁻²]: risk d − (d − 2)²/(d + |θ|²)", expected={2: 5 - 9 / (5 + 4)}),
     statement=r"E\|\hat\theta_{\mathrm{JS}} - \theta\|^2 = d - (d-2)^2\, E\big[\|X\|^{-2}\big] < d = E\|X - \theta\|^2"
               r"\qquad (d = 5, 10, 20;\ |\theta| = 0, 2, 5)",
     experiment=james_stein_check,

@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Domain, Identity, Measurement, Numeric, Words, register
+from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Words, register
 from ..cumulants import clt_shape, density_from_cumulants, k_statistics_from_central_sums, standardized_sums
 from ..distributions import Cauchy, Exponential, Laplace, Uniform
 from ..estimators import estimator_stats
@@ -201,6 +201,7 @@ def clt_shape_check(trials: int, seed: int, ns=(1, 2, 4, 8, 16)) -> list[Measure
 
 register(Numeric(
     label="eq-clt-shape-monte-carlo",
+    alternative=Alternative("κ₄(Y_N) shrinking like 1/√N, as κ₃ does, instead of 1/N", expected={9: 6 / math.sqrt(16)}),
     statement=r"\kappa_3(Y_N) = \frac{\kappa_3}{\sigma^3\sqrt N}, \qquad \kappa_4(Y_N) = \frac{\kappa_4}{\sigma^4 N}"
               r"\qquad \text{(Monte Carlo, sums of exponentials and of uniforms, } N = 1, \dots, 16)",
     experiment=clt_shape_check,
@@ -231,6 +232,7 @@ def sum_spread_check(trials: int, seed: int) -> list[Measurement]:
 
 register(Numeric(
     label="eq-sum-standard-deviation",
+    alternative=Alternative("standard deviations that add, (σ₁ + σ₂ + σ₃)² = 36, instead of variances", expected={0: 36.0}),
     statement=r"\operatorname{sd}(X_1 + X_2 + X_3) = \sqrt{\sigma_1^2 + \sigma_2^2 + \sigma_3^2} = \sqrt{14}"
               r"\qquad (\sigma_i = 1, 2, 3)",
     experiment=sum_spread_check,
@@ -280,16 +282,16 @@ MARCINKIEWICZ_EXAMPLES = {"quartic": (0.0, 1.0, 0.0, -1.0), "cubic": (0.0, 1.0, 
 """Polynomial cumulant generating functions of degree 4 and 3 (cumulants κ_1, κ_2, ...)."""
 
 
-def marcinkiewicz_check(points: int) -> list[Measurement]:
+def marcinkiewicz_check(points: int, examples=MARCINKIEWICZ_EXAMPLES) -> list[Measurement]:
     r"""The inverse transforms of :math:`\exp(-k^2/2 + k^4/24 \cdot \kappa_4)` and of a cubic exponent go negative.
 
     The smallest value over a grid of ``points`` points in :math:`[-8, 8]`,
     plus the quadrature error bound (the difference between the 400- and the
-    200-node rule), must be negative.
+    200-node rule), must be negative. ``examples`` maps names to cumulants.
     """
     grid = torch.linspace(-8, 8, points, dtype=torch.float64)
     measurements = []
-    for name, kappa_values in MARCINKIEWICZ_EXAMPLES.items():
+    for name, kappa_values in examples.items():
         fine = density_from_cumulants(kappa_values, grid, nodes=400)
         coarse = density_from_cumulants(kappa_values, grid, nodes=200)
         error = float((fine - coarse).abs().max())
@@ -302,6 +304,8 @@ def marcinkiewicz_check(points: int) -> list[Measurement]:
 
 register(Numeric(
     label="eq-marcinkiewicz-examples",
+    alternative=Alternative("a quadratic exponent (κ₁, κ₂) = (0, 1), the one truncation that is a density",
+                            kwargs={"examples": {"quadratic": (0.0, 1.0)}}),
     statement=r"\min_x \frac{1}{2\pi}\int e^{-ikx}\, e^{\sum_{n \le r} \kappa_n (ik)^n/n!}\,dk < 0"
               r"\qquad \text{for } (\kappa_1, \kappa_2, \kappa_3, \kappa_4) = (0, 1, 0, -1) \text{ and } "
               r"(\kappa_1, \kappa_2, \kappa_3) = (0, 1, 0.6)",
@@ -340,6 +344,7 @@ def cauchy_spread_check(trials: int, seed: int, ns=(1, 10, 100)) -> list[Measure
 
 register(Numeric(
     label="eq-cauchy-mean-spread",
+    alternative=Alternative("the mean spreading like 1/√N, as with a finite variance: (2/π) arctan √N", expected={1: 2 / math.pi * math.atan(math.sqrt(10)), 2: 2 / math.pi * math.atan(10)}),
     statement=r"P\left(\left|\tfrac1N \textstyle\sum_{i=1}^N X_i\right| \le 1\right) = \tfrac12"
               r"\quad \text{for every } N \text{, with } X_i \text{ standard Cauchy}",
     experiment=cauchy_spread_check,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 import torch
 
-from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
+from ...claims import Alternative, Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
 from ...networks import mlp
 from ..distributions import Exponential, Normal
 from ..estimators import denoising_data, estimator_stats, sample_variance, train_denoiser
@@ -196,6 +198,7 @@ def estimator_check(trials: int, seed: int, n: int = 5) -> list[Measurement]:
 
 register(Numeric(
     label="eq-estimator-monte-carlo",
+    alternative=Alternative("Var(s²) = 2σ⁴/N, with N in place of N − 1", expected={"Var(s²), Gaussian": 6.4}),
     statement=r"\text{bias}\big[\hat\sigma^2_{N}\big] = -\tfrac{\sigma^2}{N},\quad "
               r"\operatorname{Var}[s^2] = \tfrac{2\sigma^4}{N-1} \text{ (Gaussian)},\ "
               r"\tfrac{\mu_4}{N} - \tfrac{\sigma^4 (N-3)}{N(N-1)} \text{ (exponential)},\quad "
@@ -252,6 +255,7 @@ def noise2noise_check(seed: int, copies: int = 4, epochs: int = 10, trained: boo
 
 register(Numeric(
     label="eq-noise2noise-experiment",
+    alternative=Alternative("an untrained network", kwargs={"trained": False}),
     statement=r"\frac{1}{64}\,\mathbb{E}\,\big\|f(c + n) - (c + n')\big\|^2 = \frac{1}{64}\,\mathbb{E}\,\big\|f(c + n) - c\big\|^2"
               r" + \sigma^2, \qquad \mathbb{E}\,\big\|f(c + n) - c\big\|^2 < \mathbb{E}\,\lVert n \rVert^2"
               r" \quad \text{for the trained Noise2Noise denoiser } f \text{ on test digits}",

@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, Words, register
+from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
 from ..estimators import summarize_estimates
 from ..sampling import binary_gumbel_softmax_mean, dropout, gumbel_max_sample, gumbel_softmax, reparam_grad, score_function_grad
 from ..symbolic import change_variables, differentiate_under_integral, expectation_of_polynomial, gaussian_raw_moment, notation
@@ -84,6 +84,7 @@ def gradient_variance_check(samples: int, seed: int, mean: float = 1.0, sd: floa
 
 register(Numeric(
     label="eq-gradient-variance-monte-carlo",
+    alternative=Alternative("two unbiased estimators of equal variance", expected={"score function: variance": 16.0}),
     statement=r"\operatorname{Var}[2x] = 4\sigma^2 \ll \operatorname{Var}\left[x^2 \tfrac{x - \mu}{\sigma^2}\right] = "
               r"\tfrac{\mu^4}{\sigma^2} + 14\mu^2 + 15\sigma^2 \qquad (\mu = 1, \sigma = 2, \text{ autograd and torch.func})",
     experiment=gradient_variance_check,
@@ -173,6 +174,7 @@ def gumbel_max_check(samples: int, seed: int) -> list[Measurement]:
 
 register(Numeric(
     label="eq-gumbel-max-frequencies",
+    alternative=Alternative("frequencies softmax(x/2), as if the Gumbel noise had scale 2", expected={2: math.exp(1.0) / sum(math.exp(v / 2) for v in GUMBEL_LOGITS)}),
     statement=r"P\left(\arg\max_i (x_i + z_i) = k\right) = \frac{e^{x_k}}{\sum_j e^{x_j}} \qquad (x = (0.3, -1, 2, 0.5))",
     experiment=gumbel_max_check,
     page={"samples": 200_000, "seed": 0},
@@ -204,6 +206,7 @@ def gumbel_softmax_bias_check(samples: int, seed: int, difference: float = 1.5) 
 
 register(Numeric(
     label="eq-gumbel-softmax-bias",
+    alternative=Alternative("an unbiased relaxation, E[f₁] = σ(d) already at β = 1", expected={"E[f₁], β = 1": 1 / (1 + math.exp(-1.5))}),
     statement=r"E\left[\mathrm{softmax}(\beta(x + z))_1\right] = \int \sigma(\beta(d + l))\,\sigma(l)\sigma(-l)\,dl "
               r"\ \ne\ \sigma(d) \text{ at finite } \beta, \ \to \sigma(d) \text{ as } \beta \to \infty \qquad (d = 1.5)",
     experiment=gumbel_softmax_bias_check,
@@ -247,6 +250,7 @@ def dropout_check(units: int, seed: int, p: float = 0.3) -> list[Measurement]:
 
 register(Numeric(
     label="eq-dropout-monte-carlo",
+    alternative=Alternative("dropout without the 1/(1 − p) rescaling, mean 1 − p", expected={0: 0.7}),
     statement=r"E\left[\mathrm{dropout}(a)\right] = a, \qquad E[m\, a] = (1 - p)\, a \qquad (p = 0.3)",
     experiment=dropout_check,
     page={"units": 200_000, "seed": 0},
