@@ -199,23 +199,24 @@ def classical_bounds_check(pairs: int, seed: int, outcomes: int = 6, hellinger_f
     tv, h, kl = total_variation(p_, q_), hellinger(p_, q_), kl_divergence(p_, q_)
     rounding = "float64 rounding"
     return [
-        Measurement.exact("max (H² − TV)", float((h**2 - tv).max()), 0.0, relation="<=", tolerance=1e-12, reason=rounding),
+        Measurement.exact("max (H² − TV)", float((h**2 - tv).max()), 0.0, relation="<=", tolerance=1e-12, reason=rounding,
+                          quantity=r"\max_{\text{pairs}} \big(H^2 - \mathrm{TV}\big)", expected_latex="0"),
         Measurement.exact("max (TV − √2 H)", float((tv - hellinger_factor * h).max()), 0.0, relation="<=", tolerance=1e-12,
-                          reason=rounding),
+                          reason=rounding, quantity=r"\max_{\text{pairs}} \big(\mathrm{TV} - \sqrt2\, H\big)",
+                          expected_latex="0"),
         Measurement.exact("max (TV − √(KL/2))", float((tv - (kl / 2).sqrt()).max()), 0.0, relation="<=",
-                          tolerance=1e-12, reason=rounding),
+                          tolerance=1e-12, reason=rounding,
+                          quantity=r"\max_{\text{pairs}} \big(\mathrm{TV} - \sqrt{D(p\|q)/2}\big)", expected_latex="0"),
     ]
 
 
 register(Numeric(
     label="eq-classical-bounds",
     alternative=Alternative("TV ≤ H, without Le Cam's factor √2", kwargs={"hellinger_factor": 1.0}),
-    statement=r"H^2 \le \mathrm{TV} \le \sqrt2\, H, \qquad \mathrm{TV} \le \sqrt{D(p\|q)/2} \qquad "
-              r"\text{(random pairs on 6 outcomes)}",
     experiment=classical_bounds_check,
     page={"pairs": 20_000, "seed": 0},
     test={"pairs": 200_000, "seed": 1},
-    method="exhaustive check of random pairs",
+    method="exhaustive check of random pairs of distributions on 6 outcomes",
     source="Le Cam (1986); Pinsker (1964); Tsybakov (2009) §2.4",
 ))
 
@@ -260,14 +261,15 @@ def coupling_check(problems: int, seed: int, weighted: bool = True) -> list[Meas
         formula = float(wasserstein_1d(u_values, v_values, *formula_weights))
         worst = max(worst, abs(transport_plan_cost(u_values, v_values, u_weights, v_weights) - formula))
     return [Measurement.exact(f"max |LP optimum − quantile formula| over {problems} problems", worst, 0.0,
-                              tolerance=1e-7, reason="HiGHS feasibility and optimality tolerance 1e-7")]
+                              tolerance=1e-7, reason="HiGHS feasibility and optimality tolerance 1e-7",
+                              quantity=r"\max_{\text{problems}} \Big|\min_{\pi \in \Pi(u, v)} \sum_{jk} \pi_{jk} "
+                                       r"|x_j - y_k| - \int_0^1 \left|F_u^{-1}(s) - F_v^{-1}(s)\right| ds\Big|",
+                              expected_latex="0")]
 
 
 register(Numeric(
     label="eq-wasserstein-coupling",
     alternative=Alternative("the quantile formula with the points' weights ignored", kwargs={"weighted": False}),
-    statement=r"\min_{\pi \in \Pi(u, v)} \sum_{jk} \pi_{jk} |x_j - y_k| = \int_0^1 \left|F_u^{-1}(s) - F_v^{-1}(s)\right| ds"
-              r" = \int \left|F_u(x) - F_v(x)\right| dx",
     experiment=coupling_check,
     page={"problems": 30, "seed": 0},
     test={"problems": 100, "seed": 1},

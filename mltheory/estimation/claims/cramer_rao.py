@@ -418,24 +418,24 @@ def asymptotic_normality_check(trials: int, seed: int, n: int = 400, rate: float
     generator = torch.Generator().manual_seed(seed)
     z = math.sqrt(n) * (1 / Exponential(rate)((trials, n), seed=generator).mean(dim=-1) - rate)
     stats_ = summarize_estimates(z, 0.0)
+    scaled = rf"\sqrt{{{n}}}\,(\hat\lambda_{{\mathrm{{MLE}}}} - {rate:g})"
     samples = f"{trials} trials of N = {n}"
     return [
         Measurement.from_standard_error("E[z]", stats_.mean, stats_.mean_se, math.sqrt(n) * rate / (n - 1),
-                                        samples=samples),
+                                        samples=samples, quantity=rf"E\big[{scaled}\big]",
+                                        expected_latex=rf"\frac{{\sqrt{{{n}}} \cdot {rate:g}}}{{{n - 1}}}"),
         Measurement.from_standard_error("Var[z]", stats_.variance, stats_.variance_se,
-                                        n**3 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples),
-        Measurement.monte_carlo("P(|z| ≤ 1.96 λ)", (z.abs() <= 1.96 * rate).double(), exponential_mle_coverage(n)),
+                                        n**3 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples,
+                                        quantity=rf"\operatorname{{Var}}\big[{scaled}\big]",
+                                        expected_latex=rf"\frac{{{n}^3 \cdot {rate:g}^2}}{{{n - 1}^2 \cdot {n - 2}}}"),
+        Measurement.monte_carlo("P(|z| ≤ 1.96 λ)", (z.abs() <= 1.96 * rate).double(), exponential_mle_coverage(n),
+                                quantity=rf"P\big(|{scaled}| \le 1.96 \cdot {rate:g}\big)"),
     ]
 
 
 register(Numeric(
     label="eq-mle-asymptotic-normality",
     alternative=Alternative("the variance F₁ = 1/λ² instead of its inverse", expected={"Var[z]": 0.25}),
-    statement=r"\sqrt{N}\,\big(\hat\lambda_{\mathrm{MLE}} - \lambda\big) \approx \mathcal N\big(0, F_1^{-1}\big) "
-              r"= \mathcal N(0, \lambda^2):\quad E = \frac{\sqrt N \lambda}{N - 1},\ "
-              r"\operatorname{Var} = \frac{N^3 \lambda^2}{(N-1)^2 (N-2)},\ "
-              rf"P\big(|\cdot| \le 1.96 \lambda\big) = {exponential_mle_coverage(400):.5f}"
-              r"\qquad (N = 400,\ \lambda = 2)",
     experiment=asymptotic_normality_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 40_000, "seed": 1},

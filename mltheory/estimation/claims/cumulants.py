@@ -226,19 +226,19 @@ def sum_spread_check(trials: int, seed: int) -> list[Measurement]:
         return sum(part(shape, seed=seed) for part in parts)  # sds 1, 2, 3
 
     stats = estimator_stats(lambda s: s[:, 0], draw, n=1, trials=trials, seed=generator, target=0.0)
-    return [Measurement.from_standard_error("variance of $X_1 + X_2 + X_3$", stats.variance, stats.variance_se,
-                                            14.0, samples=f"{trials} seeded sums")]
+    return [Measurement.from_standard_error("variance of X₁ + X₂ + X₃", stats.variance, stats.variance_se, 14.0,
+                                            samples=f"{trials} seeded sums",
+                                            quantity=r"\operatorname{Var}(X_1 + X_2 + X_3)",
+                                            expected_latex=r"1^2 + 2^2 + 3^2")]
 
 
 register(Numeric(
     label="eq-sum-standard-deviation",
     alternative=Alternative("standard deviations that add, (σ₁ + σ₂ + σ₃)² = 36, instead of variances", expected={0: 36.0}),
-    statement=r"\operatorname{sd}(X_1 + X_2 + X_3) = \sqrt{\sigma_1^2 + \sigma_2^2 + \sigma_3^2} = \sqrt{14}"
-              r"\qquad (\sigma_i = 1, 2, 3)",
     experiment=sum_spread_check,
     page={"trials": 200_000, "seed": 0},
     test={"trials": 1_000_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo (a uniform, an exponential and a Laplace variable, of standard deviations 1, 2 and 3)",
     source="Kaplan §3.2, corrected: root-sum-of-squares, not RMS",
 ))
 
@@ -338,18 +338,18 @@ def cauchy_spread_check(trials: int, seed: int, ns=(1, 10, 100)) -> list[Measure
     measurements = []
     for size in ns:
         means = standardized_sums(Cauchy(), size, trials, seed=generator)
-        measurements.append(Measurement.monte_carlo(f"$P(|\\bar X_{{{size}}}| \\le 1)$", (means.abs() <= 1).double(), 0.5))
+        measurements.append(Measurement.monte_carlo(f"P(|mean of {size}| ≤ 1)", (means.abs() <= 1).double(), 0.5,
+                                                    quantity=rf"P\big(|\bar X_{{{size}}}| \le 1\big)",
+                                                    expected_latex=r"\tfrac12"))
     return measurements
 
 
 register(Numeric(
     label="eq-cauchy-mean-spread",
     alternative=Alternative("the mean spreading like 1/√N, as with a finite variance: (2/π) arctan √N", expected={1: 2 / math.pi * math.atan(math.sqrt(10)), 2: 2 / math.pi * math.atan(10)}),
-    statement=r"P\left(\left|\tfrac1N \textstyle\sum_{i=1}^N X_i\right| \le 1\right) = \tfrac12"
-              r"\quad \text{for every } N \text{, with } X_i \text{ standard Cauchy}",
     experiment=cauchy_spread_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 50_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo (means of standard Cauchy samples)",
     source="ours; Feller Vol. II §II.4",
 ))

@@ -242,16 +242,17 @@ def dropout_check(units: int, seed: int, p: float = 0.3) -> list[Measurement]:
     inverted = dropout(activations, p, seed=generator)
     kept = (inverted != 0).double()
     return [
-        Measurement.monte_carlo("mean of dropout(a)/a (inverted)", inverted / activations, 1.0),
-        Measurement.monte_carlo("fraction kept", kept, 1 - p),
-        Measurement.monte_carlo("mean of m·a/a (plain mask)", kept, 1 - p),
+        Measurement.monte_carlo("mean of dropout(a)/a (inverted)", inverted / activations, 1.0,
+                                quantity=r"E\left[\mathrm{dropout}(a) / a\right]", expected_latex="1"),
+        Measurement.monte_carlo("fraction kept", kept, 1 - p, quantity=r"P(m = 1)", expected_latex=rf"1 - {p:g}"),
+        Measurement.monte_carlo("mean of m·a/a (plain mask)", kept, 1 - p, quantity=r"E[m\, a] / a",
+                                expected_latex=rf"1 - {p:g}"),
     ]
 
 
 register(Numeric(
     label="eq-dropout-monte-carlo",
     alternative=Alternative("dropout without the 1/(1 − p) rescaling, mean 1 − p", expected={0: 0.7}),
-    statement=r"E\left[\mathrm{dropout}(a)\right] = a, \qquad E[m\, a] = (1 - p)\, a \qquad (p = 0.3)",
     experiment=dropout_check,
     page={"units": 200_000, "seed": 0},
     test={"units": 1_000_000, "seed": 1},
