@@ -10,7 +10,7 @@ import torch
 from ...claims import Alternative, Case, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ...information.claims.entropy import log_inequality_term
 from ..distributions import Cauchy
-from ..estimators import cauchy_median_variance
+from ..estimators import median_variance
 from ..symbolic import Displayed, notation
 
 i, n = sp.symbols("i n", integer=True, positive=True)
@@ -225,21 +225,22 @@ def robust_location_check(trials: int, n: int, seed: int) -> list[Measurement]:
     With all :math:`x_i = 1` the least-squares fit is the sample mean, whose
     error is exactly standard Cauchy for every :math:`n`, so it lies within
     :math:`\pm 1` with probability exactly 1/2. The L1 fit is the sample median
-    (``n`` odd), whose variance :func:`~mltheory.estimation.cauchy_median_variance`
+    (``n`` odd), whose variance :func:`~mltheory.estimation.median_variance`
     computes exactly at this ``n``; it tends to :math:`\pi^2 / (4n)`. The
     median is symmetric about the true location, so its variance is the mean
     of its squared error.
     """
     noise = Cauchy(0.0, 1.0)((trials, n), seed=seed)
     mean_error, median_error = noise.mean(dim=-1), noise.median(dim=-1).values
+    m = (n - 1) // 2
     return [
         Measurement.monte_carlo("least squares: P(|error| ≤ 1)", (mean_error.abs() <= 1).double(), 0.5,
                                 quantity=r"P\big(|\hat\mu_{\mathrm{LS}} - \mu| \le 1\big)",
                                 expected_latex=r"\tfrac12"),
-        Measurement.monte_carlo(f"L1: n Var(median), n = {n}", n * median_error**2, n * cauchy_median_variance(n),
+        Measurement.monte_carlo(f"L1: n Var(median), n = {n}", n * median_error**2, n * median_variance(n),
                                 quantity=rf"{n} \operatorname{{Var}}(\hat\mu_{{L1}})",
-                                expected_latex=rf"{n} \operatorname{{Var}}\big(\operatorname{{med}}"
-                                               rf"(\epsilon_1, \dots, \epsilon_{{{n}}})\big)"),
+                                expected_latex=rf"\frac{{{n} \cdot {n}!}}{{{m}!^2}} \int_0^1 "
+                                               rf"\tan^2\!\big(\pi (u - \tfrac12)\big)\, u^{{{m}}} (1 - u)^{{{m}}}\, du"),
     ]
 
 
