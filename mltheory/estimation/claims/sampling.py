@@ -71,26 +71,32 @@ def gradient_variance_check(samples: int, seed: int, mean: float = 1.0, sd: floa
     generator = torch.Generator().manual_seed(seed)
     reparam = reparam_grad(lambda v: v**2, mean, sd, n_samples=samples, seed=generator)[:, 0]
     score = score_function_grad(lambda v: v**2, mean, sd, n_samples=samples, seed=generator)[:, 0]
-    exact = {"reparametrised": (reparam, 4 * sd**2), "score function": (score, mean**4 / sd**2 + 14 * mean**2 + 15 * sd**2)}
+    m, s = f"{mean:g}", f"{sd:g}"
+    exact = {
+        "reparametrised": (reparam, 4 * sd**2, "2x", rf"4 \cdot {s}^2"),
+        "score function": (score, mean**4 / sd**2 + 14 * mean**2 + 15 * sd**2, rf"x^2 \tfrac{{x - {m}}}{{{s}^2}}",
+                           rf"\tfrac{{{m}^4}}{{{s}^2}} + 14 \cdot {m}^2 + 15 \cdot {s}^2"),
+    }
     measurements = []
-    for name, (estimates, variance) in exact.items():
+    for name, (estimates, variance, latex, variance_latex) in exact.items():
         stats = summarize_estimates(estimates, 2 * mean)
         measurements.append(Measurement.from_standard_error(f"{name}: mean", stats.mean, stats.mean_se, 2 * mean,
-                                                            samples=f"{samples} samples"))
+                                                            samples=f"{samples} samples", quantity=rf"E[{latex}]",
+                                                            expected_latex=rf"2 \cdot {m}"))
         measurements.append(Measurement.from_standard_error(f"{name}: variance", stats.variance, stats.variance_se,
-                                                            variance, samples=f"{samples} samples"))
+                                                            variance, samples=f"{samples} samples",
+                                                            quantity=rf"\operatorname{{Var}}[{latex}]",
+                                                            expected_latex=variance_latex))
     return measurements
 
 
 register(Numeric(
     label="eq-gradient-variance-monte-carlo",
     alternative=Alternative("two unbiased estimators of equal variance", expected={"score function: variance": 16.0}),
-    statement=r"\operatorname{Var}[2x] = 4\sigma^2 \ll \operatorname{Var}\left[x^2 \tfrac{x - \mu}{\sigma^2}\right] = "
-              r"\tfrac{\mu^4}{\sigma^2} + 14\mu^2 + 15\sigma^2 \qquad (\mu = 1, \sigma = 2, \text{ autograd and torch.func})",
     experiment=gradient_variance_check,
     page={"samples": 200_000, "seed": 0},
     test={"samples": 1_000_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo, x ~ N(1, 2²); gradients by autograd and torch.func",
     source="Kaplan §3.5; ours",
 ))
 
@@ -168,14 +174,16 @@ def gumbel_max_check(samples: int, seed: int) -> list[Measurement]:
     logits = torch.tensor(GUMBEL_LOGITS, dtype=torch.float64)
     draws = gumbel_max_sample(logits, seed=seed, sample_shape=samples)
     probabilities = torch.softmax(logits, dim=-1)
-    return [Measurement.monte_carlo(f"frequency of class {k + 1}", (draws == k).double(), float(probabilities[k]))
+    total = " + ".join(f"e^{{{v:g}}}" for v in GUMBEL_LOGITS)
+    return [Measurement.monte_carlo(f"frequency of class {k + 1}", (draws == k).double(), float(probabilities[k]),
+                                    quantity=rf"P\big(\arg\max_i (x_i + z_i) = {k + 1}\big)",
+                                    expected_latex=rf"\frac{{e^{{{GUMBEL_LOGITS[k]:g}}}}}{{{total}}}")
             for k in range(len(logits))]
 
 
 register(Numeric(
     label="eq-gumbel-max-frequencies",
     alternative=Alternative("frequencies softmax(x/2), as if the Gumbel noise had scale 2", expected={2: math.exp(1.0) / sum(math.exp(v / 2) for v in GUMBEL_LOGITS)}),
-    statement=r"P\left(\arg\max_i (x_i + z_i) = k\right) = \frac{e^{x_k}}{\sum_j e^{x_j}} \qquad (x = (0.3, -1, 2, 0.5))",
     experiment=gumbel_max_check,
     page={"samples": 200_000, "seed": 0},
     test={"samples": 1_000_000, "seed": 1},
