@@ -42,24 +42,25 @@ def kl_monte_carlo_check(trials: int, seed: int, sizes=(10, 100, 1000)) -> list[
         log_q = -(samples - 1) ** 2 / 8 - 0.5 * math.log(8 * math.pi)
         estimates, _ = kl_monte_carlo(log_p, log_q)
         stats = summarize_estimates(estimates, mean)
+        estimate = rf"\tfrac{{1}}{{{n}}} \textstyle\sum_{{i=1}}^{{{n}}} \log\tfrac{{P(x_i)}}{{q(x_i)}}"
         measurements.append(Measurement.from_standard_error(f"mean estimate, N = {n}", stats.mean, stats.mean_se, mean,
-                                                            samples=f"{trials} estimates"))
+                                                            samples=f"{trials} estimates", quantity=rf"E\big[{estimate}\big]",
+                                                            expected_latex=r"D(P \,\|\, q)"))
         measurements.append(Measurement.from_standard_error(f"N × variance, N = {n}", float(stats.variance) * n,
                                                             float(stats.variance_se) * n, variance,
-                                                            samples=f"{trials} estimates"))
+                                                            samples=f"{trials} estimates",
+                                                            quantity=rf"{n} \operatorname{{Var}}\big[{estimate}\big]",
+                                                            expected_latex=r"\operatorname{Var}_P\big[\log\tfrac{P}{q}\big]"))
     return measurements
 
 
 register(Numeric(
     label="eq-kl-monte-carlo",
     alternative=Alternative("the reverse divergence D(q‖P) = 2 − log 2", expected={"mean estimate, N = 1000": 2 - math.log(2)}),
-    statement=r"E\left[\frac1N\sum_{i=1}^N \log\frac{P(x_i)}{q(x_i)}\right] = D(P\,\|\,q), \qquad "
-              r"N \operatorname{Var}[\cdot] = \operatorname{Var}_P\left[\log\frac{P}{q}\right] "
-              r"\qquad (P = \mathcal N(0, 1),\ q = \mathcal N(1, 4))",
     experiment=kl_monte_carlo_check,
     page={"trials": 4_000, "seed": 0},
     test={"trials": 10_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo, P = N(0, 1) and q = N(1, 4); D(P‖q) and the variance exact from Gaussian moments",
     source="Kaplan (3.6.1)",
 ))
 
@@ -170,21 +171,23 @@ def triangle_check(triples: int, seed: int, outcomes: int = 4, square_root: bool
     violations = float(((jeffreys[0] - jeffreys[1] - jeffreys[2]) > 0).double().mean())
     return [
         Measurement.exact("max over triples of √JSD(p, r) − √JSD(p, q) − √JSD(q, r)", worst_root, 0.0, relation="<=",
-                          tolerance=1e-12, reason="float64 rounding"),
+                          tolerance=1e-12, reason="float64 rounding",
+                          quantity=r"\max_{\text{triples}} \Big(\sqrt{\mathrm{JSD}(p, r)} - \sqrt{\mathrm{JSD}(p, q)}"
+                                   r" - \sqrt{\mathrm{JSD}(q, r)}\Big)", expected_latex="0"),
         Measurement.exact("fraction of triples where symmetrised KL violates it", violations, 1 / triples,
-                          relation=">=", reason="at least one violation among the triples"),
+                          relation=">=", reason="at least one violation among the triples",
+                          quantity=r"\text{fraction of triples with } J(p, r) > J(p, q) + J(q, r)",
+                          expected_latex=rf"\tfrac{{1}}{{{triples}}}"),
     ]
 
 
 register(Numeric(
     label="eq-sqrt-jsd-triangle",
     alternative=Alternative("JSD itself, without the square root, as the metric", kwargs={"square_root": False}),
-    statement=r"\sqrt{\mathrm{JSD}(p, r)} \le \sqrt{\mathrm{JSD}(p, q)} + \sqrt{\mathrm{JSD}(q, r)} "
-              r"\text{ for all random triples, while } D(p\|r) + D(r\|p) \text{ violates it on some}",
     experiment=triangle_check,
     page={"triples": 10_000, "seed": 0},
     test={"triples": 100_000, "seed": 1},
-    method="exhaustive check of random triples",
+    method="exhaustive check of random triples of distributions on 4 outcomes; J is D(p‖r) + D(r‖p)",
     source="Kaplan §3.6; Endres & Schindelin (2003)",
 ))
 
@@ -288,13 +291,16 @@ def disjoint_check(points: int) -> list[Measurement]:
         moved = torch.roll(base, shift * points)
         measurements += [
             Measurement.exact(f"KL, shift {shift}", float(kl_divergence(base, moved)), math.inf, relation=">=",
-                              reason="exact: q = 0 where p > 0"),
+                              reason="exact: q = 0 where p > 0", quantity=rf"D(p \,\|\, q_{shift})",
+                              expected_latex=r"\infty"),
             Measurement.exact(f"JSD, shift {shift}", float(js_divergence(base, moved)), math.log(2), tolerance=1e-12,
-                              reason="float64 rounding"),
+                              reason="float64 rounding", quantity=rf"\mathrm{{JSD}}(p, q_{shift})",
+                              expected_latex=r"\log 2"),
             Measurement.exact(f"TV, shift {shift}", float(total_variation(base, moved)), 1.0, tolerance=1e-12,
-                              reason="float64 rounding"),
+                              reason="float64 rounding", quantity=rf"\mathrm{{TV}}(p, q_{shift})", expected_latex="1"),
             Measurement.exact(f"W₁, shift {shift}", float(wasserstein_1d(grid, grid, base, moved)), float(shift),
-                              tolerance=1e-12, reason="float64 rounding"),
+                              tolerance=1e-12, reason="float64 rounding", quantity=rf"W_1(p, q_{shift})",
+                              expected_latex=str(shift)),
         ]
     return measurements
 
@@ -302,11 +308,9 @@ def disjoint_check(points: int) -> list[Measurement]:
 register(Numeric(
     label="eq-disjoint-supports",
     alternative=Alternative("W₁ saturating at 1 like TV, whatever the shift", expected={"W₁, shift 3": 1.0}),
-    statement=r"\text{for } p, q \text{ with disjoint supports: } D(p\|q) = \infty,\ \mathrm{JSD} = \log 2,\ "
-              r"\mathrm{TV} = 1,\ \text{while } W_1 = \text{the shift}",
     experiment=disjoint_check,
     page={"points": 100},
     test={"points": 1_000},
-    method="exact computation",
+    method="exact computation: p uniform on [0, 1), q_s the same shifted by s, on a grid",
     source="Kaplan §3.6; Arjovsky et al. (2017)",
 ))

@@ -370,27 +370,31 @@ def exponential_mle_check(trials: int, seed: int, n: int = 5, rate: float = 2.0)
     mle = estimator_stats(lambda x_: 1 / x_.mean(dim=-1), Exponential(rate), n, trials, generator, target=rate)
     shrunk = estimator_stats(lambda x_: (n - 2) / x_.sum(dim=-1), Exponential(rate), n, trials, generator, target=rate)
     samples = f"{trials} trials of N = {n}"
+    lam = f"{rate:g}"
     return [
-        Measurement.from_standard_error("E[N/S]", mle.mean, mle.mean_se, n * rate / (n - 1), samples=samples),
+        Measurement.from_standard_error("E[N/S]", mle.mean, mle.mean_se, n * rate / (n - 1), samples=samples,
+                                        quantity=rf"E\big[\tfrac{{{n}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{n} \cdot {lam}}}{{{n - 1}}}"),
         Measurement.from_standard_error("Var[N/S]", mle.variance, mle.variance_se,
-                                        n**2 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples),
+                                        n**2 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples,
+                                        quantity=rf"\operatorname{{Var}}\big[\tfrac{{{n}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{n}^2 \cdot {lam}^2}}{{{n - 1}^2 \cdot {n - 2}}}"),
         Measurement.from_standard_error("MSE[N/S]", mle.mse, mle.mse_se, rate**2 * (n + 2) / ((n - 1) * (n - 2)),
-                                        samples=samples),
+                                        samples=samples, quantity=rf"\operatorname{{MSE}}\big[\tfrac{{{n}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{lam}^2 \cdot {n + 2}}}{{{n - 1} \cdot {n - 2}}}"),
         Measurement.from_standard_error("MSE[(N − 2)/S]", shrunk.mse, shrunk.mse_se, rate**2 / (n - 1),
-                                        samples=samples),
+                                        samples=samples, quantity=rf"\operatorname{{MSE}}\big[\tfrac{{{n - 2}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{lam}^2}}{{{n - 1}}}"),
     ]
 
 
 register(Numeric(
     label="eq-exponential-mle-monte-carlo",
     alternative=Alternative("an unbiased maximum-likelihood estimate, E[N/S] = λ", expected={0: 2.0}),
-    statement=r"E\left[\tfrac{N}{S}\right] = \tfrac{N\lambda}{N-1}, \quad \operatorname{MSE}\left[\tfrac{N}{S}\right] = "
-              r"\tfrac{(N+2)\lambda^2}{(N-1)(N-2)} > \operatorname{MSE}\left[\tfrac{N-2}{S}\right] = \tfrac{\lambda^2}{N-1}"
-              r"\qquad (N = 5,\ \lambda = 2)",
     experiment=exponential_mle_check,
     page={"trials": 200_000, "seed": 0},
     test={"trials": 1_000_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo, S the sum of N = 5 exponential samples of rate λ = 2",
     source="Kaplan §3.4 (numerical check: 2.499 vs 2.5 at N = 5)",
 ))
 
@@ -484,20 +488,23 @@ def james_stein_check(trials: int, seed: int) -> list[Measurement]:
             draws = truth + Normal()((trials, d), seed=generator)
             errors = ((james_stein(draws) - truth) ** 2).sum(-1)
             exact = float(james_stein_risk(d, norm))
-            measurements.append(Measurement.monte_carlo(f"JS risk, d = {d}, |θ| = {norm:g}", errors, exact))
+            risk = rf"R_{{{d}}}({norm:g})"
+            measurements.append(Measurement.monte_carlo(
+                f"JS risk, d = {d}, |θ| = {norm:g}", errors, exact, quantity=risk,
+                expected_latex=rf"{d} - {(d - 2) ** 2}\, E_{{{norm:g}}}\big[\|X\|^{{-2}}\big]"))
             measurements.append(Measurement.exact(f"exact JS risk, d = {d}, |θ| = {norm:g}", exact, d,
-                                                  relation="<=", reason="series of the exact risk, strict"))
+                                                  relation="<=", reason="series of the exact risk, strict",
+                                                  quantity=rf"{d} - {(d - 2) ** 2}\, E_{{{norm:g}}}\big[\|X\|^{{-2}}\big]",
+                                                  expected_latex=str(d)))
     return measurements
 
 
 register(Numeric(
     label="eq-james-stein-risk",
     alternative=Alternative("Jensen's plug-in 1/E‖X‖² for E[‖X‖⁻²]: risk d − (d − 2)²/(d + |θ|²)", expected={2: 5 - 9 / (5 + 4)}),
-    statement=r"E\|\hat\theta_{\mathrm{JS}} - \theta\|^2 = d - (d-2)^2\, E\big[\|X\|^{-2}\big] < d = E\|X - \theta\|^2"
-              r"\qquad (d = 5, 10, 20;\ |\theta| = 0, 2, 5)",
     experiment=james_stein_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 50_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo of R_d(|θ|), the risk E‖θ̂_JS − θ‖² in dimension d at |θ|, against the exact series for E‖X‖⁻² with X ~ N(θ, I); d is the risk of the estimate X",
     source="James & Stein (1961); corrects Kaplan §3.4.2",
 ))
