@@ -9,7 +9,7 @@ import sympy as sp
 import torch
 from scipy.optimize import linprog
 
-from ..claims import Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
+from ..claims import Alternative, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ..data import random_distributions
 from ..estimation.distributions import Normal
 from ..estimation.estimators import summarize_estimates
@@ -42,23 +42,25 @@ def kl_monte_carlo_check(trials: int, seed: int, sizes=(10, 100, 1000)) -> list[
         log_q = -(samples - 1) ** 2 / 8 - 0.5 * math.log(8 * math.pi)
         estimates, _ = kl_monte_carlo(log_p, log_q)
         stats = summarize_estimates(estimates, mean)
+        estimate = rf"\tfrac{{1}}{{{n}}} \textstyle\sum_{{i=1}}^{{{n}}} \log\tfrac{{P(x_i)}}{{q(x_i)}}"
         measurements.append(Measurement.from_standard_error(f"mean estimate, N = {n}", stats.mean, stats.mean_se, mean,
-                                                            samples=f"{trials} estimates"))
+                                                            samples=f"{trials} estimates", quantity=rf"E\big[{estimate}\big]",
+                                                            expected_latex=r"D(P \,\|\, q)"))
         measurements.append(Measurement.from_standard_error(f"N × variance, N = {n}", float(stats.variance) * n,
                                                             float(stats.variance_se) * n, variance,
-                                                            samples=f"{trials} estimates"))
+                                                            samples=f"{trials} estimates",
+                                                            quantity=rf"{n} \operatorname{{Var}}\big[{estimate}\big]",
+                                                            expected_latex=r"\operatorname{Var}_P\big[\log\tfrac{P}{q}\big]"))
     return measurements
 
 
 register(Numeric(
     label="eq-kl-monte-carlo",
-    statement=r"E\left[\frac1N\sum_{i=1}^N \log\frac{P(x_i)}{q(x_i)}\right] = D(P\,\|\,q), \qquad "
-              r"N \operatorname{Var}[\cdot] = \operatorname{Var}_P\left[\log\frac{P}{q}\right] "
-              r"\qquad (P = \mathcal N(0, 1),\ q = \mathcal N(1, 4))",
+    alternative=Alternative("the reverse divergence D(q‖P) = 2 − log 2", expected={"mean estimate, N = 1000": 2 - math.log(2)}),
     experiment=kl_monte_carlo_check,
     page={"trials": 4_000, "seed": 0},
     test={"trials": 10_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo, P = N(0, 1) and q = N(1, 4); D(P‖q) and the variance exact from Gaussian moments",
     source="Kaplan (3.6.1)",
 ))
 
@@ -159,55 +161,65 @@ register(Identity(
 
 # --------------------------------------------------------------------------- the triangle inequality
 
-def triangle_check(triples: int, seed: int, outcomes: int = 4) -> list[Measurement]:
-    """√JSD obeys the triangle inequality on random triples; symmetrised KL violates it on some."""
+def triangle_check(triples: int, seed: int, outcomes: int = 4, square_root: bool = True) -> list[Measurement]:
+    """√JSD (or JSD itself, if not ``square_root``) on random triples; symmetrised KL violates the triangle on some."""
     p_, q_, r = random_distributions(3 * triples, outcomes, seed=seed).reshape(3, triples, outcomes)
-    root = [js_divergence(a_, b_).clamp_min(0).sqrt() for a_, b_ in ((p_, r), (p_, q_), (q_, r))]
+    power = 0.5 if square_root else 1.0
+    root = [js_divergence(a_, b_).clamp_min(0) ** power for a_, b_ in ((p_, r), (p_, q_), (q_, r))]
     jeffreys = [symmetrized_kl(a_, b_) for a_, b_ in ((p_, r), (p_, q_), (q_, r))]
     worst_root = float((root[0] - root[1] - root[2]).max())
     violations = float(((jeffreys[0] - jeffreys[1] - jeffreys[2]) > 0).double().mean())
     return [
         Measurement.exact("max over triples of √JSD(p, r) − √JSD(p, q) − √JSD(q, r)", worst_root, 0.0, relation="<=",
-                          tolerance=1e-12, reason="float64 rounding"),
+                          tolerance=1e-12, reason="float64 rounding",
+                          quantity=r"\max_{\text{triples}} \Big(\sqrt{\mathrm{JSD}(p, r)} - \sqrt{\mathrm{JSD}(p, q)}"
+                                   r" - \sqrt{\mathrm{JSD}(q, r)}\Big)", expected_latex="0"),
         Measurement.exact("fraction of triples where symmetrised KL violates it", violations, 1 / triples,
-                          relation=">=", reason="at least one violation among the triples"),
+                          relation=">=", reason="at least one violation among the triples",
+                          quantity=r"\text{fraction of triples with } J(p, r) > J(p, q) + J(q, r)",
+                          expected_latex=rf"\tfrac{{1}}{{{triples}}}"),
     ]
 
 
 register(Numeric(
     label="eq-sqrt-jsd-triangle",
-    statement=r"\sqrt{\mathrm{JSD}(p, r)} \le \sqrt{\mathrm{JSD}(p, q)} + \sqrt{\mathrm{JSD}(q, r)} "
-              r"\text{ for all random triples, while } D(p\|r) + D(r\|p) \text{ violates it on some}",
+    alternative=Alternative("JSD itself, without the square root, as the metric", kwargs={"square_root": False}),
     experiment=triangle_check,
     page={"triples": 10_000, "seed": 0},
     test={"triples": 100_000, "seed": 1},
-    method="exhaustive check of random triples",
+    method="exhaustive check of random triples of distributions on 4 outcomes; J is D(p‖r) + D(r‖p)",
     source="Kaplan §3.6; Endres & Schindelin (2003)",
 ))
 
 
-def classical_bounds_check(pairs: int, seed: int, outcomes: int = 6) -> list[Measurement]:
-    r"""Le Cam's :math:`H^2 \le TV \le \sqrt2 H` and Pinsker's :math:`TV \le \sqrt{D/2}` on random pairs."""
+def classical_bounds_check(pairs: int, seed: int, outcomes: int = 6, hellinger_factor: float = math.sqrt(2)
+                           ) -> list[Measurement]:
+    r"""Le Cam's :math:`H^2 \le TV \le \sqrt2 H` and Pinsker's :math:`TV \le \sqrt{D/2}` on random pairs.
+
+    ``hellinger_factor`` replaces the :math:`\sqrt2` (to show that the check rejects a wrong constant).
+    """
     p_, q_ = random_distributions(2 * pairs, outcomes, seed=seed).reshape(2, pairs, outcomes)
     tv, h, kl = total_variation(p_, q_), hellinger(p_, q_), kl_divergence(p_, q_)
     rounding = "float64 rounding"
     return [
-        Measurement.exact("max (H² − TV)", float((h**2 - tv).max()), 0.0, relation="<=", tolerance=1e-12, reason=rounding),
-        Measurement.exact("max (TV − √2 H)", float((tv - math.sqrt(2) * h).max()), 0.0, relation="<=", tolerance=1e-12,
-                          reason=rounding),
+        Measurement.exact("max (H² − TV)", float((h**2 - tv).max()), 0.0, relation="<=", tolerance=1e-12, reason=rounding,
+                          quantity=r"\max_{\text{pairs}} \big(H^2 - \mathrm{TV}\big)", expected_latex="0"),
+        Measurement.exact("max (TV − √2 H)", float((tv - hellinger_factor * h).max()), 0.0, relation="<=", tolerance=1e-12,
+                          reason=rounding, quantity=r"\max_{\text{pairs}} \big(\mathrm{TV} - \sqrt2\, H\big)",
+                          expected_latex="0"),
         Measurement.exact("max (TV − √(KL/2))", float((tv - (kl / 2).sqrt()).max()), 0.0, relation="<=",
-                          tolerance=1e-12, reason=rounding),
+                          tolerance=1e-12, reason=rounding,
+                          quantity=r"\max_{\text{pairs}} \big(\mathrm{TV} - \sqrt{D(p\|q)/2}\big)", expected_latex="0"),
     ]
 
 
 register(Numeric(
     label="eq-classical-bounds",
-    statement=r"H^2 \le \mathrm{TV} \le \sqrt2\, H, \qquad \mathrm{TV} \le \sqrt{D(p\|q)/2} \qquad "
-              r"\text{(random pairs on 6 outcomes)}",
+    alternative=Alternative("TV ≤ H, without Le Cam's factor √2", kwargs={"hellinger_factor": 1.0}),
     experiment=classical_bounds_check,
     page={"pairs": 20_000, "seed": 0},
     test={"pairs": 200_000, "seed": 1},
-    method="exhaustive check of random pairs",
+    method="exhaustive check of random pairs of distributions on 6 outcomes",
     source="Le Cam (1986); Pinsker (1964); Tsybakov (2009) §2.4",
 ))
 
@@ -236,8 +248,11 @@ def transport_plan_cost(u_values, v_values, u_weights, v_weights) -> float:
     return float(result.fun)
 
 
-def coupling_check(problems: int, seed: int) -> list[Measurement]:
-    r"""In one dimension the best coupling is the quantile coupling: the LP optimum equals :func:`wasserstein_1d`."""
+def coupling_check(problems: int, seed: int, weighted: bool = True) -> list[Measurement]:
+    r"""In one dimension the best coupling is the quantile coupling: the LP optimum equals :func:`wasserstein_1d`.
+
+    With ``weighted=False`` the formula is evaluated with equal weights (to show that the check rejects it).
+    """
     rng = np.random.default_rng(seed)
     worst = 0.0
     for _ in range(problems):  # independent small linear programs, one per problem
@@ -245,16 +260,19 @@ def coupling_check(problems: int, seed: int) -> list[Measurement]:
         u_values, v_values = rng.normal(size=n) * 2, rng.normal(size=m) + 1
         u_weights, v_weights = rng.uniform(0.1, 1, size=n), rng.uniform(0.1, 1, size=m)
         u_weights, v_weights = u_weights / u_weights.sum(), v_weights / v_weights.sum()
-        formula = float(wasserstein_1d(u_values, v_values, u_weights, v_weights))
+        formula_weights = (u_weights, v_weights) if weighted else (np.full(n, 1 / n), np.full(m, 1 / m))
+        formula = float(wasserstein_1d(u_values, v_values, *formula_weights))
         worst = max(worst, abs(transport_plan_cost(u_values, v_values, u_weights, v_weights) - formula))
     return [Measurement.exact(f"max |LP optimum − quantile formula| over {problems} problems", worst, 0.0,
-                              tolerance=1e-7, reason="HiGHS feasibility and optimality tolerance 1e-7")]
+                              tolerance=1e-7, reason="HiGHS feasibility and optimality tolerance 1e-7",
+                              quantity=r"\max_{\text{problems}} \Big|\min_{\pi \in \Pi(u, v)} \sum_{jk} \pi_{jk} "
+                                       r"|x_j - y_k| - \int_0^1 \left|F_u^{-1}(s) - F_v^{-1}(s)\right| ds\Big|",
+                              expected_latex="0")]
 
 
 register(Numeric(
     label="eq-wasserstein-coupling",
-    statement=r"\min_{\pi \in \Pi(u, v)} \sum_{jk} \pi_{jk} |x_j - y_k| = \int_0^1 \left|F_u^{-1}(s) - F_v^{-1}(s)\right| ds"
-              r" = \int \left|F_u(x) - F_v(x)\right| dx",
+    alternative=Alternative("the quantile formula with the points' weights ignored", kwargs={"weighted": False}),
     experiment=coupling_check,
     page={"problems": 30, "seed": 0},
     test={"problems": 100, "seed": 1},
@@ -273,24 +291,26 @@ def disjoint_check(points: int) -> list[Measurement]:
         moved = torch.roll(base, shift * points)
         measurements += [
             Measurement.exact(f"KL, shift {shift}", float(kl_divergence(base, moved)), math.inf, relation=">=",
-                              reason="exact: q = 0 where p > 0"),
+                              reason="exact: q = 0 where p > 0", quantity=rf"D(p \,\|\, q_{shift})",
+                              expected_latex=r"\infty"),
             Measurement.exact(f"JSD, shift {shift}", float(js_divergence(base, moved)), math.log(2), tolerance=1e-12,
-                              reason="float64 rounding"),
+                              reason="float64 rounding", quantity=rf"\mathrm{{JSD}}(p, q_{shift})",
+                              expected_latex=r"\log 2"),
             Measurement.exact(f"TV, shift {shift}", float(total_variation(base, moved)), 1.0, tolerance=1e-12,
-                              reason="float64 rounding"),
+                              reason="float64 rounding", quantity=rf"\mathrm{{TV}}(p, q_{shift})", expected_latex="1"),
             Measurement.exact(f"W₁, shift {shift}", float(wasserstein_1d(grid, grid, base, moved)), float(shift),
-                              tolerance=1e-12, reason="float64 rounding"),
+                              tolerance=1e-12, reason="float64 rounding", quantity=rf"W_1(p, q_{shift})",
+                              expected_latex=str(shift)),
         ]
     return measurements
 
 
 register(Numeric(
     label="eq-disjoint-supports",
-    statement=r"\text{for } p, q \text{ with disjoint supports: } D(p\|q) = \infty,\ \mathrm{JSD} = \log 2,\ "
-              r"\mathrm{TV} = 1,\ \text{while } W_1 = \text{the shift}",
+    alternative=Alternative("W₁ saturating at 1 like TV, whatever the shift", expected={"W₁, shift 3": 1.0}),
     experiment=disjoint_check,
     page={"points": 100},
     test={"points": 1_000},
-    method="exact computation",
+    method="exact computation: p uniform on [0, 1), q_s the same shifted by s, on a grid",
     source="Kaplan §3.6; Arjovsky et al. (2017)",
 ))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import mpmath
 import torch
 from torch import nn
 
@@ -41,6 +42,7 @@ __all__ = [
     "EstimatorStats",
     "denoising_data",
     "estimator_stats",
+    "median_variance",
     "noise2noise",
     "sample_variance",
     "summarize_estimates",
@@ -191,6 +193,60 @@ def estimator_stats(estimator: Callable, sampler: Callable, n, trials, seed, *, 
                              f"(got {getattr(batch, 'shape', type(batch).__name__)})")
         estimates.append(batch)
     return summarize_estimates(torch.cat(estimates), target)
+
+
+_QUANTILES = {
+    "cauchy": lambda u: mpmath.tan(mpmath.pi * (u - mpmath.mpf(1) / 2)),
+    "normal": lambda u: mpmath.sqrt(2) * mpmath.erfinv(2 * u - 1),
+}
+
+
+def median_variance(n: int, law: str = "cauchy", *, digits: int = 30) -> float:
+    r"""Exact variance of the median of ``n`` i.i.d. standard ``law`` variables (``n`` odd).
+
+    With :math:`n = 2m + 1`, the median has the density
+    :math:`\frac{n!}{m!^2} F(x)^m (1 - F(x))^m f(x)`. Substituting
+    :math:`u = F(x)`, for a law symmetric about 0,
+
+    .. math::
+        \operatorname{Var}(\operatorname{med}) = \frac{n!}{m!^2}
+        \int_0^1 F^{-1}(u)^2\, u^m (1 - u)^m \, du,
+
+    evaluated by tanh–sinh quadrature (mpmath) at ``digits`` significant digits.
+    ``n Var`` tends to :math:`1 / (4 f(0)^2)`: :math:`\pi^2/4` for the Cauchy
+    law (whose median has finite variance only from ``n = 5``), :math:`\pi/2`
+    for the normal.
+
+    Parameters
+    ----------
+    n : int
+        Odd sample size (at least 5 for ``"cauchy"``, 1 for ``"normal"``).
+    law : {"cauchy", "normal"}
+        The standard law of the samples.
+
+    Examples
+    --------
+    >>> round(21 * median_variance(21), 6)
+    2.870243
+    >>> round(median_variance(1, "normal"), 12)
+    1.0
+    """
+    if law not in _QUANTILES:
+        raise ValueError(f"median_variance: law must be one of {sorted(_QUANTILES)} (got {law!r})")
+    n = check_integer(n, name="n", func="median_variance", minimum=5 if law == "cauchy" else 1)
+    if n % 2 == 0:
+        raise ValueError(f"median_variance: n must be odd (got {n})")
+    m = (n - 1) // 2
+    quantile = _QUANTILES[law]
+    with mpmath.workdps(digits):
+        weight = mpmath.factorial(n) / mpmath.factorial(m) ** 2
+        half = mpmath.mpf(1) / 2
+
+        def integrand(u):
+            return quantile(u) ** 2 * (u * (1 - u)) ** m
+
+        # The integrand is symmetric about 1/2.
+        return float(2 * weight * mpmath.quad(integrand, [0, half / 2, half]))
 
 
 def sample_variance(x, *, ddof=1, dim=-1) -> torch.Tensor:

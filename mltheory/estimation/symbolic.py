@@ -135,12 +135,12 @@ def each_order(symbol: sp.Symbol, values: Iterable[int], simplify: Callable = sp
     return check
 
 
-def change_variables(old: sp.Symbol, old_in_terms_of_new: sp.Expr) -> Callable:
+def change_variables(old: sp.Symbol, old_in_terms_of_new: sp.Expr, new: sp.Symbol | None = None) -> Callable:
     r"""A simplifier that substitutes ``old = old_in_terms_of_new`` in every integral over ``old``, then evaluates.
 
     sympy evaluates some integrals only after the right change of variables;
     this makes the change an explicit, named step of a proof. The new variable
-    is the free symbol of ``old_in_terms_of_new``.
+    is ``new``, by default the only free symbol of ``old_in_terms_of_new``.
 
     Examples
     --------
@@ -154,7 +154,7 @@ def change_variables(old: sp.Symbol, old_in_terms_of_new: sp.Expr) -> Callable:
     def substitute(expr):
         expr = expr.replace(
             lambda e: isinstance(e, sp.Integral) and tuple(e.variables) == (old,),
-            lambda e: e.transform(old, old_in_terms_of_new),
+            lambda e: e.transform(old, old_in_terms_of_new if new is None else (old_in_terms_of_new, new)),
         )
         return sp.simplify(expr.doit())
 

@@ -8,11 +8,11 @@ import sympy as sp
 import sympy.stats as stats
 import torch
 
-from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Reduction, Term, Words, register
+from ...claims import Alternative, Domain, Identity, Inequality, Link, Measurement, Numeric, Reduction, Term, Words, register
 from ...information.symbolic import expectation, fisher_information_expr, score_expr
 from ..cramer_rao import james_stein, james_stein_risk
 from ..distributions import Exponential, Normal
-from ..estimators import estimator_stats, sample_variance, summarize_estimates
+from ..estimators import estimator_stats, median_variance, sample_variance, summarize_estimates
 from ..symbolic import (
     Displayed,
     blockwise,
@@ -276,29 +276,38 @@ def _median(x_):
 
 
 def cramer_rao_efficiency_check(trials: int, seed: int, n: int = 201) -> list[Measurement]:
-    """Variance × N·F_1 for the mean (1), the median (→ π/2) and s² (N/(N − 1)) of Gaussian samples."""
+    """Variance × N·F_1 for the mean (1), the median and s² (N/(N − 1)) of standard Gaussian samples.
+
+    The median's is exact at ``n`` (quadrature over the order-statistic density, :func:`median_variance`);
+    it tends to π/2.
+    """
     generator = torch.Generator().manual_seed(seed)
     samples = f"{trials} trials of N = {n}"
     mean_ratio, mean_se = efficiency_ratio(lambda x_: x_.mean(dim=-1), n, trials, generator)
     median_ratio, median_se = efficiency_ratio(_median, n, trials, generator)
     variance = estimator_stats(sample_variance, Normal(0.0, 1.0), n, trials, generator, target=1.0, batch_size=20_000)
+    m = (n - 1) // 2
     return [
-        Measurement.from_standard_error("N Var(mean) F₁", mean_ratio, mean_se, 1.0, samples=samples),
-        Measurement.from_standard_error("N Var(median) F₁", median_ratio, median_se, math.pi / 2,
-                                        samples=samples + "; asymptotic value, relative O(1/N) correction"),
+        Measurement.from_standard_error("N Var(mean) F₁", mean_ratio, mean_se, 1.0, samples=samples,
+                                        quantity=rf"{n} \operatorname{{Var}}(\bar X)", expected_latex="1"),
+        Measurement.from_standard_error(
+            "N Var(median) F₁", median_ratio, median_se, n * median_variance(n, "normal"), samples=samples,
+            quantity=rf"{n} \operatorname{{Var}}(\operatorname{{med}})",
+            expected_latex=rf"\frac{{{n} \cdot {n}!}}{{{m}!^2}} \int_0^1 \Phi^{{-1}}(u)^2\, u^{{{m}}} (1 - u)^{{{m}}}\, du"),
         Measurement.from_standard_error("N Var(s²) F₁ (F₁ = 1/(2σ⁴))", float(variance.variance) * n / 2,
-                                        float(variance.variance_se) * n / 2, n / (n - 1), samples=samples),
+                                        float(variance.variance_se) * n / 2, n / (n - 1), samples=samples,
+                                        quantity=rf"\tfrac{{{n}}}{{2}} \operatorname{{Var}}(s^2)",
+                                        expected_latex=rf"\tfrac{{{n}}}{{{n - 1}}}"),
     ]
 
 
 register(Numeric(
     label="eq-cramer-rao-efficiency",
-    statement=r"N F_1 \operatorname{Var}(\bar X) = 1, \quad N F_1 \operatorname{Var}(\operatorname{median}) \to \tfrac{\pi}{2},"
-              r"\quad N F_1 \operatorname{Var}(s^2) = \tfrac{N}{N-1} \qquad (\text{Gaussian}, N = 201)",
+    alternative=Alternative("a median as efficient as the mean, N F₁ Var(median) = 1", expected={1: 1.0}),
     experiment=cramer_rao_efficiency_check,
     page={"trials": 60_000, "seed": 0},
     test={"trials": 100_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo (standard normal samples, so that F₁ is 1 for the mean and ½ for the variance)",
     source="Kaplan §3.4.2 (numerical check)",
 ))
 
@@ -361,26 +370,31 @@ def exponential_mle_check(trials: int, seed: int, n: int = 5, rate: float = 2.0)
     mle = estimator_stats(lambda x_: 1 / x_.mean(dim=-1), Exponential(rate), n, trials, generator, target=rate)
     shrunk = estimator_stats(lambda x_: (n - 2) / x_.sum(dim=-1), Exponential(rate), n, trials, generator, target=rate)
     samples = f"{trials} trials of N = {n}"
+    lam = f"{rate:g}"
     return [
-        Measurement.from_standard_error("E[N/S]", mle.mean, mle.mean_se, n * rate / (n - 1), samples=samples),
+        Measurement.from_standard_error("E[N/S]", mle.mean, mle.mean_se, n * rate / (n - 1), samples=samples,
+                                        quantity=rf"E\big[\tfrac{{{n}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{n} \cdot {lam}}}{{{n - 1}}}"),
         Measurement.from_standard_error("Var[N/S]", mle.variance, mle.variance_se,
-                                        n**2 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples),
+                                        n**2 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples,
+                                        quantity=rf"\operatorname{{Var}}\big[\tfrac{{{n}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{n}^2 \cdot {lam}^2}}{{{n - 1}^2 \cdot {n - 2}}}"),
         Measurement.from_standard_error("MSE[N/S]", mle.mse, mle.mse_se, rate**2 * (n + 2) / ((n - 1) * (n - 2)),
-                                        samples=samples),
+                                        samples=samples, quantity=rf"\operatorname{{MSE}}\big[\tfrac{{{n}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{lam}^2 \cdot {n + 2}}}{{{n - 1} \cdot {n - 2}}}"),
         Measurement.from_standard_error("MSE[(N − 2)/S]", shrunk.mse, shrunk.mse_se, rate**2 / (n - 1),
-                                        samples=samples),
+                                        samples=samples, quantity=rf"\operatorname{{MSE}}\big[\tfrac{{{n - 2}}}{{S}}\big]",
+                                        expected_latex=rf"\tfrac{{{lam}^2}}{{{n - 1}}}"),
     ]
 
 
 register(Numeric(
     label="eq-exponential-mle-monte-carlo",
-    statement=r"E\left[\tfrac{N}{S}\right] = \tfrac{N\lambda}{N-1}, \quad \operatorname{MSE}\left[\tfrac{N}{S}\right] = "
-              r"\tfrac{(N+2)\lambda^2}{(N-1)(N-2)} > \operatorname{MSE}\left[\tfrac{N-2}{S}\right] = \tfrac{\lambda^2}{N-1}"
-              r"\qquad (N = 5,\ \lambda = 2)",
+    alternative=Alternative("an unbiased maximum-likelihood estimate, E[N/S] = λ", expected={0: 2.0}),
     experiment=exponential_mle_check,
     page={"trials": 200_000, "seed": 0},
     test={"trials": 1_000_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo, S the sum of N = 5 exponential samples of rate λ = 2",
     source="Kaplan §3.4 (numerical check: 2.499 vs 2.5 at N = 5)",
 ))
 
@@ -416,23 +430,24 @@ def asymptotic_normality_check(trials: int, seed: int, n: int = 400, rate: float
     generator = torch.Generator().manual_seed(seed)
     z = math.sqrt(n) * (1 / Exponential(rate)((trials, n), seed=generator).mean(dim=-1) - rate)
     stats_ = summarize_estimates(z, 0.0)
+    scaled = rf"\sqrt{{{n}}}\,(\hat\lambda_{{\mathrm{{MLE}}}} - {rate:g})"
     samples = f"{trials} trials of N = {n}"
     return [
         Measurement.from_standard_error("E[z]", stats_.mean, stats_.mean_se, math.sqrt(n) * rate / (n - 1),
-                                        samples=samples),
+                                        samples=samples, quantity=rf"E\big[{scaled}\big]",
+                                        expected_latex=rf"\frac{{\sqrt{{{n}}} \cdot {rate:g}}}{{{n - 1}}}"),
         Measurement.from_standard_error("Var[z]", stats_.variance, stats_.variance_se,
-                                        n**3 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples),
-        Measurement.monte_carlo("P(|z| ≤ 1.96 λ)", (z.abs() <= 1.96 * rate).double(), exponential_mle_coverage(n)),
+                                        n**3 * rate**2 / ((n - 1) ** 2 * (n - 2)), samples=samples,
+                                        quantity=rf"\operatorname{{Var}}\big[{scaled}\big]",
+                                        expected_latex=rf"\frac{{{n}^3 \cdot {rate:g}^2}}{{{n - 1}^2 \cdot {n - 2}}}"),
+        Measurement.monte_carlo("P(|z| ≤ 1.96 λ)", (z.abs() <= 1.96 * rate).double(), exponential_mle_coverage(n),
+                                quantity=rf"P\big(|{scaled}| \le 1.96 \cdot {rate:g}\big)"),
     ]
 
 
 register(Numeric(
     label="eq-mle-asymptotic-normality",
-    statement=r"\sqrt{N}\,\big(\hat\lambda_{\mathrm{MLE}} - \lambda\big) \approx \mathcal N\big(0, F_1^{-1}\big) "
-              r"= \mathcal N(0, \lambda^2):\quad E = \frac{\sqrt N \lambda}{N - 1},\ "
-              r"\operatorname{Var} = \frac{N^3 \lambda^2}{(N-1)^2 (N-2)},\ "
-              rf"P\big(|\cdot| \le 1.96 \lambda\big) = {exponential_mle_coverage(400):.5f}"
-              r"\qquad (N = 400,\ \lambda = 2)",
+    alternative=Alternative("the variance F₁ = 1/λ² instead of its inverse", expected={"Var[z]": 0.25}),
     experiment=asymptotic_normality_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 40_000, "seed": 1},
@@ -473,19 +488,23 @@ def james_stein_check(trials: int, seed: int) -> list[Measurement]:
             draws = truth + Normal()((trials, d), seed=generator)
             errors = ((james_stein(draws) - truth) ** 2).sum(-1)
             exact = float(james_stein_risk(d, norm))
-            measurements.append(Measurement.monte_carlo(f"JS risk, d = {d}, |θ| = {norm:g}", errors, exact))
+            risk = rf"R_{{{d}}}({norm:g})"
+            measurements.append(Measurement.monte_carlo(
+                f"JS risk, d = {d}, |θ| = {norm:g}", errors, exact, quantity=risk,
+                expected_latex=rf"{d} - {(d - 2) ** 2}\, E_{{{norm:g}}}\big[\|X\|^{{-2}}\big]"))
             measurements.append(Measurement.exact(f"exact JS risk, d = {d}, |θ| = {norm:g}", exact, d,
-                                                  relation="<=", reason="series of the exact risk, strict"))
+                                                  relation="<=", reason="series of the exact risk, strict",
+                                                  quantity=rf"{d} - {(d - 2) ** 2}\, E_{{{norm:g}}}\big[\|X\|^{{-2}}\big]",
+                                                  expected_latex=str(d)))
     return measurements
 
 
 register(Numeric(
     label="eq-james-stein-risk",
-    statement=r"E\|\hat\theta_{\mathrm{JS}} - \theta\|^2 = d - (d-2)^2\, E\big[\|X\|^{-2}\big] < d = E\|X - \theta\|^2"
-              r"\qquad (d = 5, 10, 20;\ |\theta| = 0, 2, 5)",
+    alternative=Alternative("Jensen's plug-in 1/E‖X‖² for E[‖X‖⁻²]: risk d − (d − 2)²/(d + |θ|²)", expected={2: 5 - 9 / (5 + 4)}),
     experiment=james_stein_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 50_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo of R_d(|θ|), the risk E‖θ̂_JS − θ‖² in dimension d at |θ|, against the exact series for E‖X‖⁻² with X ~ N(θ, I); d is the risk of the estimate X",
     source="James & Stein (1961); corrects Kaplan §3.4.2",
 ))

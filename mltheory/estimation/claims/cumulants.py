@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Domain, Identity, Measurement, Numeric, Words, register
+from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Words, register
 from ..cumulants import clt_shape, density_from_cumulants, k_statistics_from_central_sums, standardized_sums
 from ..distributions import Cauchy, Exponential, Laplace, Uniform
 from ..estimators import estimator_stats
@@ -189,24 +189,29 @@ register(Identity(
 def clt_shape_check(trials: int, seed: int, ns=(1, 2, 4, 8, 16)) -> list[Measurement]:
     """Monte Carlo skewness and excess kurtosis of standardised sums of exponentials and uniforms."""
     measurements = []
-    for name, distribution in (("Exp(1)", Exponential(1.0)), ("U(0, 1)", Uniform(0.0, 1.0))):
+    # The standardised cumulants κ₃/σ³ and κ₄/σ⁴ of each law, as LaTeX (their values come from clt_shape).
+    laws = (("Exp(1)", r"\mathrm{Exp}", Exponential(1.0), ("2", "6")),
+            ("U(0, 1)", r"\mathrm{U}", Uniform(0.0, 1.0), ("0", r"-\tfrac65")))
+    for name, short, distribution, (skew, kurt) in laws:
         shape = clt_shape(distribution, ns, trials, seed=seed)
         for i, size in enumerate(ns):
-            for key, label in (("skewness", r"\kappa_3"), ("kurtosis", r"\kappa_4")):
+            predictions = {"skewness": rf"\tfrac{{{skew}}}{{\sqrt{{{size}}}}}" if skew != "0" else "0",
+                           "kurtosis": rf"{kurt} / {size}"}
+            for key, order in (("skewness", 3), ("kurtosis", 4)):
                 measurements.append(Measurement.from_standard_error(
-                    f"${label}(Y_{{{size}}})$, {name}", shape[key][i], shape[f"{key}_se"][i],
-                    shape[f"{key}_predicted"][i], samples=f"{trials} seeded sums"))
+                    f"κ{order}(Y_{size}), {name}", shape[key][i], shape[f"{key}_se"][i],
+                    shape[f"{key}_predicted"][i], samples=f"{trials} seeded sums",
+                    quantity=rf"\kappa_{order}(Y_{{{size}}})_{{{short}}}", expected_latex=predictions[key]))
     return measurements
 
 
 register(Numeric(
     label="eq-clt-shape-monte-carlo",
-    statement=r"\kappa_3(Y_N) = \frac{\kappa_3}{\sigma^3\sqrt N}, \qquad \kappa_4(Y_N) = \frac{\kappa_4}{\sigma^4 N}"
-              r"\qquad \text{(Monte Carlo, sums of exponentials and of uniforms, } N = 1, \dots, 16)",
+    alternative=Alternative("κ₄(Y_N) shrinking like 1/√N, as κ₃ does, instead of 1/N", expected={9: 6 / math.sqrt(16)}),
     experiment=clt_shape_check,
     page={"trials": 100_000, "seed": 0},
     test={"trials": 300_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo: Y_N the standardised sum of N exponential (Exp) or uniform (U) variables",
     source="Kaplan (3.2.14)",
 ))
 
@@ -225,18 +230,19 @@ def sum_spread_check(trials: int, seed: int) -> list[Measurement]:
         return sum(part(shape, seed=seed) for part in parts)  # sds 1, 2, 3
 
     stats = estimator_stats(lambda s: s[:, 0], draw, n=1, trials=trials, seed=generator, target=0.0)
-    return [Measurement.from_standard_error("variance of $X_1 + X_2 + X_3$", stats.variance, stats.variance_se,
-                                            14.0, samples=f"{trials} seeded sums")]
+    return [Measurement.from_standard_error("variance of X₁ + X₂ + X₃", stats.variance, stats.variance_se, 14.0,
+                                            samples=f"{trials} seeded sums",
+                                            quantity=r"\operatorname{Var}(X_1 + X_2 + X_3)",
+                                            expected_latex=r"1^2 + 2^2 + 3^2")]
 
 
 register(Numeric(
     label="eq-sum-standard-deviation",
-    statement=r"\operatorname{sd}(X_1 + X_2 + X_3) = \sqrt{\sigma_1^2 + \sigma_2^2 + \sigma_3^2} = \sqrt{14}"
-              r"\qquad (\sigma_i = 1, 2, 3)",
+    alternative=Alternative("standard deviations that add, (σ₁ + σ₂ + σ₃)² = 36, instead of variances", expected={0: 36.0}),
     experiment=sum_spread_check,
     page={"trials": 200_000, "seed": 0},
     test={"trials": 1_000_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo (a uniform, an exponential and a Laplace variable, of standard deviations 1, 2 and 3)",
     source="Kaplan §3.2, corrected: root-sum-of-squares, not RMS",
 ))
 
@@ -280,35 +286,36 @@ MARCINKIEWICZ_EXAMPLES = {"quartic": (0.0, 1.0, 0.0, -1.0), "cubic": (0.0, 1.0, 
 """Polynomial cumulant generating functions of degree 4 and 3 (cumulants κ_1, κ_2, ...)."""
 
 
-def marcinkiewicz_check(points: int) -> list[Measurement]:
+def marcinkiewicz_check(points: int, examples=MARCINKIEWICZ_EXAMPLES) -> list[Measurement]:
     r"""The inverse transforms of :math:`\exp(-k^2/2 + k^4/24 \cdot \kappa_4)` and of a cubic exponent go negative.
 
     The smallest value over a grid of ``points`` points in :math:`[-8, 8]`,
     plus the quadrature error bound (the difference between the 400- and the
-    200-node rule), must be negative.
+    200-node rule), must be negative. ``examples`` maps names to cumulants.
     """
     grid = torch.linspace(-8, 8, points, dtype=torch.float64)
     measurements = []
-    for name, kappa_values in MARCINKIEWICZ_EXAMPLES.items():
+    for name, kappa_values in examples.items():
         fine = density_from_cumulants(kappa_values, grid, nodes=400)
         coarse = density_from_cumulants(kappa_values, grid, nodes=200)
         error = float((fine - coarse).abs().max())
         where = int(fine.argmin())
+        kappas = ", ".join(f"{k:g}" for k in kappa_values)
         measurements.append(Measurement.exact(
             f"min p(x) + quadrature error, {name} CGF, at x = {grid[where]:.3g}", float(fine[where]) + error, 0.0,
-            relation="<=", reason=f"Gauss–Legendre quadrature, error bound {error:.1e}"))
+            relation="<=", reason=f"Gauss–Legendre quadrature, error bound {error:.1e}",
+            quantity=rf"\min_x p_{{({kappas})}}(x) + \epsilon_{{\mathrm{{quad}}}}", expected_latex="0"))
     return measurements
 
 
 register(Numeric(
     label="eq-marcinkiewicz-examples",
-    statement=r"\min_x \frac{1}{2\pi}\int e^{-ikx}\, e^{\sum_{n \le r} \kappa_n (ik)^n/n!}\,dk < 0"
-              r"\qquad \text{for } (\kappa_1, \kappa_2, \kappa_3, \kappa_4) = (0, 1, 0, -1) \text{ and } "
-              r"(\kappa_1, \kappa_2, \kappa_3) = (0, 1, 0.6)",
+    alternative=Alternative("a quadratic exponent (κ₁, κ₂) = (0, 1), the one truncation that is a density",
+                            kwargs={"examples": {"quadratic": (0.0, 1.0)}}),
     experiment=marcinkiewicz_check,
     page={"points": 801},
     test={"points": 1601},
-    method="quadrature",
+    method="quadrature: p_κ is the inverse Fourier transform of exp(Σ κ_n (ik)ⁿ/n!) for the cumulants κ listed, on a grid in [−8, 8]; ε_quad bounds the quadrature error",
     source="Marcinkiewicz (1939); corrects Kaplan §3.2",
 ))
 
@@ -334,17 +341,18 @@ def cauchy_spread_check(trials: int, seed: int, ns=(1, 10, 100)) -> list[Measure
     measurements = []
     for size in ns:
         means = standardized_sums(Cauchy(), size, trials, seed=generator)
-        measurements.append(Measurement.monte_carlo(f"$P(|\\bar X_{{{size}}}| \\le 1)$", (means.abs() <= 1).double(), 0.5))
+        measurements.append(Measurement.monte_carlo(f"P(|mean of {size}| ≤ 1)", (means.abs() <= 1).double(), 0.5,
+                                                    quantity=rf"P\big(|\bar X_{{{size}}}| \le 1\big)",
+                                                    expected_latex=r"\tfrac12"))
     return measurements
 
 
 register(Numeric(
     label="eq-cauchy-mean-spread",
-    statement=r"P\left(\left|\tfrac1N \textstyle\sum_{i=1}^N X_i\right| \le 1\right) = \tfrac12"
-              r"\quad \text{for every } N \text{, with } X_i \text{ standard Cauchy}",
+    alternative=Alternative("the mean spreading like 1/√N, as with a finite variance: (2/π) arctan √N", expected={1: 2 / math.pi * math.atan(math.sqrt(10)), 2: 2 / math.pi * math.atan(10)}),
     experiment=cauchy_spread_check,
     page={"trials": 20_000, "seed": 0},
     test={"trials": 50_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo (means of standard Cauchy samples)",
     source="ours; Feller Vol. II §II.4",
 ))

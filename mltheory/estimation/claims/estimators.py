@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 import torch
 
-from ...claims import Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
+from ...claims import Alternative, Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
 from ...networks import mlp
 from ..distributions import Exponential, Normal
 from ..estimators import denoising_data, estimator_stats, sample_variance, train_denoiser
@@ -178,32 +180,35 @@ def estimator_check(trials: int, seed: int, n: int = 5) -> list[Measurement]:
                                 target=sd**2)
         exact = float(divisor_mse(divisor_value).subs({N: n, sigma: sd}))
         measurements.append(Measurement.from_standard_error(
-            f"MSE of divisor {divisor_value}, Gaussian", stats.mse, stats.mse_se, exact, samples=f"{trials} trials"))
+            f"MSE of divisor {divisor_value}, Gaussian", stats.mse, stats.mse_se, exact, samples=f"{trials} trials",
+            quantity=rf"\operatorname{{MSE}}\big[\hat\sigma^2_{{{divisor_value}}}\big]",
+            expected_latex=sp.latex(sp.nsimplify(exact))))
         if ddof == 0:
             measurements.append(Measurement.from_standard_error(
-                "bias of the divisor-N estimator", stats.bias, stats.bias_se, -sd**2 / n, samples=f"{trials} trials"))
+                "bias of the divisor-N estimator", stats.bias, stats.bias_se, -sd**2 / n, samples=f"{trials} trials",
+                quantity=rf"\operatorname{{bias}}\big[\hat\sigma^2_{{{n}}}\big]",
+                expected_latex=rf"-\tfrac{{{sd:g}^2}}{{{n}}}"))
         if ddof == 1:
             measurements.append(Measurement.from_standard_error(
                 "Var(s²), Gaussian", stats.variance, stats.variance_se, 2 * sd**4 / (n - 1),
-                samples=f"{trials} trials"))
+                samples=f"{trials} trials", quantity=r"\operatorname{Var}[s^2]",
+                expected_latex=rf"\tfrac{{2 \cdot {sd:g}^4}}{{{n - 1}}}"))
     exponential = estimator_stats(sample_variance, Exponential(1.0), n, trials, generator, target=1.0)
     general = float((mu4 / N - sigma**4 * (N - 3) / (N * (N - 1))).subs({mu4: 9, sigma: 1, N: n}))
     measurements.append(Measurement.from_standard_error(
         "Var(s²), Exp(1) (μ₄ = 9)", exponential.variance, exponential.variance_se, general,
-        samples=f"{trials} trials"))
+        samples=f"{trials} trials", quantity=r"\operatorname{Var}[s^2]_{\mathrm{Exp}(1)}",
+        expected_latex=rf"\tfrac{{9}}{{{n}}} - \tfrac{{{n - 3}}}{{{n} \cdot {n - 1}}}"))
     return measurements
 
 
 register(Numeric(
     label="eq-estimator-monte-carlo",
-    statement=r"\text{bias}\big[\hat\sigma^2_{N}\big] = -\tfrac{\sigma^2}{N},\quad "
-              r"\operatorname{Var}[s^2] = \tfrac{2\sigma^4}{N-1} \text{ (Gaussian)},\ "
-              r"\tfrac{\mu_4}{N} - \tfrac{\sigma^4 (N-3)}{N(N-1)} \text{ (exponential)},\quad "
-              r"\operatorname{MSE}(c) \text{ as above} \qquad (N = 5, \text{ Monte Carlo})",
+    alternative=Alternative("Var(s²) = 2σ⁴/N, with N in place of N − 1", expected={"Var(s²), Gaussian": 6.4}),
     experiment=estimator_check,
     page={"trials": 100_000, "seed": 0},
     test={"trials": 400_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo (N = 5 Gaussian samples of variance 4, variance estimates with divisors 4, 5 and 6)",
     source="Kaplan (3.3.7), (3.3.14)",
 ))
 
@@ -245,19 +250,20 @@ def noise2noise_check(seed: int, copies: int = 4, epochs: int = 10, trained: boo
     gap = ((output - fresh) ** 2).mean(dim=1) - ((output - clean) ** 2).mean(dim=1)
     gain = ((noisy - clean) ** 2).mean(dim=1) - ((output - clean) ** 2).mean(dim=1)
     return [
-        Measurement.monte_carlo("noisy-target loss − clean-target MSE, per pixel", gap, data.noise_sd**2),
-        clearly_positive("MSE(noisy input) − MSE(Noise2Noise output), per pixel, per test image", gain),
+        Measurement.monte_carlo("noisy-target loss − clean-target MSE, per pixel", gap, data.noise_sd**2,
+                                quantity=r"\tfrac{1}{64}\, E\big[\|f(c + n) - (c + n')\|^2 - \|f(c + n) - c\|^2\big]",
+                                expected_latex=rf"{data.noise_sd:g}^2"),
+        clearly_positive("MSE(noisy input) − MSE(Noise2Noise output), per pixel, per test image", gain,
+                         quantity=r"\tfrac{1}{64}\, E\big[\|n\|^2 - \|f(c + n) - c\|^2\big]"),
     ]
 
 
 register(Numeric(
     label="eq-noise2noise-experiment",
-    statement=r"\frac{1}{64}\,\mathbb{E}\,\big\|f(c + n) - (c + n')\big\|^2 = \frac{1}{64}\,\mathbb{E}\,\big\|f(c + n) - c\big\|^2"
-              r" + \sigma^2, \qquad \mathbb{E}\,\big\|f(c + n) - c\big\|^2 < \mathbb{E}\,\lVert n \rVert^2"
-              r" \quad \text{for the trained Noise2Noise denoiser } f \text{ on test digits}",
+    alternative=Alternative("an untrained network", kwargs={"trained": False}),
     experiment=noise2noise_check,
     page={"seed": 0},
     test={"seed": 1},
-    method="trained network, Monte Carlo over test images",
+    method="Monte Carlo over test digits (64 pixels) for the trained Noise2Noise denoiser f, noise n and n′ fresh",
     source="Kaplan §3.3.4; Lehtinen et al. (2018)",
 ))

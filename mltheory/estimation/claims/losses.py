@@ -7,11 +7,10 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Case, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
+from ...claims import Alternative, Case, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ...information.claims.entropy import log_inequality_term
 from ..distributions import Cauchy
-from ..estimators import summarize_estimates
-from ..losses import robust_fit
+from ..estimators import median_variance
 from ..symbolic import Displayed, notation
 
 i, n = sp.symbols("i n", integer=True, positive=True)
@@ -220,39 +219,39 @@ def robust_regression_data(trials: int, n: int, seed: int):
     return design, design @ truth + noise, truth
 
 
-def robust_regression_check(trials: int, n: int, seed: int) -> list[Measurement]:
-    r"""Slope errors of four regression losses under Cauchy noise, against exact and asymptotic predictions.
+def robust_location_check(trials: int, n: int, seed: int) -> list[Measurement]:
+    r"""Least squares and L1 fits of a location under standard Cauchy noise, against values exact at ``n``.
 
-    Least squares: the slope error :math:`\sum_i x_i \epsilon_i / \sum_i x_i^2`
-    is exactly Cauchy with scale :math:`\gamma = \sum_i |x_i| / \sum_i x_i^2`,
-    so it lies within :math:`\pm\gamma` with probability exactly 1/2, for every
-    :math:`n`. L1, Huber and Cauchy losses: :math:`\operatorname{Var}(\hat\beta)
-    \sum_i x_i^2` tends to :math:`\pi^2/4`, :math:`8/\pi` and 2.
+    With all :math:`x_i = 1` the least-squares fit is the sample mean, whose
+    error is exactly standard Cauchy for every :math:`n`, so it lies within
+    :math:`\pm 1` with probability exactly 1/2. The L1 fit is the sample median
+    (``n`` odd), whose variance :func:`~mltheory.estimation.median_variance`
+    computes exactly at this ``n``; it tends to :math:`\pi^2 / (4n)`. The
+    median is symmetric about the true location, so its variance is the mean
+    of its squared error.
     """
-    design, targets, truth = robust_regression_data(trials, n, seed)
-    x_values = design[:, 1]
-    spread = float(x_values.abs().sum() / (x_values**2).sum())
-    error = robust_fit(design, targets, loss="l2")[:, 1] - truth[1]
-    measurements = [Measurement.monte_carlo("least squares: P(|slope error| ≤ γ)", (error.abs() <= spread).double(), 0.5)]
-    for loss, expected in (("l1", math.pi**2 / 4), ("huber", 8 / math.pi), ("cauchy", 2.0)):
-        slopes = robust_fit(design, targets, loss=loss, iterations=40)[:, 1]
-        stats = summarize_estimates(slopes, truth[1])
-        scale = float((x_values**2).sum())
-        measurements.append(Measurement.from_standard_error(
-            f"{loss}: Var(slope) Σx²", float(stats.variance) * scale, float(stats.variance_se) * scale, expected,
-            samples=f"{trials} fits of n = {n}; asymptotic value, O(1/n) corrections"))
-    return measurements
+    noise = Cauchy(0.0, 1.0)((trials, n), seed=seed)
+    mean_error, median_error = noise.mean(dim=-1), noise.median(dim=-1).values
+    m = (n - 1) // 2
+    return [
+        Measurement.monte_carlo("least squares: P(|error| ≤ 1)", (mean_error.abs() <= 1).double(), 0.5,
+                                quantity=r"P\big(|\hat\mu_{\mathrm{LS}} - \mu| \le 1\big)",
+                                expected_latex=r"\tfrac12"),
+        Measurement.monte_carlo(f"L1: n Var(median), n = {n}", n * median_error**2, n * median_variance(n),
+                                quantity=rf"{n} \operatorname{{Var}}(\hat\mu_{{L1}})",
+                                expected_latex=rf"\frac{{{n} \cdot {n}!}}{{{m}!^2}} \int_0^1 "
+                                               rf"\tan^2\!\big(\pi (u - \tfrac12)\big)\, u^{{{m}}} (1 - u)^{{{m}}}\, du"),
+    ]
 
 
 register(Numeric(
     label="eq-robust-regression",
-    statement=r"P\big(|\hat\beta_{\mathrm{LS}} - \beta| \le \gamma\big) = \tfrac12, \qquad "
-              r"\operatorname{Var}(\hat\beta) \textstyle\sum_i x_i^2 \to \tfrac{\pi^2}{4},\ \tfrac{8}{\pi},\ 2"
-              r"\quad \text{(L1, Huber, Cauchy; Cauchy noise)}",
-    experiment=robust_regression_check,
-    page={"trials": 1_000, "n": 200, "seed": 0},
-    test={"trials": 3_000, "n": 300, "seed": 1},
-    method="Monte Carlo",
+    experiment=robust_location_check,
+    alternative=Alternative("the asymptotic constant π²/4 instead of the exact variance at this n",
+                            expected={1: math.pi**2 / 4}),
+    page={"trials": 20_000, "n": 21, "seed": 0},
+    test={"trials": 200_000, "n": 21, "seed": 1},
+    method="Monte Carlo against exact quadrature",
     source="Kaplan §3.4.3; ours",
 ))
 

@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Identity, Measurement, Numeric, Words, register
+from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
 from ..estimators import summarize_estimates
 from ..sampling import binary_gumbel_softmax_mean, dropout, gumbel_max_sample, gumbel_softmax, reparam_grad, score_function_grad
 from ..symbolic import change_variables, differentiate_under_integral, expectation_of_polynomial, gaussian_raw_moment, notation
@@ -71,25 +71,32 @@ def gradient_variance_check(samples: int, seed: int, mean: float = 1.0, sd: floa
     generator = torch.Generator().manual_seed(seed)
     reparam = reparam_grad(lambda v: v**2, mean, sd, n_samples=samples, seed=generator)[:, 0]
     score = score_function_grad(lambda v: v**2, mean, sd, n_samples=samples, seed=generator)[:, 0]
-    exact = {"reparametrised": (reparam, 4 * sd**2), "score function": (score, mean**4 / sd**2 + 14 * mean**2 + 15 * sd**2)}
+    m, s = f"{mean:g}", f"{sd:g}"
+    exact = {
+        "reparametrised": (reparam, 4 * sd**2, "2x", rf"4 \cdot {s}^2"),
+        "score function": (score, mean**4 / sd**2 + 14 * mean**2 + 15 * sd**2, rf"x^2 \tfrac{{x - {m}}}{{{s}^2}}",
+                           rf"\tfrac{{{m}^4}}{{{s}^2}} + 14 \cdot {m}^2 + 15 \cdot {s}^2"),
+    }
     measurements = []
-    for name, (estimates, variance) in exact.items():
+    for name, (estimates, variance, latex, variance_latex) in exact.items():
         stats = summarize_estimates(estimates, 2 * mean)
         measurements.append(Measurement.from_standard_error(f"{name}: mean", stats.mean, stats.mean_se, 2 * mean,
-                                                            samples=f"{samples} samples"))
+                                                            samples=f"{samples} samples", quantity=rf"E[{latex}]",
+                                                            expected_latex=rf"2 \cdot {m}"))
         measurements.append(Measurement.from_standard_error(f"{name}: variance", stats.variance, stats.variance_se,
-                                                            variance, samples=f"{samples} samples"))
+                                                            variance, samples=f"{samples} samples",
+                                                            quantity=rf"\operatorname{{Var}}[{latex}]",
+                                                            expected_latex=variance_latex))
     return measurements
 
 
 register(Numeric(
     label="eq-gradient-variance-monte-carlo",
-    statement=r"\operatorname{Var}[2x] = 4\sigma^2 \ll \operatorname{Var}\left[x^2 \tfrac{x - \mu}{\sigma^2}\right] = "
-              r"\tfrac{\mu^4}{\sigma^2} + 14\mu^2 + 15\sigma^2 \qquad (\mu = 1, \sigma = 2, \text{ autograd and torch.func})",
+    alternative=Alternative("two unbiased estimators of equal variance", expected={"score function: variance": 16.0}),
     experiment=gradient_variance_check,
     page={"samples": 200_000, "seed": 0},
     test={"samples": 1_000_000, "seed": 1},
-    method="Monte Carlo",
+    method="Monte Carlo, x ~ N(1, 2²); gradients by autograd and torch.func",
     source="Kaplan §3.5; ours",
 ))
 
@@ -139,10 +146,12 @@ register(Identity(
 
 register(Identity(
     label="eq-gumbel-mean",
-    lhs=sp.Integral(z * gumbel_density(z), (z, -sp.oo, sp.oo)),
-    rhs=sp.EulerGamma,
-    method=_substitution,
-    condition=Words("the mean of the Gumbel distribution is Euler's constant"),
+    # The location mu keeps the integral symbolic: a closed numeric integral would be evaluated numerically
+    # (and slowly) whenever a failed proof prints it, so mutants would time out instead of failing.
+    lhs=sp.Integral(z * gumbel_density(z - mu), (z, -sp.oo, sp.oo)),
+    rhs=mu + sp.EulerGamma,
+    method=change_variables(z, mu - sp.log(y), y),
+    condition=Words(r"the mean of the Gumbel distribution with location $\mu$, where $\gamma$ is Euler's constant"),
     source="Kaplan §3.5 (footnote 7); ours",
 ))
 
@@ -165,13 +174,16 @@ def gumbel_max_check(samples: int, seed: int) -> list[Measurement]:
     logits = torch.tensor(GUMBEL_LOGITS, dtype=torch.float64)
     draws = gumbel_max_sample(logits, seed=seed, sample_shape=samples)
     probabilities = torch.softmax(logits, dim=-1)
-    return [Measurement.monte_carlo(f"frequency of class {k + 1}", (draws == k).double(), float(probabilities[k]))
+    total = " + ".join(f"e^{{{v:g}}}" for v in GUMBEL_LOGITS)
+    return [Measurement.monte_carlo(f"frequency of class {k + 1}", (draws == k).double(), float(probabilities[k]),
+                                    quantity=rf"P\big(\arg\max_i (x_i + z_i) = {k + 1}\big)",
+                                    expected_latex=rf"\frac{{e^{{{GUMBEL_LOGITS[k]:g}}}}}{{{total}}}")
             for k in range(len(logits))]
 
 
 register(Numeric(
     label="eq-gumbel-max-frequencies",
-    statement=r"P\left(\arg\max_i (x_i + z_i) = k\right) = \frac{e^{x_k}}{\sum_j e^{x_j}} \qquad (x = (0.3, -1, 2, 0.5))",
+    alternative=Alternative("frequencies softmax(x/2), as if the Gumbel noise had scale 2", expected={2: math.exp(1.0) / sum(math.exp(v / 2) for v in GUMBEL_LOGITS)}),
     experiment=gumbel_max_check,
     page={"samples": 200_000, "seed": 0},
     test={"samples": 1_000_000, "seed": 1},
@@ -189,25 +201,30 @@ def gumbel_softmax_bias_check(samples: int, seed: int, difference: float = 1.5) 
     for beta_value in (0.5, 1.0, 4.0):
         first = gumbel_softmax(logits, beta_value, seed=generator, sample_shape=samples)[:, 0]
         exact = float(binary_gumbel_softmax_mean(difference, beta_value))
-        measurements.append(Measurement.monte_carlo(f"E[f₁], β = {beta_value:g}", first, exact))
+        b = f"{beta_value:g}"
+        measurements.append(Measurement.monte_carlo(
+            f"E[f₁], β = {b}", first, exact, quantity=rf"E\big[\mathrm{{softmax}}({b}\,(x + z))_1\big]",
+            expected_latex=rf"\int \sigma\big({b}\,({difference:g} + l)\big)\, \sigma(l)\, \sigma(-l)\, dl"))
         if beta_value == 1.0:
             measurements.append(clearly_positive("|E[f₁] − σ(d)|, β = 1 (sign-adjusted samples)",
-                                                 (first - target) * math.copysign(1, float(first.mean()) - target)))
-    biases = [abs(float(binary_gumbel_softmax_mean(difference, b)) - target) for b in (1.0, 4.0, 16.0, 64.0, 256.0)]
+                                                 (first - target) * math.copysign(1, float(first.mean()) - target),
+                                                 quantity=rf"\big|E[\mathrm{{softmax}}(x + z)_1] - \sigma({difference:g})\big|"))
+    biases = [abs(float(binary_gumbel_softmax_mean(difference, b)) - target) for b in (1, 4, 16, 64, 256)]
+    betas = (1, 4, 16, 64, 256)
     measurements += [Measurement.exact(f"bias decreases with β (step {k + 1})", later, earlier, relation="<=",
-                                       reason="quadrature, error below 1e-10")
+                                       reason="quadrature, error below 1e-10", quantity=rf"|b({betas[k + 1]})|",
+                                       expected_latex=rf"|b({betas[k]})|")
                      for k, (earlier, later) in enumerate(zip(biases, biases[1:]))]
     return measurements
 
 
 register(Numeric(
     label="eq-gumbel-softmax-bias",
-    statement=r"E\left[\mathrm{softmax}(\beta(x + z))_1\right] = \int \sigma(\beta(d + l))\,\sigma(l)\sigma(-l)\,dl "
-              r"\ \ne\ \sigma(d) \text{ at finite } \beta, \ \to \sigma(d) \text{ as } \beta \to \infty \qquad (d = 1.5)",
+    alternative=Alternative("an unbiased relaxation, E[f₁] = σ(d) already at β = 1", expected={"E[f₁], β = 1": 1 / (1 + math.exp(-1.5))}),
     experiment=gumbel_softmax_bias_check,
     page={"samples": 200_000, "seed": 0},
     test={"samples": 1_000_000, "seed": 1},
-    method="Monte Carlo and quadrature",
+    method="Monte Carlo and quadrature: logits x = (1.5, 0), z Gumbel, b(β) the bias of E[softmax(β(x + z))₁] from σ(1.5)",
     source="Kaplan (3.5.7), corrected: the relaxation samples the softmax only as β → ∞",
 ))
 
@@ -237,15 +254,17 @@ def dropout_check(units: int, seed: int, p: float = 0.3) -> list[Measurement]:
     inverted = dropout(activations, p, seed=generator)
     kept = (inverted != 0).double()
     return [
-        Measurement.monte_carlo("mean of dropout(a)/a (inverted)", inverted / activations, 1.0),
-        Measurement.monte_carlo("fraction kept", kept, 1 - p),
-        Measurement.monte_carlo("mean of m·a/a (plain mask)", kept, 1 - p),
+        Measurement.monte_carlo("mean of dropout(a)/a (inverted)", inverted / activations, 1.0,
+                                quantity=r"E\left[\mathrm{dropout}(a) / a\right]", expected_latex="1"),
+        Measurement.monte_carlo("fraction kept", kept, 1 - p, quantity=r"P(m = 1)", expected_latex=rf"1 - {p:g}"),
+        Measurement.monte_carlo("mean of m·a/a (plain mask)", kept, 1 - p, quantity=r"E[m\, a] / a",
+                                expected_latex=rf"1 - {p:g}"),
     ]
 
 
 register(Numeric(
     label="eq-dropout-monte-carlo",
-    statement=r"E\left[\mathrm{dropout}(a)\right] = a, \qquad E[m\, a] = (1 - p)\, a \qquad (p = 0.3)",
+    alternative=Alternative("dropout without the 1/(1 − p) rescaling, mean 1 − p", expected={0: 0.7}),
     experiment=dropout_check,
     page={"units": 200_000, "seed": 0},
     test={"units": 1_000_000, "seed": 1},
