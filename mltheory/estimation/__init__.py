@@ -1,4 +1,4 @@
-"""Probability and estimation: cumulants and the central limit theorem, estimators, losses, Cramér–Rao, sampling.
+"""Probability and estimation: joint tables, cumulants and the CLT, estimators, losses, Cramér–Rao, sampling.
 
 The public functions are re-exported here, so ``from mltheory.estimation
 import estimator_stats`` works. :mod:`mltheory.estimation.distributions` holds
@@ -26,6 +26,7 @@ from .estimators import (
     summarize_estimates,
     train_denoiser,
 )
+from .joint import bayes_posterior, conditional_x_given_y, conditional_y_given_x, expectation, marginals
 from .losses import (
     CalibrationData,
     digits_calibration,
@@ -56,7 +57,10 @@ __all__ = [
     "DenoisingData",
     "DenoisingResult",
     "EstimatorStats",
+    "bayes_posterior",
     "binary_gumbel_softmax_mean",
+    "conditional_x_given_y",
+    "conditional_y_given_x",
     "cramer_rao_bound",
     "cumulants_from_moments",
     "denoising_data",
@@ -64,6 +68,7 @@ __all__ = [
     "dropout",
     "empirical_fisher",
     "estimator_stats",
+    "expectation",
     "expected_calibration_error",
     "gumbel_max_sample",
     "gumbel_noise",
@@ -73,6 +78,7 @@ __all__ = [
     "james_stein_risk",
     "k_statistics_from_central_sums",
     "lasso",
+    "marginals",
     "moments_from_cumulants",
     "nll_cauchy",
     "nll_gaussian",
