@@ -119,6 +119,7 @@ _NOT_NUMERIC = {
     "counts": [([], "no sizes"), ([2, 0], "a zero size"), ([2, 2.5], "a non-integer size"), ("abc", "a string"),
                (None, "None"), (3, "a number")],
     "label": [("", "an empty string"), (None, "None"), (3, "a number")],
+    "expression": [(None, "None"), ("x + y", "a string"), ([1, 2], "a list"), (np.ones(2), "an array")],
 }
 
 
@@ -215,6 +216,7 @@ def _specs() -> dict[str, Spec]:
     mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
     prob_pair = dict(kinds={}, extra=[mismatch("q", [0.5, 0.5])], shape=())
     from mltheory.symmetry.representations import x as x_sym, y as y_sym
+    from mltheory.symmetry.spherical import x as x3, y as y3, z as z3
 
     return {
         # ------------------------------------------------------------------ distances
@@ -485,6 +487,9 @@ def _specs() -> dict[str, Spec]:
                                                 shape=(5, 3, 3)),
         "symmetry.rotation_matrix": Spec(dict(angle=[0.0, 1.0]), kinds={"angle": "array"}, shape=(2, 2, 2)),
         "symmetry.sl2_triple": Spec(dict(d=3), shape=None, dtype=None),
+        **{f"symmetry.spherical.{name}": Spec(dict(p=x3**2 * y3 + z3), kinds={"p": "expression"}, shape=None, dtype=None)
+           for name in ("angular_momentum_squared", "euler_operator", "laplacian", "so3_generators")},
+        "symmetry.spherical.harmonic_basis": Spec(dict(l=2), kinds={"l": "count0"}, shape=None, dtype=None),
         # ------------------------------------------------------------------ data, networks, plotting, runtime, book
         "book.glue": Spec(dict(name="answer", variable=42, display=False),
                           kinds={"name": "label", "variable": "anything", "display": "flag"}, shape=None, dtype=None),
