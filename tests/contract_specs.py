@@ -489,6 +489,7 @@ def _specs() -> dict[str, Spec]:
         "symmetry.sl2_triple": Spec(dict(d=3), shape=None, dtype=None),
         **{f"symmetry.spherical.{name}": Spec(dict(p=x3**2 * y3 + z3), kinds={"p": "expression"}, shape=None, dtype=None)
            for name in ("angular_momentum_squared", "euler_operator", "laplacian", "so3_generators")},
+        **_experiment_specs(),
         "symmetry.spherical.harmonic_basis": Spec(dict(l=2), kinds={"l": "count0"}, shape=None, dtype=None),
         # ------------------------------------------------------------------ data, networks, plotting, runtime, book
         "book.glue": Spec(dict(name="answer", variable=42, display=False),
@@ -585,6 +586,40 @@ def _validation_specs() -> dict[str, Spec]:
         "validation.reports_as": Spec(dict(name="outer"), shape=None, dtype=None, caller="reports_as"),
         "validation.sum_tolerance": Spec(dict(dtype=torch.float64), kinds={"dtype": "dtype"}, shape=None, dtype=None,
                                          caller="sum_tolerance"),
+    }
+
+
+def _experiment_specs() -> dict[str, Spec]:
+    """The functions of the experiment modules of the part Symmetry and generalization, at small sizes."""
+    points = [[1.0, 0.0], [0.0, 1.0]]
+    mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
+    seven, ntk = "symmetry.degree_seven.", "symmetry.ntk."
+    return {
+        seven + "circle_moment": Spec(dict(a=2, b=2), kinds={"a": "count0", "b": "count0"}, shape=None, dtype=None),
+        seven + "median_with_standard_error": Spec(dict(samples=[1.0, 2.0, 3.0, 4.0, 5.0]), kinds={"samples": "array"},
+                                                   extra=[("samples", [1.0, 2.0, 3.0], "3 samples")], shape=None,
+                                                   dtype=None),
+        seven + "test_points": Spec({}, shape=(64, 2)),
+        ntk + "ntk_probe_points": Spec({}, shape=None),
+        ntk + "d3_orbit_data": Spec(dict(d=3, k=3), kinds={"k": "degree"},
+                                    extra=[("k", 2, "k of another parity than d")], shape=None),
+        ntk + "power_law_fit": Spec(dict(widths=[16, 64, 256], errors=[[1.0, 1.1], [0.5, 0.6], [0.25, 0.2]]),
+                                    kinds={"widths": "positive_array", "errors": "positive_array"},
+                                    extra=[mismatch("errors", [[1.0, 1.1], [0.5, 0.6]]),
+                                           ("errors", [[1.0], [0.5], [0.25]], "one error per width")],
+                                    shape=None, dtype=None),
+        ntk + "relu_kernels": Spec(dict(x1=points, x2=points), kinds={"x1": "array", "x2": "array",
+                                                                      "weight_gain": "positive"},
+                                   extra=[mismatch("x2", [[1.0, 0.0, 0.0]]), ("x1", [[0.0, 0.0]], "a zero point")],
+                                   shape=(2, 2)),
+        ntk + "relu_ntk_expectation": Spec(dict(x1=points, x2=points, width=8),
+                                           kinds={"x1": "array", "x2": "array", "width": "count1",
+                                                  "weight_gain": "positive"},
+                                           extra=[mismatch("x2", [[1.0, 0.0, 0.0]])], shape=(2, 2)),
+        ntk + "gaussian_init_": Spec(dict(model=nn.Linear(2, 1, dtype=torch.float64), seed=0),
+                                     kinds={"weight_gain": "positive", "bias_std": "nonneg", "zero_readout": "flag"},
+                                     shape=None, dtype=None),
+        "symmetry.random_labels.split_sizes": Spec({}, shape=None, dtype=None),
     }
 
 
