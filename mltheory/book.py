@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .validation import check_flag
+
 __all__ = ["glue"]
 
 
@@ -29,7 +31,7 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
     Raises
     ------
     TypeError
-        If ``name`` is not a non-empty string.
+        If ``name`` is not a non-empty string, or ``display`` is not a bool.
 
     Examples
     --------
@@ -37,6 +39,7 @@ def glue(name: str, variable: Any, display: bool = True) -> None:
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"glue: name must be a non-empty string (got {name!r})")
+    display = check_flag(display, name="display", func="glue")
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

@@ -116,6 +116,10 @@ _NOT_NUMERIC = {
     "bound": [(NAN, "NaN"), ("0", "a string"), (None, "None")],
     "real_number": [("2", "a string"), (None, "None"), (1 + 1j, "a complex number"), (True, "True")],
     "integer_or_none": [(1.5, "1.5"), ("1", "a string")],
+    "counts": [([], "no sizes"), ([2, 0], "a zero size"), ([2, 2.5], "a non-integer size"), ("abc", "a string"),
+               (None, "None"), (3, "a number")],
+    "label": [("", "an empty string"), (None, "None"), (3, "a number")],
+    "expression": [(None, "None"), ("x + y", "a string"), ([1, 2], "a list"), (np.ones(2), "an array")],
 }
 
 
@@ -141,6 +145,9 @@ def bad_values(kind: str, valid) -> list[tuple[object, str]]:
         "real_or_array": [(NAN, "NaN"), (INF, "infinity"), (np.array([]), "an empty array")] + _COMMON,
         "unit": scalar + [(-0.5, "-0.5"), (1.5, "1.5")],
         "positive": scalar + [(0.0, "zero"), (-1.0, "a negative number")],
+        # positive, but not every positive value is valid (a cutoff must lie where a function has decayed):
+        # not drawn by hypothesis
+        "positive_bounded": scalar + [(0.0, "zero"), (-1.0, "a negative number")],
         "positive_or_none": [(NAN, "NaN"), (INF, "infinity"), (-1.0, "a negative number"), ("abc", "a string")],
         "nonneg": scalar + [(-1.0, "a negative number")],
         "unit_open": scalar + [(0.0, "0"), (1.0, "1"), (-0.5, "-0.5")],
@@ -209,6 +216,7 @@ def _specs() -> dict[str, Spec]:
     mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
     prob_pair = dict(kinds={}, extra=[mismatch("q", [0.5, 0.5])], shape=())
     from mltheory.symmetry.representations import x as x_sym, y as y_sym
+    from mltheory.symmetry.spherical import x as x3, y as y3, z as z3
 
     return {
         # ------------------------------------------------------------------ distances
@@ -232,6 +240,28 @@ def _specs() -> dict[str, Spec]:
                                                         "sd2": "positive_array"},
                                                  extra=[mismatch("sd2", [1.0, 2.0, 3.0])], shape=(2,)),
         # ------------------------------------------------------------------ estimation
+        "estimation.marginals": Spec(dict(p_xy=TABLE), extra=[("p_xy", P3, "a vector")], shape=(2,)),
+        "estimation.conditional_x_given_y": Spec(dict(p_xy=TABLE), extra=[("p_xy", P3, "a vector"),
+                                                                         ("p_xy", [[0.5, 0.0], [0.5, 0.0]],
+                                                                          "a y of probability 0")], shape=(2, 2)),
+        "estimation.conditional_y_given_x": Spec(dict(p_xy=TABLE), extra=[("p_xy", P3, "a vector"),
+                                                                         ("p_xy", [[0.5, 0.5], [0.0, 0.0]],
+                                                                          "an x of probability 0")], shape=(2, 2)),
+        "estimation.bayes_posterior": Spec(dict(prior=[0.99, 0.01], likelihood=[[0.95, 0.1], [0.05, 0.9]]),
+                                           kinds={"prior": "prob", "likelihood": "nonneg_array"},
+                                           extra=[mismatch("likelihood", [[0.5], [0.5]]),
+                                                  ("likelihood", [[0.95, 0.1], [0.15, 0.9]], "a column summing to 1.1"),
+                                                  ("likelihood", [[1.0, 1.0], [0.0, 0.0]], "an x of probability 0")],
+                                           shape=(2, 2)),
+        "estimation.expectation": Spec(dict(p_xy=TABLE, values=[[0.0, 1.0], [1.0, 2.0]]), kinds={"values": "array"},
+                                       extra=[mismatch("values", [[0.0, 1.0, 2.0]])], shape=()),
+        "estimation.cumulants.clt_shape": Spec(dict(distribution=Exponential(1.0), ns=[2, 4], trials=50, seed=0),
+                                               kinds={"distribution": "distribution", "ns": "counts",
+                                                      "trials": "count2"}, shape=(2,)),
+        "estimation.cumulants.density_from_cumulants": Spec(
+            dict(kappa=[0.0, 1.0], x=[0.0, 1.0]), kinds={"kappa": "array", "cutoff": "positive_bounded", "nodes": "count2"},
+            extra=[("kappa", [0.0, 1.0, 0.0, 1.0], "a positive fourth cumulant: no decay"),
+                   ("kappa", [[0.0, 1.0]], "a matrix")], shape=(2,)),
         "estimation.binary_gumbel_softmax_mean": Spec(dict(logit_difference=1.0, beta=[1.0, 10.0]),
                                                       kinds={"logit_difference": "array", "beta": "positive_array"},
                                                       shape=(2,)),
@@ -457,7 +487,13 @@ def _specs() -> dict[str, Spec]:
                                                 shape=(5, 3, 3)),
         "symmetry.rotation_matrix": Spec(dict(angle=[0.0, 1.0]), kinds={"angle": "array"}, shape=(2, 2, 2)),
         "symmetry.sl2_triple": Spec(dict(d=3), shape=None, dtype=None),
-        # ------------------------------------------------------------------ data, networks, plotting, runtime
+        **{f"symmetry.spherical.{name}": Spec(dict(p=x3**2 * y3 + z3), kinds={"p": "expression"}, shape=None, dtype=None)
+           for name in ("angular_momentum_squared", "euler_operator", "laplacian", "so3_generators")},
+        **_experiment_specs(),
+        "symmetry.spherical.harmonic_basis": Spec(dict(l=2), kinds={"l": "count0"}, shape=None, dtype=None),
+        # ------------------------------------------------------------------ data, networks, plotting, runtime, book
+        "book.glue": Spec(dict(name="answer", variable=42, display=False),
+                          kinds={"name": "label", "variable": "anything", "display": "flag"}, shape=None, dtype=None),
         "data.bernoulli_sequences": Spec(dict(q=[0.2, 0.7], n=3, seed=0), kinds={"q": "unit_array", "n": "count1"},
                                          shape=(2, 3)),
         "data.digits": Spec({}, shape=(1797, 64)),
@@ -550,6 +586,40 @@ def _validation_specs() -> dict[str, Spec]:
         "validation.reports_as": Spec(dict(name="outer"), shape=None, dtype=None, caller="reports_as"),
         "validation.sum_tolerance": Spec(dict(dtype=torch.float64), kinds={"dtype": "dtype"}, shape=None, dtype=None,
                                          caller="sum_tolerance"),
+    }
+
+
+def _experiment_specs() -> dict[str, Spec]:
+    """The functions of the experiment modules of the part Symmetry and generalization, at small sizes."""
+    points = [[1.0, 0.0], [0.0, 1.0]]
+    mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
+    seven, ntk = "symmetry.degree_seven.", "symmetry.ntk."
+    return {
+        seven + "circle_moment": Spec(dict(a=2, b=2), kinds={"a": "count0", "b": "count0"}, shape=None, dtype=None),
+        seven + "median_with_standard_error": Spec(dict(samples=[1.0, 2.0, 3.0, 4.0, 5.0]), kinds={"samples": "array"},
+                                                   extra=[("samples", [1.0, 2.0, 3.0], "3 samples")], shape=None,
+                                                   dtype=None),
+        seven + "test_points": Spec({}, shape=(64, 2)),
+        ntk + "ntk_probe_points": Spec({}, shape=None),
+        ntk + "d3_orbit_data": Spec(dict(d=3, k=3), kinds={"k": "degree"},
+                                    extra=[("k", 2, "k of another parity than d")], shape=None),
+        ntk + "power_law_fit": Spec(dict(widths=[16, 64, 256], errors=[[1.0, 1.1], [0.5, 0.6], [0.25, 0.2]]),
+                                    kinds={"widths": "positive_array", "errors": "positive_array"},
+                                    extra=[mismatch("errors", [[1.0, 1.1], [0.5, 0.6]]),
+                                           ("errors", [[1.0], [0.5], [0.25]], "one error per width")],
+                                    shape=None, dtype=None),
+        ntk + "relu_kernels": Spec(dict(x1=points, x2=points), kinds={"x1": "array", "x2": "array",
+                                                                      "weight_gain": "positive"},
+                                   extra=[mismatch("x2", [[1.0, 0.0, 0.0]]), ("x1", [[0.0, 0.0]], "a zero point")],
+                                   shape=(2, 2)),
+        ntk + "relu_ntk_expectation": Spec(dict(x1=points, x2=points, width=8),
+                                           kinds={"x1": "array", "x2": "array", "width": "count1",
+                                                  "weight_gain": "positive"},
+                                           extra=[mismatch("x2", [[1.0, 0.0, 0.0]])], shape=(2, 2)),
+        ntk + "gaussian_init_": Spec(dict(model=nn.Linear(2, 1, dtype=torch.float64), seed=0),
+                                     kinds={"weight_gain": "positive", "bias_std": "nonneg", "zero_readout": "flag"},
+                                     shape=None, dtype=None),
+        "symmetry.random_labels.split_sizes": Spec({}, shape=None, dtype=None),
     }
 
 

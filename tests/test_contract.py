@@ -1,7 +1,7 @@
 """The input contract of every public function, generated from the signatures (issue 11).
 
-For each public function (everything callable in the ``__all__`` of the topic subpackages and of
-the shared modules), each parameter has a kind (:mod:`contract_specs`) that says which inputs are
+For each public function (everything callable in the ``__all__`` of every module of :mod:`mltheory`
+that is library API, found by walking the package: see :data:`NOT_API`), each parameter has a kind (:mod:`contract_specs`) that says which inputs are
 ruled out. Every ruled-out input must raise ``ValueError`` or ``TypeError`` whose message starts
 with the name of the function that was called and names the argument and what was given; never
 another exception (a crash), never a result (a silent failure). A valid call must return finite
@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import pkgutil
 import re
 import sys
 import warnings
@@ -31,25 +32,74 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from contract_specs import BY_NAME, _specs, bad_values  # noqa: E402
 
-MODULES = ("distances", "estimation", "information", "symmetry", "data", "plotting", "networks", "runtime",
-           "validation")
+#: Modules (by any dotted part of their name) that are not library API; every other module of mltheory
+#: is walked, each top-level module and subpackage and each submodule with an ``__all__``.
+NOT_API = {
+    # Sphinx and build internals: the book's extension and the map from pages to the modules they import.
+    "sphinxext", "page_dependencies",
+    # The claims spine (mltheory.claims) and the topics' claims: classes and the registry, tested in
+    # tests/test_claims_spine.py. Its public functions take a registered label or a Claim: get() refuses an
+    # unknown label with a ValueError naming it, show() goes through get(), register() and all_claims()
+    # build the registry at import; they are the book's machinery, not functions on data.
+    "claims",
+    # The book's figures: each draws one page's figure from that page's experiment (seconds to a minute),
+    # run by the book build and checked by tests/site; their keywords only tune the drawing.
+    "figures",
+    # The sympy helpers behind the claims' proofs: sympy expressions in, sympy expressions out, checked by
+    # every claim that uses them and by the mutation audit (tests/test_mutants.py).
+    "symbolic",
+}
+#: Public functions that the walk finds but that have no spec yet (issue 11, open): each fails the coverage
+#: test once it is removed from here, and an entry that gets a spec, or no longer exists, fails it too.
+PENDING = {
+    "symmetry.degree_seven.errors_by_size", "symmetry.degree_seven.exact_interpolant",
+    "symmetry.degree_seven.exact_relative_error", "symmetry.degree_seven.features",
+    "symmetry.degree_seven.gradient_descent_run", "symmetry.degree_seven.random_recovery_errors",
+    "symmetry.degree_seven.recovery", "symmetry.degree_seven.target", "symmetry.ntk.ensemble_invariance",
+    "symmetry.ntk.ensemble_ntk", "symmetry.ntk.ntk_invariance_errors", "symmetry.ntk.train_ensemble",
+    "symmetry.random_labels.random_labels_experiment",
+}
 #: What a message must contain to say what was given.
 GIVEN = re.compile(r"\bgot\b|NaN|\binf|None")
 
 
+def public_modules() -> list:
+    """Every module of :mod:`mltheory` that is library API, packages before their submodules.
+
+    A top-level module or subpackage is public whatever it holds; a deeper submodule is public when it
+    declares ``__all__``, so a function that its package does not re-export is still found.
+    """
+    import mltheory
+
+    modules = []
+    for info in pkgutil.walk_packages(mltheory.__path__, "mltheory."):
+        parts = info.name.split(".")[1:]
+        if any(part.startswith("_") or part in NOT_API for part in parts):
+            continue
+        module = importlib.import_module(info.name)
+        if len(parts) == 1 or hasattr(module, "__all__"):
+            modules.append(module)
+    return sorted(modules, key=lambda module: module.__name__.count("."))
+
+
 def public_functions() -> dict[str, object]:
-    """Every callable in the ``__all__`` of the public modules, as ``{"module.name": function}`` (classes excluded)."""
-    found = {}
-    for module_name in MODULES:
-        module = importlib.import_module(f"mltheory.{module_name}")
-        for name in module.__all__:
+    """Every callable in the ``__all__`` of the public modules, as ``{"module.name": function}`` (classes excluded).
+
+    A function re-exported by its package is keyed by the package (``estimation.marginals``), one that is
+    only in a submodule's ``__all__`` by the submodule (``symmetry.ntk.relu_kernels``).
+    """
+    found, seen = {}, set()
+    for module in public_modules():
+        for name in getattr(module, "__all__", ()):
             obj = getattr(module, name)
-            if callable(obj) and not isinstance(obj, type):
-                found[f"{module_name}.{name}"] = obj
+            if callable(obj) and not isinstance(obj, type) and id(obj) not in seen:
+                seen.add(id(obj))
+                found[f"{module.__name__.removeprefix('mltheory.')}.{name}"] = obj
     return found
 
 
-FUNCTIONS = public_functions()
+FOUND = public_functions()
+FUNCTIONS = {key: function for key, function in FOUND.items() if key not in PENDING}
 SPECS = _specs()
 
 
@@ -93,7 +143,7 @@ def call(key: str, arguments: dict):
 def outcome(key: str, parameter: str, value) -> tuple[str, str]:
     """How one ruled-out input was answered: ``"ok"``, ``"crash"``, ``"silent"`` or ``"misnamed"``, with the detail."""
     spec = SPECS[key]
-    caller = spec.caller or key.split(".")[1]
+    caller = spec.caller or key.rsplit(".", 1)[1]
     arguments = dict(spec.valid, **{parameter: value})
     try:
         result = call(key, arguments)
@@ -151,9 +201,10 @@ def test_every_public_function_is_covered():
     stale = sorted(set(SPECS) - set(FUNCTIONS))
     untyped = [f"{key}({p.name})" for key in FUNCTIONS if key in SPECS for p in parameters(key)
                if p.kind != p.VAR_KEYWORD and kind_of(key, p.name) is None]
-    assert not missing and not stale and not untyped, (
+    pending_done = sorted(PENDING - (set(FOUND) - set(SPECS)))
+    assert not missing and not stale and not untyped and not pending_done, (
         f"public functions without a spec: {missing}; specs of no public function: {stale}; "
-        f"parameters without a kind: {untyped}")
+        f"parameters without a kind: {untyped}; PENDING entries that have a spec or are gone: {pending_done}")
     assert len(FUNCTIONS) >= 125
 
 
@@ -233,5 +284,6 @@ def report() -> Counter:
 
 if __name__ == "__main__":
     counts = report()
+    print(f"public functions found: {len(FOUND)}, without a spec yet (PENDING): {len(PENDING)}")
     print(f"functions: {len(FUNCTIONS)}; bad inputs tried: {sum(counts.values())}; " + ", ".join(
         f"{kind}: {counts[kind]}" for kind in ("ok", "crash", "silent", "misnamed")))

@@ -1,4 +1,4 @@
-"""Probability and estimation: cumulants and the central limit theorem, estimators, losses, Cramér–Rao, sampling.
+"""Probability and estimation: joint tables, cumulants and the CLT, estimators, losses, Cramér–Rao, sampling.
 
 The public functions are re-exported here, so ``from mltheory.estimation
 import estimator_stats`` works. :mod:`mltheory.estimation.distributions` holds
@@ -27,6 +27,7 @@ from .estimators import (
     summarize_estimates,
     train_denoiser,
 )
+from .joint import bayes_posterior, conditional_x_given_y, conditional_y_given_x, expectation, marginals
 from .losses import (
     CalibrationData,
     digits_calibration,
@@ -57,7 +58,10 @@ __all__ = [
     "DenoisingData",
     "DenoisingResult",
     "EstimatorStats",
+    "bayes_posterior",
     "binary_gumbel_softmax_mean",
+    "conditional_x_given_y",
+    "conditional_y_given_x",
     "cramer_rao_bound",
     "cumulants_from_moments",
     "denoising_data",
@@ -65,6 +69,7 @@ __all__ = [
     "dropout",
     "empirical_fisher",
     "estimator_stats",
+    "expectation",
     "expected_calibration_error",
     "gumbel_max_sample",
     "gumbel_noise",
@@ -74,6 +79,7 @@ __all__ = [
     "james_stein_risk",
     "k_statistics_from_central_sums",
     "lasso",
+    "marginals",
     "median_variance",
     "moments_from_cumulants",
     "nll_cauchy",

@@ -24,7 +24,6 @@ from ..validation import (
     check_dim,
     check_finite,
     check_integer,
-    check_real,
     check_scalar,
 )
 from .distributions import Cauchy, Distribution
@@ -197,6 +196,12 @@ def sample_cumulants(x, *, order=4, dim=-1) -> torch.Tensor:
     return torch.stack([mean, *k_statistics_from_central_sums(n, *sums)][:order], dim=-1)
 
 
+def _check_distribution(distribution, func: str) -> None:
+    if not isinstance(distribution, Distribution):
+        raise TypeError(f"{func}: distribution must be a mltheory.estimation.distributions.Distribution "
+                        f"(got {type(distribution).__name__})")
+
+
 def standardized_sums(distribution: Distribution, n, trials, *, seed) -> torch.Tensor:
     r"""Monte Carlo draws of the standardised sum :math:`Y_N = (\sum_{i=1}^N X_i - N\mu)/(\sigma\sqrt N)`.
 
@@ -230,9 +235,7 @@ def standardized_sums(distribution: Distribution, n, trials, *, seed) -> torch.T
     (True, True)
     """
     func = "standardized_sums"
-    if not isinstance(distribution, Distribution):
-        raise TypeError(f"{func}: distribution must be a mltheory.estimation.distributions.Distribution "
-                        f"(got {type(distribution).__name__})")
+    _check_distribution(distribution, func)
     n = check_integer(n, name="n", func=func, minimum=1)
     trials = check_integer(trials, name="trials", func=func, minimum=1)
     total = distribution((trials, n), seed=as_generator(seed, func=func)).sum(dim=-1)
@@ -279,8 +282,8 @@ def density_from_cumulants(kappa, x, *, cutoff=12.0, nodes=400) -> torch.Tensor:
     if kappa.ndim != 1 or len(kappa) == 0:
         raise ValueError(f"{func}: kappa must be a non-empty vector (got shape {tuple(kappa.shape)})")
     check_finite(kappa, name="kappa", func=func)
-    x = check_finite(as_float_tensor(x, name="x", func=func), name="x", func=func)
-    cutoff = check_real(cutoff, name="cutoff", func=func)
+    x = check_array(x, name="x", func=func)
+    cutoff = check_scalar(cutoff, name="cutoff", func=func, low=0, low_open=True)
     nodes = check_integer(nodes, name="nodes", func=func, minimum=2)
     orders = torch.arange(1, len(kappa) + 1, dtype=torch.float64)
     factorials = torch.exp(torch.lgamma(orders + 1))
@@ -291,8 +294,8 @@ def density_from_cumulants(kappa, x, *, cutoff=12.0, nodes=400) -> torch.Tensor:
 
     edge = exponent(torch.tensor([-cutoff, cutoff], dtype=torch.float64)).real.max().item()
     if not edge < -30:
-        raise ValueError(f"{func}: the characteristic function has not decayed at the cutoff "
-                         f"(real part of the exponent {edge:.4g}, need < -30)")
+        raise ValueError(f"{func}: the characteristic function of kappa has not decayed at cutoff = {cutoff:g} "
+                         f"(got real part of the exponent {edge:.4g} there, need < -30)")
     points, weights = (torch.as_tensor(a, dtype=torch.float64) for a in np.polynomial.legendre.leggauss(nodes))
     k = cutoff * points
     integrand = torch.exp(exponent(k) - 1j * k * x.to(torch.float64).unsqueeze(-1).to(torch.complex128))
@@ -331,7 +334,13 @@ def clt_shape(distribution: Distribution, ns, trials, *, seed) -> dict[str, torc
     >>> float(shape["skewness_predicted"][0]), abs(float(shape["skewness"][0] - 1)) < 5 * float(shape["skewness_se"][0])
     (1.0, True)
     """
-    generator = as_generator(seed, func="clt_shape")
+    func = "clt_shape"
+    _check_distribution(distribution, func)
+    if isinstance(ns, (str, bytes)) or not hasattr(ns, "__len__") or len(ns) == 0:
+        raise TypeError(f"{func}: ns must be a non-empty sequence of integers (got {ns!r})")
+    ns = [check_integer(size, name="ns", func=func, minimum=1) for size in ns]
+    trials = check_integer(trials, name="trials", func=func, minimum=2)  # a standard error needs two
+    generator = as_generator(seed, func=func)
     rows = []
     for size in ns:  # one vectorised draw of all trials per sample size
         y = standardized_sums(distribution, size, trials, seed=generator)

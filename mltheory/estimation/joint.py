@@ -13,6 +13,7 @@ import torch
 
 from ..validation import (
     as_float_tensor,
+    check_finite,
     check_nonnegative,
     check_probability_table,
     check_probability_vector,
@@ -146,6 +147,6 @@ def expectation(p_xy, values) -> torch.Tensor:
     """
     p = check_probability_table(p_xy, name="p_xy", func="expectation", ndim=2)
     sizes = check_shape(p, ("m", "n"), name="p_xy", func="expectation")
-    values = as_float_tensor(values, name="values", func="expectation")
+    values = check_finite(as_float_tensor(values, name="values", func="expectation"), name="values", func="expectation")
     check_shape(values, ("m", "n"), name="values", func="expectation", sizes=sizes)
     return (p * values).sum()

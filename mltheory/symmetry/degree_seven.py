@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 import sympy as sp
 import torch
 
-from ..validation import as_float_tensor, check_integer, check_seed
+from ..validation import as_float_tensor, check_array, check_integer, check_seed
 from ..runtime import one_thread
 from .linear import circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
 from .representations import circular_harmonic, coefficients, isotypic_decomposition, x, y
@@ -242,7 +242,7 @@ def median_with_standard_error(samples) -> tuple[float, float]:
     >>> round(median, 6), round(se, 3)  # for a uniform sample: 1 / (2 sqrt(N))
     (0.5, 0.005)
     """
-    ordered = torch.sort(as_float_tensor(samples, name="samples", func="median_with_standard_error").flatten())[0]
+    ordered = torch.sort(check_array(samples, name="samples", func="median_with_standard_error").flatten())[0]
     n = len(ordered)
     if n < 4:
         raise ValueError(f"median_with_standard_error: need at least 4 samples (got {n})")
@@ -265,6 +265,8 @@ def circle_moment(a: int, b: int) -> sp.Rational:
     >>> circle_moment(2, 0), circle_moment(2, 2), circle_moment(1, 1)
     (1/2, 1/8, 0)
     """
+    a = check_integer(a, name="a", func="circle_moment", minimum=0)
+    b = check_integer(b, name="b", func="circle_moment", minimum=0)
     if a % 2 or b % 2:
         return sp.Integer(0)
     return sp.factorial2(a - 1) * sp.factorial2(b - 1) / sp.factorial2(a + b)

@@ -27,7 +27,18 @@ from torch import nn
 from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
 from ..networks import mlp
-from ..validation import as_float_tensor, check_finite, check_integer, check_real, check_seed, check_shape
+from ..validation import (
+    as_float_tensor,
+    check_array,
+    check_finite,
+    check_flag,
+    check_integer,
+    check_real,
+    check_scalar,
+    check_seed,
+    check_shape,
+    reports_as,
+)
 from .groups import dihedral_group, invariance_error, orbit, rotation_group_samples
 from .linear import circle_points
 from .representations import circular_harmonic
@@ -84,10 +95,9 @@ def gaussian_init_(model: nn.Module, *, seed, weight_gain=math.sqrt(2), bias_std
     func = "gaussian_init_"
     if not isinstance(model, nn.Module):
         raise TypeError(f"{func}: model must be a torch.nn.Module (got {type(model).__name__})")
-    gain = check_real(weight_gain, name="weight_gain", func=func)
-    bias_std = check_real(bias_std, name="bias_std", func=func)
-    if not (gain > 0 and bias_std >= 0):
-        raise ValueError(f"{func}: weight_gain must be positive and bias_std non-negative (got {gain}, {bias_std})")
+    gain = check_scalar(weight_gain, name="weight_gain", func=func, low=0, low_open=True)
+    bias_std = check_scalar(bias_std, name="bias_std", func=func, low=0)
+    zero_readout = check_flag(zero_readout, name="zero_readout", func=func)
     layers = [module for module in model.modules() if isinstance(module, nn.Linear)]
     if not layers:
         raise ValueError(f"{func}: model has no nn.Linear layer")
@@ -210,10 +220,12 @@ def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, tor
     """
     func = "relu_kernels"
     x1, x2 = _point_sets(x1, x2, func)
-    gain = check_real(weight_gain, name="weight_gain", func=func)
+    gain = check_scalar(weight_gain, name="weight_gain", func=func, low=0, low_open=True)
     n1, n2 = torch.linalg.vector_norm(x1, dim=-1), torch.linalg.vector_norm(x2, dim=-1)
-    if (n1 == 0).any() or (n2 == 0).any():
-        raise ValueError(f"{func}: the points must be non-zero (the angle between x and 0 is undefined)")
+    for name, norms in (("x1", n1), ("x2", n2)):
+        if (norms == 0).any():
+            raise ValueError(f"{func}: the points of {name} must be non-zero, the angle between x and 0 is undefined "
+                             f"(got the zero point at row {int((norms == 0).nonzero()[0])})")
     norms = n1.unsqueeze(-1) * n2
     cosine = ((x1 @ x2.T) / norms).clamp(-1.0, 1.0)
     angle = torch.arccos(cosine)
@@ -255,6 +267,7 @@ def relu_ntk_expectation(x1, x2, *, width, weight_gain=math.sqrt(2)) -> torch.Te
     """
     func = "relu_ntk_expectation"
     width = check_integer(width, name="width", func=func, minimum=1)
+    weight_gain = check_scalar(weight_gain, name="weight_gain", func=func, low=0, low_open=True)
     x1, x2 = _point_sets(x1, x2, func)
     nngp, derivative = relu_kernels(x1, x2, weight_gain=weight_gain)
     return width * nngp + 1 + weight_gain**2 * (x1 @ x2.T + 1) * derivative
@@ -398,8 +411,8 @@ def power_law_fit(widths, errors) -> tuple[float, float, float]:
     -1.0
     """
     func = "power_law_fit"
-    errors = check_finite(as_float_tensor(errors, name="errors", func=func), name="errors", func=func)
-    log_n = torch.log(as_float_tensor(widths, name="widths", func=func)).to(errors.dtype)
+    errors = check_array(errors, name="errors", func=func, positive=True)
+    log_n = torch.log(check_array(widths, name="widths", func=func, positive=True)).to(errors.dtype)
     check_shape(errors, (len(log_n), "S"), name="errors", func=func)
     if errors.shape[1] < 2:
         raise ValueError(f"{func}: need at least 2 errors per width (got {errors.shape[1]})")
@@ -491,6 +504,7 @@ def train_ensemble(width, X, y, *, seeds, steps=400, lr_scale=1.0, first_seed=0)
     return predict
 
 
+@reports_as("d3_orbit_data")
 def d3_orbit_data(d: int = 7, k: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
     r"""The :math:`D_3` orbit of :math:`(1, 0)` and the values of :math:`r^d\cos k\theta` on it."""
     X = orbit([[1.0, 0.0]], dihedral_group(3))

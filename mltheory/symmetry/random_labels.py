@@ -109,5 +109,5 @@ def split_sizes(seed: int = 0) -> tuple[int, int]:
     >>> split_sizes()
     (1438, 359)
     """
-    train, test = train_test_indices(len(digits()[0]), seed=seed)
+    train, test = train_test_indices(len(digits()[0]), seed=check_seed(seed, func="split_sizes"))
     return len(train), len(test)

@@ -29,6 +29,17 @@ z = sp.Symbol("z", real=True)
 """The third coordinate of space, as a sympy symbol (:data:`~mltheory.symmetry.representations.x` and ``y`` are the others)."""
 
 
+def _expression(p, func: str) -> sp.Expr:
+    """``p`` as a sympy expression; strings, containers and other objects are refused rather than parsed."""
+    try:
+        expression = sp.sympify(p, strict=True)
+    except sp.SympifyError:
+        expression = None
+    if not isinstance(expression, sp.Expr):
+        raise TypeError(f"{func}: p must be a sympy expression in x, y, z (got {type(p).__name__}: {p!r})")
+    return expression
+
+
 def so3_generators(p: sp.Expr) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     r"""The three infinitesimal rotations :math:`(L_x p, L_y p, L_z p)` of an expression in :math:`x, y, z`.
 
@@ -37,6 +48,7 @@ def so3_generators(p: sp.Expr) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     >>> so3_generators(x)
     (0, z, -y)
     """
+    p = _expression(p, "so3_generators")
     return (y * sp.diff(p, z) - z * sp.diff(p, y),
             z * sp.diff(p, x) - x * sp.diff(p, z),
             x * sp.diff(p, y) - y * sp.diff(p, x))
@@ -50,7 +62,7 @@ def angular_momentum_squared(p: sp.Expr) -> sp.Expr:
     >>> sp.factor(angular_momentum_squared(x * y))
     -6*x*y
     """
-    once = so3_generators(p)
+    once = so3_generators(_expression(p, "angular_momentum_squared"))
     return sp.expand(sum(so3_generators(q)[i] for i, q in enumerate(once)))
 
 
@@ -62,6 +74,7 @@ def laplacian(p: sp.Expr) -> sp.Expr:
     >>> laplacian(x**2 - y**2), laplacian(x**2 + y**2 + z**2)
     (0, 6)
     """
+    p = _expression(p, "laplacian")
     return sp.diff(p, x, 2) + sp.diff(p, y, 2) + sp.diff(p, z, 2)
 
 
@@ -73,6 +86,7 @@ def euler_operator(p: sp.Expr) -> sp.Expr:
     >>> euler_operator(x**2 * z)
     3*x**2*z
     """
+    p = _expression(p, "euler_operator")
     return x * sp.diff(p, x) + y * sp.diff(p, y) + z * sp.diff(p, z)
 
 
