@@ -223,6 +223,13 @@ def median_variance(n: int, law: str = "cauchy", *, digits: int = 30) -> float:
         Odd sample size (at least 5 for ``"cauchy"``, 1 for ``"normal"``).
     law : {"cauchy", "normal"}
         The standard law of the samples.
+    digits : int, default 30
+        Working precision of the quadrature, in significant digits (at least 15).
+
+    Returns
+    -------
+    float
+        The variance, accurate to well beyond double precision.
 
     Examples
     --------
@@ -236,6 +243,7 @@ def median_variance(n: int, law: str = "cauchy", *, digits: int = 30) -> float:
     n = check_integer(n, name="n", func="median_variance", minimum=5 if law == "cauchy" else 1)
     if n % 2 == 0:
         raise ValueError(f"median_variance: n must be odd (got {n})")
+    digits = check_integer(digits, name="digits", func="median_variance", minimum=15)
     m = (n - 1) // 2
     quantile = _QUANTILES[law]
     with mpmath.workdps(digits):
