@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .kinds import FLIPPED, Claim, Identity, Inequality, Numeric, _substituted
+from .kinds import Claim, Identity, Inequality, Numeric
+from .kinds.base import FLIPPED, _substituted
 from .reduce import is_zero, reduction
 from .registry import all_claims
 
