@@ -38,19 +38,3 @@ def test_tsne_trustworthiness_rejects_unoptimised_map():
 
 def test_source_coding_rejects_the_uniform_law_as_bound():
     assert fails("eq-source-coding", assumed_q=0.5)
-
-
-def test_invariant_flow_rejects_plain_monomials():
-    assert fails("eq-invariant-flow", weighting="plain")
-
-
-def test_relu_layer_kernel_rejects_missing_weight_variance_factor():
-    assert fails("eq-relu-layer-kernel", drop_factor=True)
-
-
-def test_ntk_variance_rejects_a_kernel_that_concentrates():
-    # Var(Theta_n / n), the NTK parametrisation's kernel, which does become deterministic: Var Theta_n / n^2.
-    def width(m):
-        return int(m.what.rsplit("= ", 1)[1])
-
-    assert fails_against("eq-ntk-variance", lambda m: m.expected / width(m) ** 2)

@@ -2,6 +2,7 @@
 
 import io
 import math
+import time
 
 import pytest
 import sympy as sp
@@ -338,6 +339,24 @@ def test_a_check_that_cannot_fail_is_reported():
     out = io.StringIO()
     assert audit.audit({"eq-t-blind": blind}, out=out) is False
     assert "1 claims: 1 identity" in out.getvalue() and "eq-t-blind (identity): survived" in out.getvalue()
+
+
+def test_a_mutant_without_a_verdict_in_time_is_undecided_and_fails_the_audit(monkeypatch):
+    def slow_unless_zero(expr):
+        if sp.simplify(expr) != 0:
+            time.sleep(30)  # stopped by the audit's time limit
+        return sp.simplify(expr)
+
+    claim = Identity(label="eq-t-slow", lhs=x, rhs=x, source="test",
+                     method=Reduction("a reduction that hangs on a nonzero difference", slow_unless_zero))
+    monkeypatch.setattr(audit, "MUTANT_SECONDS", 0.2)
+    monkeypatch.setattr(audit, "ZERO_TEST_SECONDS", 0.2)
+    total, survived = audit.survivors(claim, 0.2)
+    assert survived == [] and len(audit.undecided("eq-t-slow")) == total == 3
+    assert audit.symbolic_mutants_summary(claim).startswith("0 of 3 mutants rejected (3 undecided")
+    out = io.StringIO()
+    assert audit.audit({"eq-t-slow": claim}, out=out) is False
+    assert "3 mutants undecided" in out.getvalue() and "every mutant rejected" not in out.getvalue()
 
 
 def test_inequality_mutants_include_the_flipped_relation():

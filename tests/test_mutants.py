@@ -9,7 +9,7 @@ which rerun their experiments at test size.
 import pytest
 
 from mltheory.claims import Numeric, all_claims
-from mltheory.claims.audit import survivors
+from mltheory.claims.audit import survivors, undecided
 
 SYMBOLIC = {label: claim for label, claim in all_claims().items() if not isinstance(claim, Numeric)}
 
@@ -19,3 +19,4 @@ SYMBOLIC = {label: claim for label, claim in all_claims().items() if not isinsta
 def test_every_mutant_is_rejected(label):
     total, survived = survivors(SYMBOLIC[label])
     assert total >= 2 and survived == [], f"{label}: mutants survived: {survived}"
+    assert undecided(label) == [], f"{label}: no verdict within the time limit for: {undecided(label)}"

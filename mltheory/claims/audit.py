@@ -6,8 +6,11 @@ must then fail. Each numeric claim must reject its named wrong
 :class:`~mltheory.claims.Alternative` at test size.
 
 Run ``python -m mltheory.claims.audit`` (``make audit``): it prints the counts,
-names every survivor, and exits non-zero if any mutant survives or a numeric
-claim names no alternative.
+names every survivor, and exits non-zero if any mutant survives, a numeric
+claim names no alternative, or a mutant is undecided. A time limit per mutant
+is only a safety net: a mutant whose check does not finish within it is
+reported as *undecided*, never counted as rejected, because how fast a machine
+is must not decide a verdict.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .kinds import FLIPPED, Claim, Identity, Inequality, Numeric, _substituted
+from .kinds import Claim, Identity, Inequality, Numeric
+from .kinds.base import FLIPPED, _substituted
 from .reduce import is_zero, reduction
 from .registry import all_claims
 
@@ -34,7 +38,7 @@ EPSILON = sp.Symbol("varepsilon_mutant", positive=True)
 TERM = sp.Rational(1, 7)
 """The term added to a side of an identity."""
 MUTANT_SECONDS = 60.0
-"""A mutant whose check has not passed after this long is counted as rejected (and reported as such)."""
+"""Safety net: a mutant whose check has not finished after this long is stopped and reported as undecided."""
 ZERO_TEST_SECONDS = 5.0
 """How long the audit spends deciding whether a side is zero (so that scaling it would change nothing)."""
 SCALE = sp.Rational(8, 7)
@@ -155,44 +159,46 @@ def mutants(claim: Claim) -> list[Mutant]:
 
 
 def _verdict(mutant: Mutant, seconds: float | None) -> str:
-    """``"rejected"``, ``"survived"``, or ``"timed out"`` (the check did not pass within ``seconds``)."""
+    """``"rejected"``, ``"survived"``, or ``"undecided"`` (the check did not finish within ``seconds``)."""
     try:
         with _time_limit(seconds):
             passed = mutant.claim._run("test").passed
     except _TimedOut:
-        return "timed out"
+        return "undecided"
     except Exception:  # noqa: BLE001  a check that raises has failed
         return "rejected"
     return "survived" if passed else "rejected"
 
 
-def survivors(claim: Claim, seconds: float | None = MUTANT_SECONDS) -> tuple[int, list[str]]:
+def survivors(claim: Claim, seconds: float | None = None) -> tuple[int, list[str]]:
     """(number of mutants, descriptions of those the check did not reject) for a symbolic claim.
 
-    A mutant whose check does not pass within ``seconds`` counts as rejected; it is named in
-    :func:`timed_out` so that the audit reports it.
+    A mutant whose check does not finish within ``seconds`` (default :data:`MUTANT_SECONDS`) is
+    neither rejected nor a survivor: it is undecided, and named by :func:`undecided` so that the
+    audit reports it (and fails).
     """
     found = mutants(claim)
+    seconds = MUTANT_SECONDS if seconds is None else seconds
     verdicts = [(m.description, _verdict(m, seconds)) for m in found]
-    _TIMED_OUT[claim.label] = [d for d, v in verdicts if v == "timed out"]
+    _UNDECIDED[claim.label] = [d for d, v in verdicts if v == "undecided"]
     return len(found), [d for d, v in verdicts if v == "survived"]
 
 
-def timed_out(label: str) -> list[str]:
+def undecided(label: str) -> list[str]:
     """The mutants of ``label`` whose check did not finish in the last :func:`survivors` call."""
-    return _TIMED_OUT.get(label, [])
+    return _UNDECIDED.get(label, [])
 
 
-_TIMED_OUT: dict[str, list[str]] = {}
+_UNDECIDED: dict[str, list[str]] = {}
 
 
 def symbolic_mutants_summary(claim: Claim) -> str:
-    """``"4 of 4 mutants rejected"``, naming any survivor."""
+    """``"4 of 4 mutants rejected"``, naming any survivor and any undecided mutant."""
     total, survived = survivors(claim)
-    text = f"{total - len(survived)} of {total} mutants rejected"
-    slow = timed_out(claim.label)
+    slow = undecided(claim.label)
+    text = f"{total - len(survived) - len(slow)} of {total} mutants rejected"
     if slow:
-        text += f" ({len(slow)} by not passing within {MUTANT_SECONDS:g} s)"
+        text += f" ({len(slow)} undecided: no verdict within {MUTANT_SECONDS:g} s)"
     return text + (f" (survived: {'; '.join(survived)})" if survived else "")
 
 
@@ -228,7 +234,8 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
     Returns
     -------
     bool
-        True when every mutant was rejected and every numeric claim rejected its alternative.
+        True when every mutant was rejected (none undecided) and every numeric claim rejected its
+        alternative.
     """
     claims = all_claims() if claims is None else claims
     kinds = Counter(claim.kind for claim in claims.values())
@@ -247,26 +254,27 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
                 failures.append(f"{label} (numeric): {phrase}")
             continue
         count, survived = survivors(claim)
+        pending = undecided(label)
         total[claim.kind] += count
-        rejected[claim.kind] += count - len(survived)
+        rejected[claim.kind] += count - len(survived) - len(pending)
         failures += [f"{label} ({claim.kind}): survived: {s}" for s in survived]
-        slow += [f"{label}: {s}" for s in timed_out(label)]
+        slow += [f"{label}: {s}" for s in pending]
     for kind in sorted(total):
         unit = "alternatives" if kind == "numeric" else "mutants"
         print(f"  {kind}: {rejected[kind]} of {total[kind]} {unit} rejected, "
               f"{total[kind] - rejected[kind]} not", file=out)
     if slow:
-        print(f"{len(slow)} mutants counted as rejected because their check did not pass within "
-              f"{MUTANT_SECONDS:g} s:", file=out)
+        print(f"{len(slow)} mutants undecided (their check did not finish within {MUTANT_SECONDS:g} s; "
+              "make it fail fast):", file=out)
         for line in slow:
             print(f"  {line}", file=out)
     if failures:
         print(f"{len(failures)} failures:", file=out)
         for failure in failures:
             print(f"  {failure}", file=out)
-    else:
+    elif not slow:
         print("every mutant rejected", file=out)
-    return not failures
+    return not failures and not slow
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -352,7 +352,8 @@ RateMSE = notation("ExponentialRateMSE", r"\operatorname{MSE}\left(\frac{#1}{S}\
 register(Inequality(
     label="eq-exponential-mle-not-best",
     lhs=RateMSE(sp.Add(N, -2, evaluate=False)),
-    steps=[lam**2 / N_MINUS_1, lam**2 * (N + 2) / (N_MINUS_1 * sp.Add(N, -2, evaluate=False))],
+    steps=[lam**2 / N_MINUS_1,
+           lam**2 * sp.Add(N, 2, evaluate=False) / (N_MINUS_1 * sp.Add(N, -2, evaluate=False))],
     rhs=RateMSE(N),
     relation="<",
     links=[Link("="), Link("<"), Link("=")],

@@ -153,12 +153,17 @@ def divisor_mse(c_value) -> sp.Expr:
     return sp.factor(sigma**4 * ((N**2 - 1) / c_value**2 - 2 * (N - 1) / c_value + 1))
 
 
+def _in_print_order(expr):
+    """``expr`` with every sum held unevaluated in the printer's order (N + 1, not 1 + N), for display."""
+    return expr.replace(lambda e: isinstance(e, sp.Add), lambda e: sp.Add(*e.as_ordered_terms(), evaluate=False))
+
+
 _N_ABOVE_ONE = ((N, 1 + v),)
 register(Inequality(
     label="eq-variance-divisor-ranking",
-    lhs=divisor_mse(N + 1),
-    steps=[divisor_mse(N)],
-    rhs=divisor_mse(N - 1),
+    lhs=_in_print_order(divisor_mse(N + 1)),
+    steps=[_in_print_order(divisor_mse(N))],
+    rhs=_in_print_order(divisor_mse(N - 1)),
     relation="<",
     links=[Link("<"), Link("<")],
     show_steps=True,

@@ -28,12 +28,13 @@ def expanded_logs(expr):
 
 # --------------------------------------------------------------------------- Boltzmann
 
-_lagrangian = (-sp.Sum(P[j] * sp.log(P[j]), (j, 1, n)) + beta * (U - sp.Sum(P[j] * E[j], (j, 1, n)))
-               + nu * (sp.Sum(P[j], (j, 1, n)) - 1))
+# Sums held unevaluated keep the author's order: ν(Σ p_j − 1), and −log p_i − 1 − βE_i + ν on the right.
+_lagrangian = sp.Add(-sp.Sum(P[j] * sp.log(P[j]), (j, 1, n)), beta * (U - sp.Sum(P[j] * E[j], (j, 1, n))),
+                     nu * sp.Add(sp.Sum(P[j], (j, 1, n)), -1, evaluate=False), evaluate=False)
 register(Identity(
     label="eq-boltzmann-stationarity",
     lhs=sp.Derivative(_lagrangian, P[i]),
-    rhs=-sp.log(P[i]) - 1 - beta * E[i] + nu,
+    rhs=sp.Add(-sp.log(P[i]), -1, -beta * E[i], nu, evaluate=False),
     method="doit",
     given=((sp.Le(i, n), sp.true),),
     source="Kaplan (2.4.1)–(2.4.2)",

@@ -7,7 +7,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Domain, Identity, Measurement, Numeric, Words, register
+from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Words, register
 from ...estimation import summarize_estimates
 from ..ntk import (
     ensemble_invariance,
@@ -59,6 +59,13 @@ register(Identity(
 ))
 
 
+_ARC_COSINE = (r"\lVert x_i\rVert\lVert x_j\rVert\,\frac{\sin\theta_{ij} + (\pi - \theta_{ij})\cos\theta_{ij}}"
+               r"{2\pi}")
+_SCALED_ARC_COSINE = r"\frac{\sigma_w^2}{D}\," + _ARC_COSINE
+_LAYER_QUANTITY = (r"E\big[\sigma(w\cdot x_i)\,\sigma(w\cdot x_j)\big],\ w \sim \mathcal N\big(0, \tfrac{\sigma_w^2}{D} I_D\big),"
+                   r"\ D = 3,\ \sigma_w^2 = 2,\ 1 \le i \le j \le 4")
+
+
 def relu_layer_kernel_check(samples: int = 200_000, dim: int = 3, seed: int = 0,
                             drop_factor: bool = False) -> list[Measurement]:
     r"""Monte Carlo :math:`E[\sigma(w\cdot x)\sigma(w\cdot x')]` for a ReLU and :math:`w \sim \mathcal N(0, \frac{g^2}{D} I_D)`.
@@ -79,17 +86,16 @@ def relu_layer_kernel_check(samples: int = 200_000, dim: int = 3, seed: int = 0,
     rows, cols = torch.triu_indices(len(points), len(points))
     return [
         Measurement.monte_carlo(f"$E[\\sigma(u_{i + 1})\\sigma(u_{j + 1})]$", activations[:, i] * activations[:, j],
-                                float(expected[i, j]))
+                                float(expected[i, j]), quantity=_LAYER_QUANTITY,
+                                expected_latex=_ARC_COSINE if drop_factor else _SCALED_ARC_COSINE)
         for i, j in zip(rows.tolist(), cols.tolist())
     ]
 
 
 register(Numeric(
     label="eq-relu-layer-kernel",
-    statement=r"E\big[\sigma(w\cdot x)\,\sigma(w\cdot x')\big] = \frac{\sigma_w^2}{D}\,\lVert x\rVert\lVert x'\rVert\,"
-              r"\frac{\sin\theta + (\pi - \theta)\cos\theta}{2\pi}, \qquad w \sim \mathcal N\big(0, \tfrac{\sigma_w^2}{D} I_D\big)"
-              r"\qquad (D = 3,\ \sigma_w^2 = 2)",
     experiment=relu_layer_kernel_check,
+    alternative=Alternative("the arc-cosine kernel without the factor σ_w²/D", kwargs={"drop_factor": True}),
     page={"samples": 200_000, "seed": 0},
     test={"samples": 1_000_000, "seed": 1},
     method="Monte Carlo over Gaussian weight vectors (10 pairs of points)",
@@ -97,28 +103,52 @@ register(Numeric(
 ))
 
 
-def ntk_expectation_check(width: int = 1024, seeds: int = 64) -> list[Measurement]:
-    """Seed average of the empirical NTK of ``mlp([2, width, 1])`` against its exact expectation, entry by entry."""
+_NTK_TERMS = (r"\frac{g^2}{D}\lVert x_i\rVert\lVert x_j\rVert\,"
+              r"\frac{\sin\theta_{ij} + (\pi - \theta_{ij})\cos\theta_{ij}}{2\pi} + 1 + "
+              r"g^2 (x_i\cdot x_j + 1)\,\frac{\pi - \theta_{ij}}{2\pi}")
+
+
+def ntk_expectation_check(width: int = 1024, seeds: int = 64, grows_with_width: bool = True) -> list[Measurement]:
+    """Seed average of the empirical NTK of ``mlp([2, width, 1])`` against its exact expectation, entry by entry.
+
+    With ``grows_with_width=False`` the expected kernel is the one of width 1, as if the
+    kernel did not grow with the width in the standard parametrisation: a wrong alternative.
+    """
     points = ntk_probe_points()
     kernels = ensemble_ntk(width, points, points, seeds=seeds, first_seed=7)
-    expected = relu_ntk_expectation(points, points, width=width)
+    expected = relu_ntk_expectation(points, points, width=width if grows_with_width else 1)
+    quantity = rf"E\,\Theta_{{{width}}}(x_i, x_j),\ 1 \le i \le j \le {len(points)}"
+    latex = rf"{width}\," + _NTK_TERMS if grows_with_width else _NTK_TERMS
     rows, cols = torch.triu_indices(len(points), len(points))
     return [
-        Measurement.monte_carlo(f"$\\Theta(x_{i + 1}, x_{j + 1})$", kernels[:, i, j], float(expected[i, j]))
+        Measurement.monte_carlo(f"$\\Theta(x_{i + 1}, x_{j + 1})$", kernels[:, i, j], float(expected[i, j]),
+                                quantity=quantity, expected_latex=latex)
         for i, j in zip(rows.tolist(), cols.tolist())
     ]
 
 
 register(Numeric(
     label="eq-ntk-expectation",
-    statement=r"E\,\Theta(x, x') = n\,\frac{g^2}{D}\lVert x\rVert\lVert x'\rVert\,"
-              r"\frac{\sin\theta + (\pi - \theta)\cos\theta}{2\pi} + 1 + g^2 (x\cdot x' + 1)\,\frac{\pi - \theta}{2\pi}",
     experiment=ntk_expectation_check,
+    alternative=Alternative("a kernel that does not grow with the width (the first term without the factor n)",
+                            kwargs={"grows_with_width": False}),
     page={"width": 512, "seeds": 48},
     test={"width": 2048, "seeds": 96},
     method="Monte Carlo over initialisations (36 kernel entries)",
     source="ours, from eq-relu-kernel and eq-relu-derivative-kernel",
 ))
+
+
+_VARIANCE_POINT = (0.6, -0.3)
+_GAIN_SQUARED = 2.0
+
+
+def ntk_variance(width: int) -> float:
+    """The exact variance of :math:`\\Theta_n(x, x)` at the point of :func:`ntk_variance_check` (see there)."""
+    radius_squared = sum(c * c for c in _VARIANCE_POINT)
+    s2 = _GAIN_SQUARED * radius_squared / len(_VARIANCE_POINT)
+    return (1.25 * width * s2**2 + _GAIN_SQUARED * s2 / 2 * (radius_squared + 1)
+            + 1.25 * _GAIN_SQUARED**2 / width * (radius_squared + 1) ** 2)
 
 
 def ntk_variance_check(widths=(64, 1024), seeds: int = 600, seed: int = 11) -> list[Measurement]:
@@ -139,28 +169,26 @@ def ntk_variance_check(widths=(64, 1024), seeds: int = 600, seed: int = 11) -> l
     represented by the variance of :math:`\Theta_n / n` (the NTK parametrisation), which is this
     value over :math:`n^2`; the measurements reject it.
     """
-    point = torch.tensor([[0.6, -0.3]], dtype=torch.float64)
-    gain_squared, dim = 2.0, point.shape[-1]
-    radius_squared = float(point.square().sum())
-    s2 = gain_squared * radius_squared / dim
+    point = torch.tensor([_VARIANCE_POINT], dtype=torch.float64)
     measurements = []
     for width in widths:
         kernels = ensemble_ntk(width, point, point, seeds=seeds, first_seed=seed)[:, 0, 0]
         stats_ = summarize_estimates(kernels, 0.0)
-        exact = (1.25 * width * s2**2 + gain_squared * s2 / 2 * (radius_squared + 1)
-                 + 1.25 * gain_squared**2 / width * (radius_squared + 1) ** 2)
         measurements.append(Measurement.from_standard_error(
-            f"Var Θ_n(x, x) at n = {width}", float(stats_.variance), float(stats_.variance_se), exact,
-            samples=f"{seeds} networks"))
+            f"Var Θ_n(x, x) at n = {width}", float(stats_.variance), float(stats_.variance_se), ntk_variance(width),
+            samples=f"{seeds} networks",
+            quantity=rf"\operatorname{{Var}}\Theta_{{{width}}}(x, x)",
+            expected_latex=rf"\tfrac54\cdot {width}\, s^4 + \tfrac{{g^2 s^2}}{{2}}\big(\lVert x\rVert^2 + 1\big)"
+                           rf" + \tfrac{{5 g^4}}{{4\cdot {width}}}\big(\lVert x\rVert^2 + 1\big)^2"))
     return measurements
 
 
 register(Numeric(
     label="eq-ntk-variance",
-    statement=r"\operatorname{Var}\Theta_n(x, x) = \tfrac54\, n s^4 + \tfrac{g^2 s^2}{2}\big(\lVert x\rVert^2 + 1\big)"
-              r" + \tfrac{5 g^4}{4n}\big(\lVert x\rVert^2 + 1\big)^2, \qquad s^2 = \tfrac{g^2}{D}\lVert x\rVert^2"
-              r"\qquad (n = 64, 1024)",
     experiment=ntk_variance_check,
+    alternative=Alternative("a kernel that becomes deterministic: the variance of Θ_n/n (NTK parametrisation), "
+                            "the exact value over n²",
+                            expected={f"Var Θ_n(x, x) at n = {n}": ntk_variance(n) / n**2 for n in (64, 1024)}),
     page={"widths": (64, 1024), "seeds": 600},
     test={"widths": (64, 1024), "seeds": 2000, "seed": 5},
     method="Monte Carlo over initialisations",
@@ -171,15 +199,19 @@ register(Numeric(
 def ntk_rate_check(widths=(64, 256, 1024, 4096), seeds: int = 16) -> Measurement:
     """The exponent of the RMS invariance error of the empirical NTK across widths, against -1/2."""
     slope, standard_error, _ = power_law_fit(widths, ntk_invariance_errors(tuple(widths), seeds=seeds))
-    return Measurement.from_standard_error(r"exponent $\beta$ in $\mathrm{rms}(e) \propto n^{\beta}$", slope,
-                                           standard_error, -0.5, samples=f"{seeds} networks per width")
+    return Measurement.from_standard_error(
+        r"exponent $\beta$ in $\mathrm{rms}(e) \propto n^{\beta}$", slope, standard_error, -0.5,
+        samples=f"{seeds} networks per width",
+        quantity=r"\beta \text{ in } \frac{\lVert \Theta_n(QX, QX) - \Theta_n(X, X)\rVert_F}"
+                 r"{\lVert \Theta_n(X, X)\rVert_F} \propto n^{\beta}",
+        expected_latex=r"-\tfrac12")
 
 
 register(Numeric(
     label="eq-ntk-invariance-rate",
-    statement=r"\frac{\lVert \Theta_n(QX, QX) - \Theta_n(X, X)\rVert_F}{\lVert \Theta_n(X, X)\rVert_F} "
-              r"\propto n^{-1/2}",
     experiment=ntk_rate_check,
+    alternative=Alternative("the error falls like 1/n, as the variance of a mean of n terms does",
+                            expected={0: -1.0}),
     page={"widths": (64, 256, 1024, 4096), "seeds": 16},
     test={"widths": (64, 256, 1024, 4096), "seeds": 48},
     method="weighted log-log fit over widths",
@@ -187,20 +219,34 @@ register(Numeric(
 ))
 
 
-def trained_width_check(widths=(16, 64, 256, 1024), seeds: int = 16) -> Measurement:
-    """The exponent of the RMS D3-invariance error of trained networks across widths: negative by more than 5σ."""
+def trained_width_check(widths=(16, 64, 256, 1024), seeds: int = 16,
+                        exponent: float | None = None) -> Measurement:
+    r"""The exponent :math:`\beta` of the RMS :math:`D_3`-invariance error of trained networks across widths.
+
+    By default the claim is one-sided: :math:`\beta` is negative by more than 5 standard errors of the
+    weighted log-log fit. Given ``exponent``, the measurement instead tests the law
+    :math:`\beta =` ``exponent`` two-sided within 5 standard errors: ``exponent=0`` (the error does not
+    depend on the width) is a wrong alternative that the measurement rejects.
+    """
     result = ensemble_invariance(tuple(widths), seeds=seeds)
     slope, standard_error, _ = power_law_fit(widths, result["single"])
+    law = r"\mathrm{rms}\big(\operatorname{err}_{D_3}(f_n)\big) \propto n^{\beta}"
+    if exponent is not None:
+        return Measurement.from_standard_error(
+            r"exponent $\beta$ of the invariance error", slope, standard_error, exponent,
+            samples=f"{seeds} networks per width", quantity=rf"\beta,\ {law}")
     return Measurement.exact(r"upper end $\beta + 5\sigma$ of the exponent of the invariance error", slope
                              + 5 * standard_error, 0.0, relation="<=",
                              reason=f"weighted log-log fit, β = {slope:.3f}, σ = {standard_error:.2g}, "
-                                    f"{seeds} networks per width")
+                                    f"{seeds} networks per width",
+                             quantity=rf"\beta + 5\sigma_\beta,\ {law}", expected_latex="0")
 
 
 register(Numeric(
     label="eq-trained-invariance-width",
-    statement=r"\mathrm{rms}\big(\operatorname{err}_{D_3}(f_n)\big) \propto n^{\beta},\ \beta < 0",
     experiment=trained_width_check,
+    alternative=Alternative("the width does not matter: the law β = 0, tested two-sided within 5σ",
+                            kwargs={"exponent": 0.0}),
     page={"widths": (16, 64, 256, 1024), "seeds": 16},
     test={"widths": (16, 64, 256, 1024), "seeds": 32},
     method="trained ensembles, weighted log-log fit",
@@ -208,23 +254,31 @@ register(Numeric(
 ))
 
 
-def ensemble_average_check(widths=(16, 256), seeds: int = 8, ensembles: int = 16) -> list[Measurement]:
-    r"""For each width, the statistic :math:`Z = S\,Q(\bar f) - \frac1S\sum_s Q(f_s)` has mean exactly 0."""
+def ensemble_average_check(widths=(16, 256), seeds: int = 8, ensembles: int = 16,
+                           power: float = 1.0) -> list[Measurement]:
+    r"""For each width, the statistic :math:`Z = S\,Q(\bar f) - \frac1S\sum_s Q(f_s)` has mean exactly 0.
+
+    With ``power`` :math:`a \ne 1` the statistic is :math:`S^a Q(\bar f) - \frac1S\sum_s Q(f_s)`, whose mean
+    is 0 only if the error of the average falls like :math:`S^{-a}`: ``power=0.5`` is a wrong alternative.
+    """
     result = ensemble_invariance(tuple(widths), seeds=seeds, ensembles=ensembles)
     measurements = []
     for i, width in enumerate(widths):
         single = result["single_sq"][i].reshape(ensembles, seeds).mean(1)
-        z = seeds * result["mean_sq"][i] - single
+        z = seeds**power * result["mean_sq"][i] - single
+        scale = "S" if power == 1 else f"S^{{{power:g}}}"
         measurements.append(Measurement.monte_carlo(
             f"$S\\,Q(\\bar f) - \\overline{{Q(f)}}$ at width {width} "
-            f"(where $\\overline{{Q(f)}}$ = {float(single.mean()):.3g})", z, 0.0))
+            f"(where $\\overline{{Q(f)}}$ = {float(single.mean()):.3g})", z, 0.0,
+            quantity=rf"E\big[{scale}\,Q(\bar f_S) - \overline{{Q(f)}}\big]\ (n = {width},\ S = {seeds})", expected_latex="0"))
     return measurements
 
 
 register(Numeric(
     label="eq-ensemble-invariance",
-    statement=r"E\, Q(\bar f_S) = \frac{1}{S}\, E\, Q(f), \qquad \bar f_S = \frac1S \sum_{s=1}^{S} f_s",
     experiment=ensemble_average_check,
+    alternative=Alternative("the squared error of the average falls like 1/√S, as a root mean square would",
+                            kwargs={"power": 0.5}),
     page={"widths": (16, 256), "seeds": 8, "ensembles": 16},
     test={"widths": (16, 256), "seeds": 8, "ensembles": 48},
     method="Monte Carlo over independent ensembles",

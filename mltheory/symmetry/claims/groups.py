@@ -8,7 +8,7 @@ import math
 import sympy as sp
 import torch
 
-from ...claims import Assume, Identity, Measurement, Numeric, Reduction, Words, register
+from ...claims import Alternative, Assume, Identity, Measurement, Numeric, Reduction, Words, register
 from ...runtime import one_thread
 from ..groups import cyclic_group, dihedral_group
 from ..representations import invariant_dimension, invariant_subspace, rotation_generator, x, y
@@ -66,7 +66,7 @@ register(Identity(
 ))
 
 
-def dihedral_relations_check(max_order: int = 8) -> list[Measurement]:
+def dihedral_relations_check(max_order: int = 8, reflection_commutes: bool = False) -> list[Measurement]:
     r"""Check, for every :math:`n \le` ``max_order``, that :func:`dihedral_group` has :math:`2n`
     distinct elements, is closed under products, and satisfies :math:`r^n = s^2 = 1`, :math:`srs = r^{-1}`.
 
@@ -75,13 +75,17 @@ def dihedral_relations_check(max_order: int = 8) -> list[Measurement]:
     and two distinct elements are at least :math:`\\min(2, 2\\sqrt2\\sin(\\pi/n))` apart in the
     Frobenius norm (rotations by angles :math:`\\delta` apart differ by :math:`2\\sqrt2|\\sin(\\delta/2)|`,
     a rotation and a reflection by exactly 2).
+
+    With ``reflection_commutes=True`` the third relation is tested as :math:`srs = r`, as if
+    :math:`D_n` were abelian: a wrong alternative that the measurements reject.
     """
     worst_relation, worst_closure, smallest_gap = 0.0, 0.0, math.inf
     for n in range(1, max_order + 1):
         group = dihedral_group(n)
         r_, s_ = group[1 % n] if n > 1 else group[0], group[n]
         eye = torch.eye(2, dtype=torch.float64)
-        relations = [torch.linalg.matrix_power(r_, n) - eye, s_ @ s_ - eye, s_ @ r_ @ s_ - torch.linalg.inv(r_)]
+        relations = [torch.linalg.matrix_power(r_, n) - eye, s_ @ s_ - eye,
+                     s_ @ r_ @ s_ - (r_ if reflection_commutes else torch.linalg.inv(r_))]
         worst_relation = max(worst_relation, *(float(m.abs().max()) for m in relations))
         products = (group.unsqueeze(1) @ group.unsqueeze(0)).reshape(-1, 4)
         nearest = torch.cdist(products, group.reshape(-1, 4), compute_mode=EXACT).amin(-1)
@@ -92,20 +96,29 @@ def dihedral_relations_check(max_order: int = 8) -> list[Measurement]:
     reason = f"float64: 10·n·u with n ≤ {max_order}"
     return [
         Measurement.exact("largest error in $r^n = 1$, $s^2 = 1$, $srs = r^{-1}$", worst_relation, 0.0,
-                          tolerance=rounding, reason=reason),
+                          tolerance=rounding, reason=reason,
+                          quantity=rf"\max_{{n \le {max_order}}} \max\big(\lVert r^n - 1\rVert, \lVert s^2 - 1\rVert, "
+                                   + (r"\lVert srs - r\rVert" if reflection_commutes else r"\lVert srs - r^{-1}\rVert")
+                                   + r"\big)",
+                          expected_latex="0"),
         Measurement.exact("largest distance from a product $gh$ to the nearest element", worst_closure, 0.0,
-                          tolerance=rounding, reason=reason),
+                          tolerance=rounding, reason=reason,
+                          quantity=rf"\max_{{n \le {max_order}}} \max_{{g, h \in D_n}} \min_{{k \in D_n}} \lVert gh - k\rVert",
+                          expected_latex="0"),
         Measurement.exact("smallest distance between two listed elements (so there are $2n$)", smallest_gap,
                           min(2.0, 2 * math.sqrt(2) * math.sin(math.pi / max_order)), relation=">=",
-                          tolerance=rounding, reason=reason),
+                          tolerance=rounding, reason=reason,
+                          quantity=rf"\min_{{n \le {max_order}}} \min_{{g \ne h \in D_n}} \lVert g - h\rVert",
+                          expected_latex=rf"2\sqrt2\,\sin\tfrac{{\pi}}{{{max_order}}} > 0"
+                          if max_order > 2 else "2"),
     ]
 
 
 register(Numeric(
     label="eq-dihedral-relations",
-    statement=r"D_n = \{1, r, \dots, r^{n-1}, s, rs, \dots, r^{n-1}s\},\quad r^n = s^2 = 1,\quad srs = r^{-1},"
-              r"\quad |D_n| = 2n",
     experiment=dihedral_relations_check,
+    alternative=Alternative("the reflection commutes with the rotation, srs = r (an abelian group)",
+                            kwargs={"reflection_commutes": True}),
     page={"max_order": 8},
     test={"max_order": 16},
     method="exhaustive float64 check of dihedral_group(n)",
@@ -207,30 +220,39 @@ register(Identity(
 
 
 @one_thread()  # hundreds of tiny SVDs: extra threads only wait for each other
-def invariant_dimension_check(max_degree: int = 9, max_order: int = 9) -> list[Measurement]:
+def invariant_dimension_check(max_degree: int = 9, max_order: int = 9,
+                              ignore_reflections: bool = False) -> list[Measurement]:
     r"""Compare the dimension of :math:`V_d^{D_n}` and :math:`V_d^{C_n}`, computed numerically, with the count of frequencies.
 
     For every :math:`d \le` ``max_degree`` and :math:`n \le` ``max_order`` the
     invariant subspace is the null space of the stacked
     :math:`\\rho_d(g) - I` (:func:`invariant_subspace`); its dimension must
     equal :func:`invariant_dimension`. The check is exhaustive over the range;
-    it passes only if every one of the cases agrees.
+    it passes only if every one of the cases agrees. With ``ignore_reflections=True``
+    both groups are compared with the count for :math:`C_n`, as if reflections
+    changed nothing: a wrong alternative.
     """
     cases = list(itertools.product(range(max_degree + 1), range(1, max_order + 1), (True, False)))
     disagreements = 0
     for degree, order, reflections in cases:
         group = dihedral_group(order) if reflections else cyclic_group(order)
         computed = invariant_subspace(group, degree).shape[-1]
-        disagreements += computed != invariant_dimension(degree, order, reflections=reflections)
+        disagreements += computed != invariant_dimension(degree, order,
+                                                          reflections=reflections and not ignore_reflections)
     return Measurement.exact(f"cases (of {len(cases)}) where the numerical dimension differs from the count",
-                             disagreements, 0, reason="integer count; exhaustive over the range")
+                             disagreements, 0, reason="integer count; exhaustive over the range",
+                             quantity=rf"\#\big\{{(d, n, G) : d \le {max_degree},\ n \le {max_order},\ "
+                                      rf"G \in \{{C_n, D_n\}},\ \dim V_d^{{G}} \ne "
+                                      + (r"\sum_{k \equiv d\ (2),\ n \mid k} \dim W_k" if ignore_reflections else
+                                         r"\text{the count of frequencies}") + r"\big\}",
+                             expected_latex="0")
 
 
 register(Numeric(
     label="eq-invariant-dimension",
-    statement=r"\dim V_d^{D_n} = \#\{k \equiv d \ (\mathrm{mod}\ 2) : 0 \le k \le d,\ n \mid k\},\qquad"
-              r"\dim V_d^{C_n} = \sum_{k \equiv d\ (2),\ n \mid k} \dim W_k",
     experiment=invariant_dimension_check,
+    alternative=Alternative("reflections add no constraint: dim V_d^{D_n} = dim V_d^{C_n}",
+                            kwargs={"ignore_reflections": True}),
     page={"max_degree": 9, "max_order": 9},
     test={"max_degree": 14, "max_order": 16},
     method="exhaustive numerical rank of the stacked representation matrices",
@@ -259,27 +281,34 @@ register(Identity(
 ))
 
 
-def harmonic_check(max_degree: int = 6) -> list[Measurement]:
+def harmonic_check(max_degree: int = 6, shift: int = 1) -> list[Measurement]:
     r"""For every :math:`l \le` ``max_degree``: the harmonic polynomials of degree :math:`l`, found in exact
-    arithmetic, number :math:`2l + 1`, and :math:`L^2` multiplies each of them by :math:`-l(l+1)`."""
+    arithmetic, number :math:`2l + 1`, and :math:`L^2` multiplies each of them by :math:`-l(l+1)`.
+
+    With ``shift=0`` the eigenvalue tested is :math:`-l^2`, that of the circle's
+    :math:`\\partial_\\theta^2` on :math:`\\cos l\\theta`: a wrong alternative."""
     wrong_dimension = wrong_eigenvalue = 0
     for degree in range(max_degree + 1):
         basis = harmonic_basis(degree)
         wrong_dimension += len(basis) != 2 * degree + 1
-        wrong_eigenvalue += sum(sp.expand(angular_momentum_squared(p) + degree * (degree + 1) * p) != 0
+        wrong_eigenvalue += sum(sp.expand(angular_momentum_squared(p) + degree * (degree + shift) * p) != 0
                                 for p in basis)
     reason = f"exact arithmetic, every degree up to {max_degree}"
     return [
-        Measurement.exact(r"degrees $l$ with $\dim H_l \ne 2l + 1$", wrong_dimension, 0, reason=reason),
+        Measurement.exact(r"degrees $l$ with $\dim H_l \ne 2l + 1$", wrong_dimension, 0, reason=reason,
+                          quantity=rf"\#\{{l \le {max_degree} : \dim H_l \ne 2l + 1\}}", expected_latex="0"),
         Measurement.exact(r"basis polynomials $p \in H_l$ with $L^2 p \ne -l(l+1)\,p$", wrong_eigenvalue, 0,
-                          reason=reason),
+                          reason=reason,
+                          quantity=rf"\#\{{p \in H_l,\ l \le {max_degree} : L^2 p \ne "
+                                   + (r"-l(l+1)\,p" if shift == 1 else rf"-l(l + {shift})\,p") + r"\}",
+                          expected_latex="0"),
     ]
 
 
 register(Numeric(
     label="eq-harmonic-casimir",
-    statement=r"p \in P_l,\ \Delta p = 0 \;\Longrightarrow\; L^2 p = -l(l+1)\,p, \qquad \dim H_l = 2l + 1",
     experiment=harmonic_check,
+    alternative=Alternative("the eigenvalue of the circle, L² p = -l² p", kwargs={"shift": 0}),
     page={"max_degree": 6},
     test={"max_degree": 7},
     method="exact null space of the Laplacian and exact L^2",

@@ -1,4 +1,4 @@
-"""The three kinds of claim: :class:`Identity`, :class:`Inequality` and :class:`Numeric`.
+"""Inequalities, proved as displayed.
 
 An inequality proves its displayed relation in one of three ways:
 
@@ -13,270 +13,27 @@ An inequality proves its displayed relation in one of three ways:
 
 from __future__ import annotations
 
-import copy
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import sympy as sp
 
-from .conditions import Assume, as_conditions, domain_errors, render_condition
-from .measurement import Alternative, Measurement
-from .reduce import SIMPLIFIERS, Reduction, is_zero, reduction, split_sums
-from .verification import ClaimFailed, Verification
-
-__all__ = ["Case", "Claim", "Fact", "Identity", "Inequality", "Link", "Numeric", "Term"]
-
-import re
-
-LABEL_PATTERN = re.compile(r"^eq-[a-z0-9]+(?:-[a-z0-9]+)*$")
-SIZES = ("page", "test")
-RELATIONS = {"<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "=": "="}
-FLIPPED = {"<=": ">=", "<": ">", ">=": "<=", ">": "<"}
-_INFINITIES = (sp.oo, -sp.oo, sp.zoo)
-
-
-def _is_notation(expr) -> bool:
-    return isinstance(expr, sp.Function) and "doit" in type(expr).__dict__
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one run of a check found (internal to :meth:`Claim.verify`)."""
-
-    passed: bool
-    method: str
-    detail: str
-    statement: str = ""
-    measurements: tuple = ()
-
-
-def _sides_latex(sides: Sequence[Any], relations: Sequence[str]) -> str:
-    # order="none" keeps the author's term order (p_i log p_i rather than log p_i p_i).
-    text = sp.latex(sides[0], order="none")
-    for relation, side in zip(relations, sides[1:]):
-        text += f" {RELATIONS[relation]} {sp.latex(side, order='none')}"
-    return text
-
-
-def _with_condition(text: str, condition: str) -> str:
-    return f"{text} \\qquad {condition}" if condition else text
-
-
-def _substituted(expr, substitutions):
-    """``expr`` with each ``old -> new`` applied; an indexed ``p[i]`` is replaced at every index, inside sums too.
-
-    Notations (functions that define their own ``doit``) are first written out, so that the substitution
-    also reaches the symbols of their definitions.
-    """
-    if substitutions and isinstance(expr, sp.Basic):
-        expr = expr.replace(_is_notation, lambda e: e.doit(deep=False))
-    for old, new in substitutions:
-        if isinstance(old, sp.Indexed):
-            (index,) = old.indices
-            expr = expr.replace(lambda e, old=old: isinstance(e, sp.Indexed) and e.base == old.base,
-                                lambda e, new=new, index=index: new.xreplace({index: e.indices[0]}))
-        else:
-            expr = expr.subs(old, new)
-    return expr
-
-
-@dataclass(frozen=True, kw_only=True)
-class Claim:
-    """Base class of all claims.
-
-    Parameters
-    ----------
-    label : str
-        ``eq-`` followed by lowercase words joined by hyphens. The book page that
-        states the result carries the same label.
-    source : str
-        Where the result comes from, with its equation number where it has one,
-        e.g. ``"Kaplan (2.2.3)"``, or ``"ours"``.
-    condition : Domain, Assume, Words or a sequence of them, optional
-        The assumptions under which the claim is stated (see
-        :mod:`mltheory.claims.conditions`), rendered after the statement.
-    """
-
-    kind: ClassVar[str] = "claim"
-    label: str
-    source: str
-    condition: Any = ()
-
-    def __post_init__(self):
-        if not isinstance(self.label, str) or not LABEL_PATTERN.match(self.label):
-            raise ValueError(
-                f"{type(self).__name__}: label must look like 'eq-words-joined-by-hyphens' (got {self.label!r})"
-            )
-        if not self.source:
-            raise ValueError(f"{type(self).__name__}: source must be given for {self.label}")
-        object.__setattr__(self, "condition", as_conditions(self.condition, f"{type(self).__name__} {self.label}"))
-
-    def conditions(self) -> tuple:
-        """The condition items as displayed, including side conditions the proof substitutes."""
-        return self.condition
-
-    def latex(self) -> str:
-        """The statement as LaTeX, without delimiters."""
-        raise NotImplementedError
-
-    def _run(self, size: str) -> Outcome:
-        raise NotImplementedError
-
-    def verify(self, size: str = "page") -> Verification:
-        """Check the claim and report the result without raising.
-
-        Parameters
-        ----------
-        size : {"page", "test"}
-            Numeric claims run a smaller experiment on a page than in the test
-            suite; symbolic claims ignore it.
-        """
-        return self.run(size)[0]
-
-    def run(self, size: str = "page") -> tuple[Verification, Outcome]:
-        """:meth:`verify`, together with the raw outcome (a numeric claim's measurements)."""
-        if size not in SIZES:
-            raise ValueError(f"{type(self).__name__}.verify: size must be one of {SIZES} (got {size!r})")
-        start = time.perf_counter()
-        outcome = self._run(size)
-        result = Verification(self.label, self.kind, outcome.passed, outcome.method, outcome.detail, self.source,
-                              time.perf_counter() - start, outcome.statement or self.latex())
-        return result, outcome
-
-    def check(self, size: str = "page") -> Verification:
-        """Like :meth:`verify`, but raise :class:`ClaimFailed` (naming the label) if the claim fails."""
-        result = self.verify(size)
-        self.raise_if_failed(result)
-        return result
-
-    def raise_if_failed(self, result: Verification) -> None:
-        """Raise :class:`ClaimFailed`, naming the label, if ``result`` did not pass."""
-        if not result.passed:
-            raise ClaimFailed(f"claim {self.label} failed ({self.kind}): {result.detail}")
-
-    def mutated(self, **changes) -> Claim:
-        """A copy with some fields changed and no validation (used by the mutation audit)."""
-        mutant = copy.copy(self)
-        for name, value in changes.items():
-            object.__setattr__(mutant, name, value)
-        return mutant
-
-
-def _symbolic_conditions(claim) -> tuple:
-    """The claim's conditions, with each ``given`` side condition rendered as an :class:`Assume`."""
-    shown = list(claim.condition)
-    for old, new in claim.given:
-        shown.append(Assume(old if new is sp.true else sp.Eq(old, new)))
-    return tuple(shown)
-
-
-def _check_domains(claim) -> None:
-    errors = domain_errors(claim.condition, claim.substitutions)
-    if errors:
-        raise ValueError(f"{type(claim).__name__} {claim.label}: " + "; ".join(errors))
-
-
-def _method_words(red: Reduction, claim, what: str = "lhs − rhs") -> str:
-    words = f"{red.words} reduces {what} to 0"
-    if claim.substitutions:
-        words += " after substituting " + ", ".join(f"{old} = {new}" for old, new in claim.substitutions)
-    if claim.given:
-        words += " using " + ", ".join(f"{old} = {new}" for old, new in claim.given)
-    return words
-
-
-def _prove_equal(a, b, red: Reduction, substitutions=(), given=()) -> tuple[bool, str]:
-    """Whether ``a = b`` is proved by ``red``, and the residual found when it is not."""
-    if a in _INFINITIES or b in _INFINITIES:  # a - b is undefined: simplify the other side instead
-        infinity, other = (a, b) if a in _INFINITIES else (b, a)
-        value = red(_substituted(other, substitutions))
-        return value == infinity, f"{other} simplifies to {value}, not {infinity}"
-    a, b = _as_scalar(a, b), _as_scalar(b, a)
-    residual = red(_substituted(a - b, substitutions))
-    if given and not is_zero(residual):
-        residual = red(_substituted(split_sums(residual), given))
-        if not is_zero(residual):  # a side condition may be needed before the reduction transforms it
-            residual = red(_substituted(_substituted(a - b, substitutions), given))
-    return is_zero(residual), f"({a}) - ({b}) simplifies to {residual}, not 0"
-
-
-def _as_scalar(side, other):
-    """A 1×1 matrix expression compared with a scalar, as its single entry."""
-    shape = getattr(side, "shape", None)
-    if shape == (1, 1) and getattr(other, "shape", None) is None:
-        return sp.Matrix(side.doit())[0, 0]
-    return side
-
-
-@dataclass(frozen=True, kw_only=True)
-class Identity(Claim):
-    """``lhs = rhs``, proved symbolically.
-
-    Parameters
-    ----------
-    lhs, rhs : sympy expression or Matrix
-        The two sides. Use unevaluated objects (``sp.Limit``, ``sp.Sum``,
-        ``sp.Derivative``, unevaluated functions) so that the rendered
-        statement is the very object that sympy proves.
-    method : str, Reduction or callable, default "simplify"
-        How each difference is reduced to zero (see :mod:`mltheory.claims.reduce`).
-    steps : sequence of sympy expressions, optional
-        Intermediate forms: ``lhs = steps[0] = ... = rhs``, each link proved.
-    show_steps : bool, default False
-        Render the whole chain ``lhs = steps[0] = ... = rhs`` rather than ``lhs = rhs``.
-    substitutions : sequence of (expr, expr) pairs, optional
-        Applied to each difference *before* it is simplified. Use them to tell
-        sympy the domain, e.g. ``(p, 1 / (1 + t))`` with ``t`` positive encodes
-        ``0 < p < 1``; the claim must then state ``Domain(p, Interval.open(0, 1))``,
-        and registration checks that the substitution covers exactly that set.
-    given : sequence of (expr, expr) pairs, optional
-        Side conditions used as substitutions ``old -> new`` on each simplified
-        difference, e.g. ``[(sp.Sum(n[i], (i, 1, k)), N)]`` for "the counts sum
-        to N". They are rendered into the condition automatically.
-
-    Notes
-    -----
-    A difference with an infinite side (``oo``, ``-oo`` or ``zoo``, e.g. a
-    divergent integral) is undefined, so such a link is proved by simplifying
-    the other side to exactly that infinity instead.
-    """
-
-    kind: ClassVar[str] = "identity"
-    lhs: Any
-    rhs: Any
-    method: str | Callable = "simplify"
-    steps: Sequence[Any] = ()
-    show_steps: bool = False
-    substitutions: Sequence[tuple[Any, Any]] = ()
-    given: Sequence[tuple[Any, Any]] = ()
-
-    def __post_init__(self):
-        super().__post_init__()
-        reduction(self.method, f"Identity {self.label}")
-        _check_domains(self)
-
-    def conditions(self) -> tuple:
-        return _symbolic_conditions(self)
-
-    def latex(self) -> str:
-        sides = [self.lhs, *(self.steps if self.show_steps else ()), self.rhs]
-        return _with_condition(_sides_latex(sides, ["="] * (len(sides) - 1)), render_condition(self.conditions()))
-
-    def _run(self, size: str) -> Outcome:
-        red = reduction(self.method)
-        chain = [self.lhs, *self.steps, self.rhs]
-        method = _method_words(red, self)
-        if self.steps:
-            method += f", along each of {len(chain) - 1} equalities"
-        for i, (a, b) in enumerate(zip(chain, chain[1:])):
-            ok, residual = _prove_equal(a, b, red, self.substitutions, self.given)
-            if not ok:
-                link = f"link {i + 1}: " if self.steps else ""
-                return Outcome(False, method, link + residual)
-        return Outcome(True, method, "exact symbolic proof")
-
+from ..conditions import render_condition
+from ..reduce import SIMPLIFIERS, Reduction, is_zero, reduction
+from .base import (
+    FLIPPED,
+    RELATIONS,
+    Claim,
+    Outcome,
+    _check_domains,
+    _is_notation,
+    _prove_equal,
+    _sides_latex,
+    _substituted,
+    _symbolic_conditions,
+    _with_condition,
+)
 
 @dataclass(frozen=True)
 class Fact:
@@ -331,7 +88,7 @@ class Fact:
 
 def _referenced_gap(label: str, at: Mapping) -> tuple[Any, Any, str]:
     """(small side, large side, relation) of the registered inequality ``label``, at the values ``at``."""
-    from .registry import get
+    from ..registry import get
 
     claim = get(label)
     if not isinstance(claim, Inequality):
@@ -461,7 +218,7 @@ def _decided(expr, sign: str, red: Reduction, substitutions=()) -> bool:
 
 def _convex_minimum_zero(gap, symbol, point, red: Reduction) -> str:
     """``""`` if ``gap`` is strictly convex in ``symbol`` on an interval holding ``point``, where it has a stationary zero."""
-    from .conditions import assumed_set
+    from ..conditions import assumed_set
 
     domain = assumed_set(symbol)
     if not isinstance(domain, sp.Interval) or point not in domain:
@@ -581,7 +338,7 @@ class Case:
         """``""`` if ``value`` ranges over exactly ``piece``, else why not."""
         from sympy.calculus.util import function_range
 
-        from .conditions import assumed_set
+        from ..conditions import assumed_set
 
         params = sorted(sp.sympify(self.value).free_symbols - self.piece.free_symbols, key=str)
         if not params:
@@ -759,7 +516,7 @@ class Inequality(Claim):
         return Outcome(not why, method, why or detail)
 
     def _run_cases(self, red: Reduction) -> Outcome:
-        from .conditions import assumed_set
+        from ..conditions import assumed_set
 
         symbol = self.cases[0].symbol
         method = (f"a proof by {len(self.cases)} cases on {symbol}, which partition its range; in each, "
@@ -786,78 +543,3 @@ class Inequality(Claim):
             return f"{link.relation} by {link.by}"
         return f"{link.relation} by " + ("a certificate" if link.certificate else "sympy on the gap")
 
-
-ALLOW_NUMERIC_WITHOUT_ALTERNATIVE = True
-"""Transitional switch: while True, a :class:`Numeric` without an ``alternative`` may be
-constructed (the audit lists each one as a failure). Set False once every numeric claim names one."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Numeric(Claim):
-    """A numerical claim checked by a seeded experiment.
-
-    Parameters
-    ----------
-    experiment : callable
-        ``experiment(**kwargs)`` returns a :class:`Measurement` or a sequence of
-        them; the claim holds when all of them pass. It must be deterministic
-        (seeded), and its outcome must not depend on wall-clock time.
-    alternative : Alternative
-        A wrong alternative that the same experiment must reject.
-    statement : str, optional
-        Transitional: the statement as LaTeX. Leave it empty to generate the
-        statement from the measurements' ``quantity`` and ``expected_latex``.
-    page, test : mapping, optional
-        Keyword arguments for the experiment on a book page (small and fast)
-        and in the test suite (larger). Both runs must be honest checks.
-    method : str, default "seeded computation"
-        How the check works, in words, e.g. ``"Monte Carlo"``.
-    """
-
-    kind: ClassVar[str] = "numeric"
-    experiment: Callable[..., Measurement | Sequence[Measurement]]
-    alternative: Alternative | None = None
-    statement: str = ""
-    page: Mapping[str, Any] = field(default_factory=dict)
-    test: Mapping[str, Any] = field(default_factory=dict)
-    method: str = "seeded computation"
-
-    def __post_init__(self):
-        super().__post_init__()
-        if self.alternative is None and not ALLOW_NUMERIC_WITHOUT_ALTERNATIVE:
-            raise ValueError(f"Numeric {self.label}: name a wrong alternative that the experiment must reject "
-                             "(alternative=Alternative(...))")
-        if self.alternative is not None and not isinstance(self.alternative, Alternative):
-            raise TypeError(f"Numeric {self.label}: alternative must be an Alternative (got {self.alternative!r})")
-
-    def latex(self, measurements: Sequence[Measurement] = ()) -> str:
-        generated = [m.statement for m in measurements if m.statement]
-        text = r",\quad ".join(generated) if generated else self.statement
-        return _with_condition(text, render_condition(self.conditions()))
-
-    def settings(self, size: str) -> dict:
-        """The experiment's keyword arguments at ``size``."""
-        return dict(self.page if size == "page" else self.test)
-
-    def measure(self, **kwargs) -> list[Measurement]:
-        """Run the experiment and return its measurements as a list."""
-        outcome = self.experiment(**kwargs)
-        measurements = [outcome] if isinstance(outcome, Measurement) else list(outcome)
-        if not measurements:
-            raise ValueError(f"Numeric {self.label}: the experiment returned no measurement")
-        return measurements
-
-    def _run(self, size: str) -> Outcome:
-        kwargs = self.settings(size)
-        measurements = self.measure(**kwargs)
-        failed = [m for m in measurements if not m.passed]
-        if failed:
-            detail = f"{len(failed)} of {len(measurements)} measurements failed: "
-            detail += "; ".join(m.describe() for m in failed[:3]) + ("; ..." if len(failed) > 3 else "")
-        elif len(measurements) > 1:
-            detail = f"all {len(measurements)} measurements agree, e.g. {measurements[0].describe()}"
-        else:
-            detail = measurements[0].describe()
-        settings = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-        method = self.method + (f" ({settings})" if settings else "")
-        return Outcome(not failed, method, detail, self.latex(measurements), tuple(measurements))
