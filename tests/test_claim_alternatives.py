@@ -28,14 +28,6 @@ def fails_against(label: str, alternative) -> bool:
     return not all(m.passed for m in swapped)
 
 
-def test_perplexity_calibration_rejects_kernel_without_the_two():
-    assert fails("eq-perplexity-calibration", two_sigma_squared=False)
-
-
-def test_tsne_trustworthiness_rejects_unoptimised_map():
-    assert fails("eq-tsne-trustworthiness", n_iter=1)
-
-
 def test_noise2noise_rejects_untrained_network():
     assert fails("eq-noise2noise-experiment", trained=False)
 
@@ -43,10 +35,6 @@ def test_noise2noise_rejects_untrained_network():
 def test_mle_asymptotic_normality_rejects_fisher_instead_of_its_inverse():
     # N(0, F_1) instead of N(0, F_1^{-1}): variance 1/lambda^2 = 1/4 instead of lambda^2 = 4.
     assert fails_against("eq-mle-asymptotic-normality", lambda m: 0.25 if m.what == "Var[z]" else m.expected)
-
-
-def test_source_coding_rejects_the_uniform_law_as_bound():
-    assert fails("eq-source-coding", assumed_q=0.5)
 
 
 def test_invariant_flow_rejects_plain_monomials():
