@@ -91,7 +91,7 @@ def _all_pairs(bits: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def reversible_addition_check(bits: int = 8, keep_input: bool = True) -> list[Measurement]:
-    """Exhaustively: reversible addition is a bijection of pairs of words, undone by its inverse.
+    r"""Exhaustively: reversible addition is a bijection of pairs of words, undone by its inverse.
 
     With ``keep_input=False`` the map keeps only the sum, :math:`(x, y) \mapsto (0, x + y)`: ordinary addition,
     a wrong alternative (it is not one-to-one, and the inverse cannot recover ``y``).
