@@ -25,7 +25,6 @@ from mltheory.claims import (
     Words,
     audit,
     get,
-    kinds,
     register,
     show,
 )
@@ -277,8 +276,8 @@ def test_numeric_claim_uses_page_and_test_sizes():
         seen.append(n)
         return Measurement.exact("n", n, n)
 
-    claim = Numeric(label="eq-t-sizes", statement="n = n", experiment=experiment, page={"n": 1}, test={"n": 2},
-                    source="test")
+    claim = Numeric(label="eq-t-sizes", experiment=experiment, page={"n": 1}, test={"n": 2}, source="test",
+                    alternative=Alternative("n + 1", expected={"n": 3}))
     claim.check("page")
     claim.check("test")
     assert seen == [1, 2]
@@ -308,16 +307,15 @@ def test_numeric_claim_must_reject_its_alternative():
     assert audit.numeric_rejects(blind)[0] is False
 
 
-def test_registration_rejects_a_numeric_claim_without_alternative(monkeypatch):
-    monkeypatch.setattr(kinds, "ALLOW_NUMERIC_WITHOUT_ALTERNATIVE", False)
+def test_registration_rejects_a_numeric_claim_without_alternative():
     with pytest.raises(ValueError, match="name a wrong alternative"):
-        register(Numeric(label="eq-t-no-alt", statement="s", source="test",
-                         experiment=lambda: Measurement.exact("a", 1, 1)))
+        register(Numeric(label="eq-t-no-alt", source="test", experiment=lambda: Measurement.exact("a", 1, 1)))
 
 
 def test_numeric_claim_fails_if_any_measurement_fails():
-    claim = Numeric(label="eq-t-some-fail", statement="s", source="test",
-                    experiment=lambda: [Measurement.exact("a", 1, 1), Measurement.exact("b", 1, 2)])
+    claim = Numeric(label="eq-t-some-fail", source="test",
+                    experiment=lambda: [Measurement.exact("a", 1, 1), Measurement.exact("b", 1, 2)],
+                    alternative=Alternative("a is 2", expected={"a": 2}))
     with pytest.raises(ClaimFailed, match=r"^claim eq-t-some-fail failed \(numeric\): 1 of 2 measurements failed"):
         claim.check()
 

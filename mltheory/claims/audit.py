@@ -6,8 +6,8 @@ must then fail. Each numeric claim must reject its named wrong
 :class:`~mltheory.claims.Alternative` at test size.
 
 Run ``python -m mltheory.claims.audit`` (``make audit``): it prints the counts,
-names every survivor, and exits non-zero if any mutant survives, a numeric
-claim names no alternative, or a mutant is undecided. A time limit per mutant
+names every survivor, and exits non-zero if any mutant survives or is undecided
+(a numeric claim cannot be registered without a wrong alternative). A time limit per mutant
 is only a safety net: a mutant whose check does not finish within it is
 reported as *undecided*, never counted as rejected, because how fast a machine
 is must not decide a verdict.
@@ -209,8 +209,6 @@ def numeric_rejects(claim: Numeric, size: str = "test", measurements: Sequence =
     changes only the expected values.
     """
     alternative = claim.alternative
-    if alternative is None:
-        return False, "names no wrong alternative"
     if alternative.kwargs:
         measured = claim.measure(**{**claim.settings(size), **alternative.kwargs})
     else:

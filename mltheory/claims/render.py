@@ -68,8 +68,6 @@ def _mutants(claim, outcome, size: str) -> str:
 
     if not isinstance(claim, Numeric):
         return symbolic_mutants_summary(claim)
-    if claim.alternative is None:
-        return "no wrong alternative named yet"
     if claim.alternative.kwargs:
         return f"tested by the audit: rejects {claim.alternative.description}"
     return numeric_rejects(claim, size, outcome.measurements)[1]

@@ -7,13 +7,9 @@
 :class:`Case` splits), and :mod:`~mltheory.claims.kinds.numeric` the numeric claims.
 """
 
-ALLOW_NUMERIC_WITHOUT_ALTERNATIVE = True
-"""Transitional switch: while True, a :class:`Numeric` without an ``alternative`` may be
-constructed (the audit lists each one as a failure). Set False once every numeric claim names one."""
-
-from .base import Claim  # noqa: E402
-from .identity import Identity  # noqa: E402
-from .inequality import Case, Fact, Inequality, Link, Term  # noqa: E402
-from .numeric import Numeric  # noqa: E402
+from .base import Claim
+from .identity import Identity
+from .inequality import Case, Fact, Inequality, Link, Term
+from .numeric import Numeric
 
 __all__ = ["Case", "Claim", "Fact", "Identity", "Inequality", "Link", "Numeric", "Term"]

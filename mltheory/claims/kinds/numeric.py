@@ -10,6 +10,7 @@ from ..conditions import render_condition
 from ..measurement import Alternative, Measurement
 from .base import Claim, Outcome, _with_condition
 
+
 @dataclass(frozen=True, kw_only=True)
 class Numeric(Claim):
     """A numerical claim checked by a seeded experiment.
@@ -21,10 +22,7 @@ class Numeric(Claim):
         them; the claim holds when all of them pass. It must be deterministic
         (seeded), and its outcome must not depend on wall-clock time.
     alternative : Alternative
-        A wrong alternative that the same experiment must reject.
-    statement : str, optional
-        Transitional: the statement as LaTeX. Leave it empty to generate the
-        statement from the measurements' ``quantity`` and ``expected_latex``.
+        A wrong alternative that the same experiment must reject (required).
     page, test : mapping, optional
         Keyword arguments for the experiment on a book page (small and fast)
         and in the test suite (larger). Both runs must be honest checks.
@@ -35,16 +33,13 @@ class Numeric(Claim):
     kind: ClassVar[str] = "numeric"
     experiment: Callable[..., Measurement | Sequence[Measurement]]
     alternative: Alternative | None = None
-    statement: str = ""
     page: Mapping[str, Any] = field(default_factory=dict)
     test: Mapping[str, Any] = field(default_factory=dict)
     method: str = "seeded computation"
 
     def __post_init__(self):
         super().__post_init__()
-        from . import ALLOW_NUMERIC_WITHOUT_ALTERNATIVE  # read when called: tests may switch it
-
-        if self.alternative is None and not ALLOW_NUMERIC_WITHOUT_ALTERNATIVE:
+        if self.alternative is None:
             raise ValueError(f"Numeric {self.label}: name a wrong alternative that the experiment must reject "
                              "(alternative=Alternative(...))")
         if self.alternative is not None and not isinstance(self.alternative, Alternative):
@@ -52,7 +47,7 @@ class Numeric(Claim):
 
     def latex(self, measurements: Sequence[Measurement] = ()) -> str:
         generated = list(dict.fromkeys(m.statement for m in measurements if m.statement))  # one per law
-        text = r",\quad ".join(generated) if generated else self.statement
+        text = r",\quad ".join(generated)
         return _with_condition(text, render_condition(self.conditions()))
 
     def settings(self, size: str) -> dict:

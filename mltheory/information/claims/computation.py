@@ -14,7 +14,7 @@ import sympy as sp
 import torch
 from sympy.physics import units
 
-from ...claims import Identity, Measurement, Numeric, Words, register
+from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
 from ..computation import landauer_limit, landauer_limit_units, reversible_add, reversible_add_inverse
 from ..measures import entropy
 
@@ -31,10 +31,13 @@ register(Identity(
 ))
 
 
-def _stated(what: str, value, stated: float, digits: int) -> Measurement:
-    """Compare a computed value with a number stated to ``digits`` significant figures."""
-    half_unit = 0.5 * 10 ** (math.floor(math.log10(abs(stated))) - digits + 1)
-    return Measurement(what, float(value), stated, half_unit, f"the stated value, rounded to {digits} figures")
+def _stated(what: str, value, stated: float, digits: int, quantity: str, unit: str) -> Measurement:
+    """Compare a computed value with a number stated to ``digits`` significant figures (shown as ``quantity ≈ stated unit``)."""
+    exponent = math.floor(math.log10(abs(stated)))
+    half_unit = 0.5 * 10 ** (exponent - digits + 1)
+    mantissa = f"{stated / 10**exponent:.{digits - 1}f}"
+    return Measurement(what, float(value), stated, half_unit, f"the stated value, rounded to {digits} figures",
+                       quantity=quantity, expected_latex=rf"{mantissa} \times 10^{{{exponent}}}" + (rf"\ \mathrm{{{unit}}}" if unit else ""))
 
 
 def _agreement(what: str, symbolic, numeric: torch.Tensor) -> Measurement:
@@ -56,23 +59,25 @@ def landauer_estimates(temperature: int = 300) -> list[Measurement]:
     power = landauer_limit_units(32 * 10**14, temperature, per=units.second) / watt
     ratio = sp.Integer(250) / power
     return [
-        _stated("heat of one 16-bit addition (J)", addition, 4.6e-20, 2),
+        _stated("heat of one 16-bit addition (J)", addition, 4.6e-20, 2, r"16\, k_B T \log 2", "J"),
         _agreement("one addition", addition, landauer_limit(16, temperature)),
-        _stated("heat of 10²³ 32-bit operations (J)", training, 9.2e3, 2),
+        _stated("heat of 10²³ 32-bit operations (J)", training, 9.2e3, 2,
+                r"32 \times 10^{23}\, k_B T \log 2", "J"),
         _agreement("training run", training, landauer_limit(32e23, temperature)),
-        _stated("Landauer power at 10¹⁴ 32-bit operations per second (W)", power, 9.2e-6, 2),
+        _stated("Landauer power at 10¹⁴ 32-bit operations per second (W)", power, 9.2e-6, 2,
+                r"32 \times 10^{14}\ \mathrm{s^{-1}}\, k_B T \log 2", "W"),
         _agreement("GPU", power, landauer_limit(32e14, temperature)),
-        _stated("250 W over the Landauer power", ratio, 2.7e7, 2),
+        _stated("250 W over the Landauer power", ratio, 2.7e7, 2,
+                r"\frac{250\ \mathrm{W}}{32 \times 10^{14}\ \mathrm{s^{-1}}\, k_B T \log 2}", ""),
     ]
 
 
 register(Numeric(
     label="eq-landauer-estimates",
-    statement=(r"\begin{aligned} 16\, k_B T \log 2 &= 4.6 \times 10^{-20}\ \mathrm{J} \\ "
-               r"32\, k_B T \log 2 \times 10^{23} &= 9.2 \times 10^{3}\ \mathrm{J} \\ "
-               r"32\, k_B T \log 2 \times 10^{14}\ \mathrm{s^{-1}} &= 9.2 \times 10^{-6}\ \mathrm{W} "
-               r"= 250\ \mathrm{W} / (2.7 \times 10^{7}) \end{aligned} \qquad T = 300\ \mathrm{K}"),
     experiment=landauer_estimates,
+    alternative=Alternative("k_B T per bit, without the factor log 2 (entropy counted in bits, not nats)",
+                            expected={0: 6.6e-20, 2: 1.3e4, 4: 1.3e-5, 6: 1.9e7}),
+    condition=Words("at 300 kelvin"),
     page={"temperature": 300},
     test={"temperature": 300},
     method="exact arithmetic with sympy.physics.units",
@@ -85,22 +90,32 @@ def _all_pairs(bits: int) -> tuple[torch.Tensor, torch.Tensor]:
     return words.repeat_interleave(2**bits), words.repeat(2**bits)
 
 
-def reversible_addition_check(bits: int = 8) -> list[Measurement]:
-    """Exhaustively: reversible addition is a bijection of pairs of words, undone by its inverse."""
+def reversible_addition_check(bits: int = 8, keep_input: bool = True) -> list[Measurement]:
+    r"""Exhaustively: reversible addition is a bijection of pairs of words, undone by its inverse.
+
+    With ``keep_input=False`` the map keeps only the sum, :math:`(x, y) \mapsto (0, x + y)`: ordinary addition,
+    a wrong alternative (it is not one-to-one, and the inverse cannot recover ``y``).
+    """
     x, y = _all_pairs(bits)
     kept, total = reversible_add(x, y, bits=bits)
+    if not keep_input:
+        kept = torch.zeros_like(kept)
     distinct = torch.unique(kept * 2**bits + total).numel()
     _, recovered = reversible_add_inverse(kept, total, bits=bits)
+    modulus = rf"\bmod 2^{{{bits}}}"
     return [
-        Measurement.exact(f"distinct outputs over all {4**bits} pairs of {bits}-bit words", distinct, 4**bits),
-        Measurement.exact("pairs not recovered by the inverse", (recovered != y).sum().item(), 0),
+        Measurement.exact(f"distinct outputs over all {4**bits} pairs of {bits}-bit words", distinct, 4**bits,
+                          quantity=rf"\#\{{(x,\ x + y {modulus})\}}", expected_latex=rf"4^{{{bits}}}"),
+        Measurement.exact("pairs not recovered by the inverse", (recovered != y).sum().item(), 0,
+                          quantity=rf"\#\{{(x, y) : (s - x) {modulus} \ne y\}}", expected_latex="0"),
     ]
 
 
 register(Numeric(
     label="eq-reversible-addition",
-    statement=r"(x, y) \mapsto (x, x + y \bmod 2^{b}) \text{ is a bijection, inverted by } (x, s) \mapsto (x, s - x \bmod 2^{b})",
     experiment=reversible_addition_check,
+    alternative=Alternative("ordinary addition, which keeps only the sum", kwargs={"keep_input": False}),
+    condition=Words(r"over all pairs of words $x, y$, with $s$ the second output"),
     page={"bits": 8},
     test={"bits": 10},
     method="exhaustive enumeration",
@@ -108,7 +123,7 @@ register(Numeric(
 ))
 
 
-def erasure_check(bits: int = 8) -> list[Measurement]:
+def erasure_check(bits: int = 10) -> list[Measurement]:
     """Exhaustively: ordinary addition of two uniform b-bit words erases exactly b bits (in nats, b log 2).
 
     The distribution of the sum is counted exactly over all pairs, and its
@@ -120,22 +135,28 @@ def erasure_check(bits: int = 8) -> list[Measurement]:
     erased = 2 * bits * math.log(2) - entropy(counts / counts.sum()).item()
     plain = torch.bincount(x + y).to(torch.float64)  # without wrap-around: a (b+1)-bit result
     erased_plain = 2 * bits * math.log(2) - entropy(plain / plain.sum()).item()
+    wrapped, carried = rf"H(X, Y) - H\big(X + Y \bmod 2^{{{bits}}}\big)", "H(X, Y) - H(X + Y)"
     return [
         Measurement.exact(f"entropy erased by {bits}-bit addition mod 2^{bits} (nats)", erased, bits * math.log(2),
-                          tolerance=1e-12, reason="float64 rounding"),
+                          tolerance=1e-12, reason="float64 rounding",
+                          quantity=wrapped, expected_latex=rf"{bits} \log 2"),
         Measurement.exact("entropy erased without wrap-around (nats)", erased_plain, (bits - 1) * math.log(2),
-                          relation=">=", reason="the sum keeps at most b + 1 bits"),
+                          relation=">=", reason="the sum keeps at most b + 1 bits",
+                          quantity=carried, expected_latex=rf"{bits - 1} \log 2"),
         Measurement.exact("entropy erased without wrap-around (nats)", erased_plain, bits * math.log(2),
-                          relation="<=", reason="the sum keeps at least as much as the sum mod 2^b"),
+                          relation="<=", reason="the sum keeps at least as much as the sum mod 2^b",
+                          quantity=carried, expected_latex=rf"{bits} \log 2"),
     ]
 
 
 register(Numeric(
     label="eq-addition-erasure",
-    statement=r"H(X, Y) - H\big(X + Y \bmod 2^{b}\big) = b \log 2 \qquad X, Y \text{ independent and uniform on } b \text{ bits}",
     experiment=erasure_check,
-    page={"bits": 8},
-    test={"bits": 11},
+    alternative=Alternative("the sum keeps a carry bit, so only b − 1 bits are erased",
+                            expected={0: 9 * math.log(2)}),
+    condition=Words("for $X, Y$ independent and uniform on 10-bit words"),
+    page={"bits": 10},
+    test={"bits": 10},
     method="exhaustive enumeration",
     source="Kaplan (2.7.2)",
 ))

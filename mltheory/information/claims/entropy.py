@@ -12,7 +12,7 @@ import sympy as sp
 import sympy.stats
 import torch
 
-from ...claims import Assume, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
+from ...claims import Alternative, Assume, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ...data import bernoulli_sequences
 from ..measures import compression_rate, sandwich_exponent
 from ..symbolic import H, binary_entropy_expr, counting_rate_correction
@@ -197,7 +197,7 @@ def sandwich_check(max_base: int = 30, max_power: int = 60) -> Measurement:
     For every ``2 <= s, t <= max_base`` and ``1 <= n <= max_power`` the exponent
     ``m`` with ``s**m <= t**n < s**(m+1)`` is found in exact integer arithmetic,
     and the largest value of ``n * |m/n - log t / log s|`` is returned; the
-    proof needs it below 1.
+    proof needs it at most 1.
     """
     worst = 0.0
     for s_ in range(2, max_base + 1):
@@ -208,16 +208,20 @@ def sandwich_check(max_base: int = 30, max_power: int = 60) -> Measurement:
                 worst = max(worst, n_ * abs(m_ / n_ - ratio))
     cases = (max_base - 1) ** 2 * max_power
     return Measurement.exact(
-        f"$\\max\\, n\\,|m/n - \\log t/\\log s|$ over {cases} cases",
+        f"max n |m/n − log t/log s| over {cases} cases",
         worst, 1.0, relation="<=", tolerance=0.0,
         reason="exact integer powers; float64 logarithms",
+        quantity=(rf"\max_{{2 \le s, t \le {max_base},\ 1 \le n \le {max_power}}}\ "
+                  r"n \left|\frac{m}{n} - \frac{\log t}{\log s}\right|"),
     )
 
 
 register(Numeric(
     label="eq-sandwich",
-    statement=r"s^m \le t^n < s^{m+1} \;\Longrightarrow\; \left|\frac{m}{n} - \frac{\log t}{\log s}\right| \le \frac{1}{n}",
     experiment=sandwich_check,
+    alternative=Alternative("the bound 1/(2n) of rounding to the nearest m, instead of 1/n",
+                            expected={0: 0.5}),
+    condition=Words("with $m$ the largest integer such that $s^m$ does not exceed $t^n$"),
     page={"max_base": 20, "max_power": 40},
     test={"max_base": 40, "max_power": 80},
     method="exhaustive search",
@@ -269,18 +273,18 @@ register(Inequality(
 # --------------------------------------------------------------------------- compression
 
 def source_coding_check(n: int = 2**16, seed: int = 0, codec: str = "lzma",
-                        assumed_q: float | None = None) -> list[Measurement]:
+                        assumed_q: float | None = None) -> Measurement:
     """Compress Bernoulli(q) sequences and compare each length with the sequence's own information content (bits).
 
     A sequence ``x`` with ``k`` ones has information content
     ``-log2 p(x) = -k log2 q - (n - k) log2(1 - q)``, computed exactly. Any lossless
     (uniquely decodable) code assigns lengths obeying Kraft's inequality, so
-    ``P(L(x) < -log2 p(x) - c) <= 2**-c``; with ``c = 20`` the seven comparisons
-    fail by chance with probability below ``7 * 2**-20``. The tolerance is
-    therefore ``20 / n`` bits per symbol, and nothing else.
+    ``P(L(x) < -log2 p(x) - c) <= 2**-c``; with ``c = 20`` the smallest of the
+    seven differences falls below ``-20`` bits by chance with probability below
+    ``7 * 2**-20``. The bound is therefore ``-20`` bits, and nothing else.
 
     With ``assumed_q=0.5`` the information content is computed under the
-    uniform law (1 bit per symbol): the wrong alternative "no code compresses
+    uniform law (``n`` bits): the wrong alternative "no code compresses
     random bits", which the compressor refutes at small ``q``.
     """
     qs = torch.tensor([0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5], dtype=torch.float64)
@@ -288,20 +292,23 @@ def source_coding_check(n: int = 2**16, seed: int = 0, codec: str = "lzma",
     model = qs if assumed_q is None else torch.full_like(qs, float(assumed_q))
     ones = torch.stack([torch.as_tensor(seq, dtype=torch.float64).sum() for seq in sequences])
     information = -(ones * torch.log2(model) + (n - ones) * torch.log2(1 - model))
-    return [
-        Measurement(f"{codec} bits per symbol at q = {qv:g} (−log₂ p(x) = {info:.1f} bits)",
-                    compression_rate(seq, codec=codec), info / n, 20 / n,
-                    "Kraft's inequality: shorter by 20 bits with probability ≤ 2⁻²⁰", ">=")
-        for qv, seq, info in zip(qs.tolist(), sequences, information.tolist())
-    ]
+    lengths = torch.tensor([compression_rate(seq, codec=codec) * n for seq in sequences], dtype=torch.float64)
+    return Measurement(
+        f"smallest {codec} length minus −log₂ p(x) over q = 0.02 … 0.5, n = {n} (bits)",
+        (lengths - information).min().item(), -20.0, 0.0,
+        "Kraft's inequality: shorter by 20 bits with probability ≤ 2⁻²⁰ for each q", ">=",
+        quantity=r"\min_{q \in \{0.02, 0.05, 0.1, \dots, 0.5\}} \big[ L(x_q) + \log_2 p(x_q) \big]",
+        expected_latex=r"-20\ \text{bits}",
+    )
 
 
 register(Numeric(
     label="eq-source-coding",
-    statement=r"\frac{L(x)}{n} \;\ge\; \frac{-\log_2 p(x) - 20}{n}, \qquad "
-              r"-\log_2 p(x) = -k \log_2 q - (n - k) \log_2 (1 - q), \qquad "
-              r"\tfrac1n E[-\log_2 p(X)] = H_2(q)",
     experiment=source_coding_check,
+    alternative=Alternative("no code compresses random bits: −log₂ p(x) taken under the uniform law, n bits",
+                            kwargs={"assumed_q": 0.5}),
+    condition=Words(r"for $x_q$ a sequence of $n$ independent bits with probability $q$ of a one, "
+                    r"$L$ its length compressed by lzma"),
     page={"n": 2**16, "seed": 0},
     test={"n": 2**18, "seed": 1},
     method="seeded compression experiment",

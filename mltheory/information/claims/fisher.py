@@ -9,7 +9,7 @@ import sympy.stats as st
 import torch
 from torch.func import jacrev
 
-from ...claims import Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Term, Words, register
+from ...claims import Alternative, Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Term, Words, register
 from ..divergences import kl_gaussian
 from ..fisher import fisher_information
 from ..symbolic import D, Hessian, NormalKL, ScoreCovariance, evaluate_expectations
@@ -332,22 +332,33 @@ def fisher_three_ways(n_samples: int = 20_000, seed: int = 0) -> list[Measuremen
         expected = exact(theta0)
         curvature = jacrev(jacrev(lambda theta: kl(theta0, theta)))(theta0)  # reverse mode twice: no forward-mode decompositions
         measurements.append(Measurement.exact(
-            f"{name}: max |Hessian of KL − F|", (curvature - expected).abs().max().item(), 0.0,
-            tolerance=1e-10, reason="float64 rounding in autograd"))
+            f"{name}: max |Hessian of KL − F|", (curvature - expected).abs().max().item(), 1e-10, relation="<=",
+            reason="float64 rounding in autograd",
+            quantity=rf"\max_{{ij}} \big|\partial_i \partial_j D(q_{{\theta_0}} \| q_\theta) - F_{{ij}}\big|"
+                     rf"_{{\text{{{name}}}}}", expected_latex="10^{-10}"))
         estimate = fisher_information(log_prob, theta0, sample=sample, n_samples=n_samples, seed=seed)
         for i, j in ((0, 0), (0, 1), (1, 1)):
             measurements.append(Measurement.from_standard_error(
                 f"{name}: Monte Carlo F[{i},{j}]", estimate.matrix[i, j], estimate.standard_error[i, j],
-                expected[i, j], samples=f"{n_samples} samples"))
+                expected[i, j], samples=f"{n_samples} samples",
+                quantity=rf"\overline{{s_{i + 1} s_{j + 1}}}_{{\text{{{name}}}}}",
+                expected_latex=FISHER_ENTRIES[name][i, j]))
     return measurements
+
+
+FISHER_ENTRIES = {"normal": {(0, 0): r"1/\sigma^2", (0, 1): "0", (1, 1): r"2/\sigma^2"},
+                  "cauchy": {(0, 0): r"1/(2\gamma^2)", (0, 1): "0", (1, 1): r"1/(2\gamma^2)"}}
+"""The exact Fisher matrices' entries as LaTeX, in (location, scale)."""
 
 
 register(Numeric(
     label="eq-fisher-three-ways",
-    statement=(r"\nabla_\theta \nabla_\theta D(q_{\theta_0} \| q_\theta)\big|_{\theta_0} "
-               r"\;=\; \frac{1}{N}\sum_{n=1}^{N} s(x_n)\, s(x_n)^{\top} \pm 5\,\mathrm{SE} "
-               r"\;=\; F(\theta_0), \qquad x_n \sim q_{\theta_0}"),
     experiment=fisher_three_ways,
+    alternative=Alternative("the normal's scale entry 1/σ², the same as its location entry",
+                            expected={"normal: Monte Carlo F[1,1]": 1 / 1.5**2}),
+    condition=Words(r"for the normal $\mathcal N(\mu, \sigma^2)$ and the Cauchy $C(\mu, \gamma)$ at "
+                    r"location 0.5 and scale 1.5, with $\overline{s_i s_j}$ the mean over samples "
+                    r"$x_n$ from $q_{\theta_0}$ of the product of the scores $\partial_i \log q_\theta(x_n)$"),
     page={"n_samples": 20_000, "seed": 0},
     test={"n_samples": 400_000, "seed": 1},
     method="autograd Hessian and Monte Carlo",

@@ -8,7 +8,7 @@ import sympy as sp
 import sympy.stats as st
 import torch
 
-from ...claims import Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
+from ...claims import Alternative, Domain, Identity, Inequality, Measurement, Numeric, Term, Words, register
 from ..divergences import fit_gaussian_by_kl, gaussian_mixture_log_density, kl_quadrature
 from ..symbolic import D, finite_sums
 from .entropy import log_inequality_term, stirling_limit
@@ -178,26 +178,35 @@ def mode_seeking_check(d: float = 3.0, n_starts: int = 9, grid_points: int = 400
     log_broad = gaussian_mixture_log_density(x_grid, [0.0], [math.sqrt(1 + d**2)], [1.0])
     basis = "last Newton step and quadrature error, each < 1e-11"
     variance_error = (forward.std.square() - 1 - d**2).abs()
+    forward_q, reverse_q = r"q^{\star}_{p\|q}", r"q^{\star}_{q\|p}"
     return [
         Measurement.exact("largest last Newton step of the forward fits", forward.last_step.max().item(), 1e-11,
                           relation="<=", reason="converged to rounding"),
-        Measurement("largest |μ| of the forward fits", forward.mean.abs().max().item(), 0.0, 1e-9, basis),
+        Measurement("largest |μ| of the forward fits", forward.mean.abs().max().item(), 0.0, 1e-9, basis,
+                    quantity=rf"\max_{{\text{{starts}}}} |\mu({forward_q})|", expected_latex="0"),
         Measurement("σ² of the forward fits (worst)", forward.std.square()[variance_error.argmax()].item(),
-                    1 + d**2, 1e-9, basis),
+                    1 + d**2, 1e-9, basis,
+                    quantity=rf"\sigma^2({forward_q})", expected_latex=rf"1 + {d:g}^2"),
         Measurement.exact("D(q‖p) of the best reverse fit", reverse.divergence[best].item(), math.log(2),
-                          relation="<=", reason="bound eq-reverse-kl-single-bump, strict"),
+                          relation="<=", reason="bound eq-reverse-kl-single-bump, strict",
+                          quantity=rf"D({reverse_q} \,\|\, p)", expected_latex=r"\log 2"),
         Measurement.exact("|μ| of the best reverse fit", reverse.mean[best].abs().item(), d / 2,
-                          relation=">=", reason="it sits on one bump, nearer ±d than 0"),
+                          relation=">=", reason="it sits on one bump, nearer ±d than 0",
+                          quantity=rf"|\mu({reverse_q})|", expected_latex=rf"{d:g} / 2"),
         Measurement.exact("D(q‖p) at the moment-matched q = N(0, 1 + d²)", kl_quadrature(x_grid, log_broad, log_p).item(),
-                          math.log(2), relation=">=", reason="the broad fit is worse than a single bump"),
+                          math.log(2), relation=">=", reason="the broad fit is worse than a single bump",
+                          quantity=rf"D\big(\mathcal N(0, 1 + {d:g}^2) \,\|\, p\big)", expected_latex=r"\log 2"),
     ]
 
 
 register(Numeric(
     label="eq-reverse-kl-mode-seeking",
-    statement=(r"\operatorname*{arg\,min}_{q \text{ Gaussian}} D(p \,\|\, q) = \mathcal N(0, 1 + d^2), \qquad "
-               r"\operatorname*{arg\,min}_{q \text{ Gaussian}} D(q \,\|\, p) \approx \mathcal N(\pm d, 1)"),
     experiment=mode_seeking_check,
+    alternative=Alternative("the directions swapped: the forward fit D(p‖q) sits on one bump, N(±d, 1)",
+                            expected={"σ² of the forward fits (worst)": 1.0}),
+    condition=Words(r"for $p$ the even mixture of $\mathcal N(-3, 1)$ and $\mathcal N(3, 1)$, "
+                    r"$q^{\star}_{p\|q}$ the Gaussians minimising $D(p\|q)$ from several starts, "
+                    r"$q^{\star}_{q\|p}$ the best Gaussian minimising $D(q\|p)$"),
     page={"d": 3.0, "n_starts": 9},
     test={"d": 3.0, "n_starts": 13, "grid_points": 6001},
     method="numerical minimisation from several starts",

@@ -8,7 +8,7 @@ import sympy as sp
 import sympy.stats as st
 import torch
 
-from ...claims import Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Term, Words, register
+from ...claims import Alternative, Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Term, Words, register
 from ..maxent import boltzmann, maxent_distribution
 from ..symbolic import DifferentialEntropy, evaluate_expectations, finite_sums
 from .entropy import log_inequality_term
@@ -215,44 +215,52 @@ def maxent_solver_check(means=(2.0, 3.5, 4.5, 5.5), levels=(0.25, 0.8, 1.5)) -> 
     range; a constraint error δ moves a multiplier by about δ / Var(f), so the
     tolerance is 100 times that bound.
     """
-    measurements = []
     energies = torch.tensor(_energies, dtype=torch.float64)
     targets = torch.tensor(levels, dtype=torch.float64)
     result = maxent_distribution(energies, targets)
-    closed = sp.lambdify(U, -sp.log(_root))
+    closed = torch.tensor([float(v) for v in map(sp.lambdify(U, -sp.log(_root)), levels)], dtype=torch.float64)
     variance = (boltzmann(energies, -result.multipliers) * (energies - targets.unsqueeze(-1)) ** 2).sum(-1)
-    for level, multiplier, var in zip(levels, result.multipliers, variance):
-        measurements.append(Measurement.exact(
-            f"three levels, ⟨E⟩ = {level}: −λ vs closed-form β", -multiplier.item(), float(closed(level)),
-            tolerance=100 * 2e-12 / var.item(), reason="Newton's stopping rule / Var(E)"))
+    scaled = ((-result.multipliers - closed).abs() * variance).max().item()
     faces = torch.arange(1.0, 7.0, dtype=torch.float64)
-    dice = maxent_distribution(faces, torch.tensor(means, dtype=torch.float64)).probabilities
-    for mean, probabilities in zip(means, dice):
-        error = np.abs(probabilities.numpy() - _die_by_polynomial(mean)).max()
-        measurements.append(Measurement.exact(
-            f"die with mean {mean}: max |p − polynomial solution|", error, 0.0, tolerance=1e-9,
-            reason="Newton's stopping rule / Var(face), with margin"))
-        error = np.abs(probabilities.numpy() - _die_by_direct_maximisation(mean)).max()
-        measurements.append(Measurement.exact(
-            f"die with mean {mean}: max |p − direct maximisation of H|", error, 0.0, tolerance=1e-7,
-            reason="SLSQP's stopping rule (ftol 1e-15) fixes p to about √ftol ≈ 3e-8"))
+    dice = maxent_distribution(faces, torch.tensor(means, dtype=torch.float64)).probabilities.numpy()
+    polynomial = max(np.abs(p - _die_by_polynomial(mean)).max() for mean, p in zip(means, dice))
+    direct = max(np.abs(p - _die_by_direct_maximisation(mean)).max() for mean, p in zip(means, dice))
     grid = torch.arange(-14.0, 14.0 + 1e-9, 0.02, dtype=torch.float64)
     centre, spread = 0.3, 1.2
     gaussian = maxent_distribution(torch.stack([grid, grid**2], dim=-1),
                                    torch.tensor([centre, spread**2 + centre**2], dtype=torch.float64))
-    for name, value, expected in (("λ₁ vs μ/σ²", gaussian.multipliers[0], centre / spread**2),
-                                  ("λ₂ vs −1/(2σ²)", gaussian.multipliers[1], -1 / (2 * spread**2))):
-        measurements.append(Measurement.exact(f"Gaussian on a grid: {name}", value.item(), expected, tolerance=1e-8,
-                                              reason="Newton's stopping rule; Poisson-summation error < 1e-300"))
-    return measurements
+    newton = "Newton's stopping rule; Poisson-summation error < 1e-300"
+    return [
+        Measurement.exact("three levels: max |−λ − closed-form β| · Var(E)", scaled, 2e-10, relation="<=",
+                          reason="Newton's stopping rule 2e-12 on ⟨E⟩, times 100",
+                          quantity=r"\max_{\langle E \rangle} \big|{-\lambda^\star} - \beta(\langle E \rangle)\big|"
+                                   r"\operatorname{Var} E", expected_latex=r"2 \times 10^{-10}"),
+        Measurement.exact("dice: max |p − polynomial solution|", polynomial, 1e-9, relation="<=",
+                          reason="Newton's stopping rule / Var(face), with margin",
+                          quantity=r"\max_{\bar x} \| p^\star - p_{\text{polynomial}} \|_\infty",
+                          expected_latex="10^{-9}"),
+        Measurement.exact("dice: max |p − direct maximisation of H|", direct, 1e-7, relation="<=",
+                          reason="SLSQP's stopping rule (ftol 1e-15) fixes p to about √ftol ≈ 3e-8",
+                          quantity=r"\max_{\bar x} \| p^\star - \operatorname*{arg\,max}_p H(p) \|_\infty",
+                          expected_latex="10^{-7}"),
+        Measurement.exact("Gaussian on a grid: λ₁ vs μ/σ²", gaussian.multipliers[0].item(), centre / spread**2,
+                          tolerance=1e-8, reason=newton, quantity=r"\lambda_1^\star",
+                          expected_latex=r"\mu / \sigma^2"),
+        Measurement.exact("Gaussian on a grid: λ₂ vs −1/(2σ²)", gaussian.multipliers[1].item(), -1 / (2 * spread**2),
+                          tolerance=1e-8, reason=newton, quantity=r"\lambda_2^\star",
+                          expected_latex=r"-1 / (2 \sigma^2)"),
+    ]
 
 
 register(Numeric(
     label="eq-maxent-newton",
-    statement=(r"\lambda^\star = \operatorname*{arg\,min}_\lambda \Big[\log \sum_x e^{\lambda \cdot f(x)} "
-               r"- \lambda \cdot t\Big] \quad\text{reproduces } \beta(U),\ \text{Jaynes' dice and }"
-               r"\ (\lambda_1, \lambda_2) = \big(\tfrac{\mu}{\sigma^2}, -\tfrac{1}{2\sigma^2}\big)"),
     experiment=maxent_solver_check,
+    alternative=Alternative("the Gaussian's λ₂ = −1/σ², the factor ½ dropped",
+                            expected={"Gaussian on a grid: λ₂ vs −1/(2σ²)": -1 / 1.2**2}),
+    condition=Words(r"for $\lambda^\star$ minimising $\log \sum_x e^{\lambda \cdot f(x)} - \lambda \cdot t$ "
+                    r"by Newton's method: three levels with energies 0, 1, 2 and mean energy $\langle E \rangle$; "
+                    r"dice with mean face $\bar x$; features $x, x^2$ on a grid of spacing 0.02 with "
+                    r"mean 0.3 and variance 1.44"),
     page={"means": (2.0, 3.5, 4.5, 5.5), "levels": (0.25, 0.8, 1.5)},
     test={"means": (1.2, 2.0, 3.0, 3.5, 4.5, 5.5, 5.9), "levels": (0.05, 0.25, 0.8, 1.0, 1.5, 1.95)},
     method="Newton's method against closed forms and direct maximisation",

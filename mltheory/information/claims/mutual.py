@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy as sp
 import torch
 
-from ...claims import Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
+from ...claims import Alternative, Assume, Domain, Identity, Inequality, Link, Measurement, Numeric, Words, register
 from ...data import random_distributions
 from ..multivariate import conditional_mutual_information, mutual_information
 from ..symbolic import H, finite_sums
@@ -196,24 +196,35 @@ def _random_tables(count: int, shape: tuple[int, ...], seed: int) -> torch.Tenso
     return random_distributions(count, size, seed=seed).reshape(count, *shape)
 
 
-def strong_subadditivity_check(count: int = 20_000, seed: int = 0) -> list[Measurement]:
+def strong_subadditivity_check(count: int = 20_000, seed: int = 0, against_unconditional: bool = False
+                               ) -> list[Measurement]:
     """Smallest I(X; Z | Y) over random three-variable tables of several shapes (zero up to rounding).
 
     The tolerance 1e-12 covers float64 rounding in sums of at most 60 terms of size at most log 60.
+    With ``against_unconditional=True`` the gap is I(X; Z) − I(X; Z | Y) instead: the wrong
+    alternative "conditioning reduces mutual information", which random tables refute.
     """
-    measurements = []
-    for offset, shape in enumerate(((2, 2, 2), (3, 4, 5), (5, 3, 4))):
+    shapes = ((2, 2, 2), (3, 4, 5), (5, 3, 4))
+    smallest = []
+    for offset, shape in enumerate(shapes):
         tables = _random_tables(count, shape, seed + offset)
-        smallest = conditional_mutual_information(tables).min().item()
-        measurements.append(Measurement.exact(f"min I(X;Z|Y) over {count} random {shape} tables", smallest, 0.0,
-                                              tolerance=1e-12, relation=">=", reason="float64 rounding"))
-    return measurements
+        values = conditional_mutual_information(tables)
+        if against_unconditional:
+            values = mutual_information(tables.sum(dim=-2)) - values
+        smallest.append(values.min())
+    return [Measurement.exact(
+        f"min I(X;Z|Y) over {count} random tables of each shape {shapes}", min(smallest).item(), 0.0,
+        tolerance=1e-12, relation=">=", reason="float64 rounding",
+        quantity=rf"\min_{{{3 * count}\ \text{{random}}\ p}} \big[H(X,Y) + H(Y,Z) - H(Y) - H(X,Y,Z)\big]",
+        expected_latex="0")]
 
 
 register(Numeric(
     label="eq-strong-subadditivity-random",
-    statement=r"\min_{p \text{ random}} \big[ H(X,Y) + H(Y,Z) - H(Y) - H(X,Y,Z) \big] \ge 0",
     experiment=strong_subadditivity_check,
+    alternative=Alternative("conditioning reduces mutual information, I(X;Z|Y) ≤ I(X;Z)",
+                            kwargs={"against_unconditional": True}),
+    condition=Words("for joint tables of shapes 2 × 2 × 2, 3 × 4 × 5 and 5 × 3 × 4"),
     page={"count": 20_000, "seed": 0},
     test={"count": 200_000, "seed": 10},
     method="random tables",
@@ -221,28 +232,34 @@ register(Numeric(
 ))
 
 
-def data_processing_check(count: int = 20_000, seed: int = 0) -> list[Measurement]:
+def data_processing_check(count: int = 20_000, seed: int = 0, markov: bool = True) -> list[Measurement]:
     """Largest I(X; Z) − I(X; Y) over random Markov chains X → Y → Z (at most zero, up to rounding).
 
     Each chain has a random input distribution and two random channels (rows of
     random distributions), all of different sizes; the tolerance 1e-12 covers
-    float64 rounding.
+    float64 rounding. With ``markov=False`` the second channel reads ``X`` instead
+    of ``Y`` (the wrong alternative: data processing without the Markov chain).
     """
     sizes = (3, 4, 5)
     p_x_ = random_distributions(count, sizes[0], seed=seed)
     y_given_x = random_distributions(count * sizes[0], sizes[1], seed=seed + 1).reshape(count, sizes[0], sizes[1])
-    z_given_y = random_distributions(count * sizes[1], sizes[2], seed=seed + 2).reshape(count, sizes[1], sizes[2])
+    source = sizes[1] if markov else sizes[0]
+    z_given_source = random_distributions(count * source, sizes[2], seed=seed + 2).reshape(count, source, sizes[2])
     joint_xy = p_x_.unsqueeze(-1) * y_given_x
-    joint_xz = joint_xy @ z_given_y
+    joint_xz = joint_xy @ z_given_source if markov else p_x_.unsqueeze(-1) * z_given_source
     gap = mutual_information(joint_xz) - mutual_information(joint_xy)
     return [Measurement.exact(f"max I(X;Z) − I(X;Y) over {count} random chains", gap.max().item(), 0.0,
-                              tolerance=1e-12, relation="<=", reason="float64 rounding")]
+                              tolerance=1e-12, relation="<=", reason="float64 rounding",
+                              quantity=rf"\max_{{{count}\ \text{{random}}\ X \to Y \to Z}} \big[I(X; Z) - I(X; Y)\big]",
+                              expected_latex="0")]
 
 
 register(Numeric(
     label="eq-data-processing-random",
-    statement=r"\max_{X \to Y \to Z \text{ random}} \big[ I(X; Z) - I(X; Y) \big] \le 0",
     experiment=data_processing_check,
+    alternative=Alternative("data processing without the Markov chain: Z drawn from X, not from Y",
+                            kwargs={"markov": False}),
+    condition=Words("with $X$ of 3, $Y$ of 4 and $Z$ of 5 values, random input law and channels"),
     page={"count": 20_000, "seed": 0},
     test={"count": 200_000, "seed": 10},
     method="random Markov chains",
