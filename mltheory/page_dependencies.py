@@ -216,3 +216,21 @@ class PackageIndex:
         if direct:
             direct |= set().union(*(self._claim_dependencies(t) for t in trees))
         return {self.relative(module) for module in self.closure(direct)}
+
+
+def package_hash() -> str:
+    """SHA-256 of the package's Python sources (paths and contents), as hex.
+
+    Examples
+    --------
+    >>> len(package_hash())
+    64
+    """
+    index = PackageIndex.of_installed()
+    digest = hashlib.sha256()
+    for path in sorted(index.files.values()):
+        digest.update(path.relative_to(index.root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

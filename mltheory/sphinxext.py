@@ -64,7 +64,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 import mltheory
-from mltheory.page_dependencies import PackageIndex
+from mltheory.page_dependencies import PackageIndex, package_hash
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +73,6 @@ VERIFICATION_SUFFIX = ":verification"
 LEGACY_CACHE_GLOB = "mltheory-*"
 
 
-def package_hash() -> str:
-    """SHA-256 of the package's Python sources (paths and contents), as hex.
-
-    Examples
-    --------
-    >>> len(package_hash())
-    64
-    """
-    index = PackageIndex.of_installed()
-    digest = hashlib.sha256()
-    for path in sorted(index.files.values()):
-        digest.update(path.relative_to(index.root).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def modules_digest(modules: dict[str, str]) -> str:
@@ -489,22 +473,25 @@ def _page_link(app: Sphinx, fromdocname: str, docname: str, text: str, anchor: s
     return nodes.reference("", text, internal=True, refuri=uri)
 
 
-def _check_in_words(record: dict) -> str:
-    """How a claim was checked: the spine's words for it where the record has them."""
+def _check_in_words(record: dict, audited: str) -> str:
+    """How a claim was checked: the spine's words for it, and what the mutation audit found."""
     words = record.get("method", "")
     if record["kind"] == "numeric" and record.get("detail"):
         words += f": {record['detail']}"
     if record.get("mutants"):
         words += f"; {record['mutants']}"
-    return words
+    return words + "; audit: " + (audited or "not run on this version of the package (make audit)")
 
 
 def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
     placeholders = list(doctree.findall(ledger_placeholder))
     if not placeholders:
         return
+    from mltheory.claims.audit import read_record
+
     env = app.env
     equations = _equations(env)
+    audited = read_record(Path(app.outdir).parent / "claims-audit.json")
     rows, counts = [], {}
     for label, claim, docname, record, problem in _ledger_rows(env):
         counts[claim.kind] = counts.get(claim.kind, 0) + 1
@@ -517,12 +504,14 @@ def _render_ledger(app: Sphinx, doctree, fromdocname: str) -> None:
             where = nodes.Text("no page")
         claim_cell = (claim_cell, where, nodes.literal(text=label))
         status = "✓" if record and record["passed"] else f"✗ {problem}"
-        check = _check_in_words(record) if record else "not checked"
+        check = _check_in_words(record, audited.get(label, "")) if record else "not checked"
         rows.append([claim_cell, (claim.kind, claim.source), check, status])
     summary = nodes.paragraph(text=(
         f"{sum(counts.values())} claims: "
         + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-        + f". Package hash {app.config.mltheory_package_hash[:16]}."
+        + f". Package hash {app.config.mltheory_package_hash[:16]}. "
+        + (f"The mutation audit ran on this version: {len(audited)} claims audited." if audited else
+           "The mutation audit has not run on this version of the package (make audit, then make book).")
     ))
     table = _table(["Claim: statement, page (equation) and label", "Kind, source", "Check", "Status"],
                    rows, [42, 14, 34, 10], "ledger")

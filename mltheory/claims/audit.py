@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import signal
 import sys
 import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import sympy as sp
 
@@ -31,7 +33,10 @@ from .kinds.base import FLIPPED, _substituted
 from .reduce import is_zero, reduction
 from .registry import all_claims
 
-__all__ = ["Mutant", "audit", "mutants", "numeric_rejects", "symbolic_mutants_summary"]
+__all__ = ["Mutant", "audit", "mutants", "numeric_rejects", "read_record", "symbolic_mutants_summary"]
+
+RECORD = Path("_build") / "claims-audit.json"
+"""Where ``make audit`` records each claim's verdict, with the package hash it ran under, for the claims ledger."""
 
 EPSILON = sp.Symbol("varepsilon_mutant", positive=True)
 """A fresh positive symbol: shifting a side of an inequality by it breaks any bounded slack."""
@@ -195,7 +200,10 @@ _UNDECIDED: dict[str, list[str]] = {}
 def symbolic_mutants_summary(claim: Claim) -> str:
     """``"4 of 4 mutants rejected"``, naming any survivor and any undecided mutant."""
     total, survived = survivors(claim)
-    slow = undecided(claim.label)
+    return _summary(total, survived, undecided(claim.label))
+
+
+def _summary(total: int, survived: list[str], slow: list[str]) -> str:
     text = f"{total - len(survived) - len(slow)} of {total} mutants rejected"
     if slow:
         text += f" ({len(slow)} undecided: no verdict within {MUTANT_SECONDS:g} s)"
@@ -217,7 +225,31 @@ def numeric_rejects(claim: Numeric, size: str = "test", measurements: Sequence =
     return rejected, ("rejects: " if rejected else "does NOT reject: ") + alternative.description
 
 
-def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=sys.stdout, progress=None) -> bool:
+def read_record(path: Path | str = RECORD) -> dict[str, str]:
+    """The verdicts of the last audit, ``{label: phrase}``, if it ran under the package as it is now; else ``{}``.
+
+    A verdict is evidence about one version of the code: any change to the
+    package (a claim, a reduction, an experiment) voids the whole record.
+    """
+    from ..page_dependencies import package_hash
+
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    record = json.loads(path.read_text(encoding="utf8"))
+    return record["verdicts"] if record.get("package_hash") == package_hash() else {}
+
+
+def _write_record(path: Path, verdicts: dict[str, str]) -> None:
+    from ..page_dependencies import package_hash
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"package_hash": package_hash(), "verdicts": verdicts}, indent=1, sort_keys=True),
+                    encoding="utf8")
+
+
+def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=sys.stdout, progress=None,
+          record: Path | str | None = None) -> bool:
     """Run every claim's mutants (and, if ``numeric``, every numeric alternative); print a report.
 
     Parameters
@@ -228,6 +260,8 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
         Also test each numeric claim's wrong alternative (reruns experiments at test size).
     out, progress : file, optional
         Where the report goes, and where each claim's label is written as it starts (if given).
+    record : path, optional
+        Where to write each claim's verdict (with the package hash), for the claims ledger.
 
     Returns
     -------
@@ -238,7 +272,7 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
     claims = all_claims() if claims is None else claims
     kinds = Counter(claim.kind for claim in claims.values())
     print(f"{len(claims)} claims: " + ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())), file=out)
-    rejected, total, failures, slow = Counter(), Counter(), [], []
+    rejected, total, failures, slow, verdicts = Counter(), Counter(), [], [], {}
     for label, claim in claims.items():
         if progress is not None:
             print(f"  auditing {label}", file=progress, flush=True)
@@ -248,6 +282,7 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
             total["numeric"] += 1
             ok, phrase = numeric_rejects(claim)
             rejected["numeric"] += ok
+            verdicts[label] = phrase + " (at test size)"
             if not ok:
                 failures.append(f"{label} (numeric): {phrase}")
             continue
@@ -255,8 +290,11 @@ def audit(claims: dict[str, Claim] | None = None, *, numeric: bool = True, out=s
         pending = undecided(label)
         total[claim.kind] += count
         rejected[claim.kind] += count - len(survived) - len(pending)
+        verdicts[label] = _summary(count, survived, pending)
         failures += [f"{label} ({claim.kind}): survived: {s}" for s in survived]
         slow += [f"{label}: {s}" for s in pending]
+    if record is not None:
+        _write_record(Path(record), verdicts)
     for kind in sorted(total):
         unit = "alternatives" if kind == "numeric" else "mutants"
         print(f"  {kind}: {rejected[kind]} of {total[kind]} {unit} rejected, "
@@ -279,13 +317,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mltheory.claims.audit", description=__doc__.split("\n")[0])
     parser.add_argument("--symbolic-only", action="store_true", help="skip the numeric alternatives")
     parser.add_argument("--progress", action="store_true", help="name each claim on stderr as it is audited")
+    parser.add_argument("--record", default=str(RECORD),
+                        help=f"where to record the verdicts for the claims ledger (default {RECORD}; "
+                             "written only when every claim is audited)")
     parser.add_argument("labels", nargs="*", help="audit only these claims")
     args = parser.parse_args(argv)
     claims = all_claims()
     if args.labels:
         claims = {label: claims[label] for label in args.labels}
     progress = sys.stderr if args.progress else None
-    return 0 if audit(claims, numeric=not args.symbolic_only, progress=progress) else 1
+    complete = not args.labels and not args.symbolic_only
+    passed = audit(claims, numeric=not args.symbolic_only, progress=progress, record=args.record if complete else None)
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

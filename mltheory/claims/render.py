@@ -63,11 +63,12 @@ def show(label: str, *, size: str = "page") -> None:
 
 
 def _mutants(claim, outcome, size: str) -> str:
-    """The mutation summary shown on the page (numeric alternatives only when they reuse the page's run)."""
-    from .audit import numeric_rejects, symbolic_mutants_summary  # the audit imports the registry at run time
+    """What the page itself shows of the claim's ability to fail: a numeric claim's alternative, when the
+    page's own run can test it (the alternative changes expected values only). Mutants of symbolic claims,
+    and alternatives that rerun an experiment, take minutes: ``make audit`` runs them, and the claims
+    ledger shows its verdicts."""
+    from .audit import numeric_rejects  # the audit imports the registry at run time
 
-    if not isinstance(claim, Numeric):
-        return symbolic_mutants_summary(claim)
-    if claim.alternative.kwargs:
-        return f"tested by the audit: rejects {claim.alternative.description}"
-    return numeric_rejects(claim, size, outcome.measurements)[1]
+    if not isinstance(claim, Numeric) or claim.alternative.kwargs:
+        return ""
+    return numeric_rejects(claim, size, outcome.measurements)[1] + " (on this page)"
