@@ -28,6 +28,7 @@ __all__ = [
     "check_array",
     "check_callable",
     "check_choice",
+    "check_counts",
     "check_dim",
     "check_finite",
     "check_flag",
@@ -276,6 +277,30 @@ def check_array(x, *, name: str, func: str, positive: bool = False, nonnegative:
         return check_positive(x, name=name, func=func)
     check_finite(x, name=name, func=func)
     return check_nonnegative(x, name=name, func=func) if nonnegative else x
+
+
+def check_counts(x, *, name: str, func: str, minimum: int = 1) -> tuple[int, ...]:
+    """Return ``x`` as a tuple of ints if it is a non-empty sequence of integers >= ``minimum``; raise otherwise.
+
+    Examples
+    --------
+    >>> check_counts([16, 64], name="widths", func="demo")
+    (16, 64)
+    >>> check_counts(3, name="widths", func="demo")
+    Traceback (most recent call last):
+    ...
+    TypeError: demo: widths must be a non-empty sequence of integers (got int)
+    """
+    rule = f"{func}: {name} must be a non-empty sequence of integers"
+    try:
+        length = None if isinstance(x, (str, bytes)) else len(x)
+    except TypeError:  # no length, or a 0-d array
+        length = None
+    if length is None:
+        raise TypeError(f"{rule} (got {type(x).__name__})")
+    if length == 0:
+        raise ValueError(f"{rule} (got {x!r})")
+    return tuple(check_integer(entry, name=name, func=func, minimum=minimum) for entry in x)
 
 
 def check_seed(seed, *, func: str, name: str = "seed") -> int:

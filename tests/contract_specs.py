@@ -120,6 +120,9 @@ _NOT_NUMERIC = {
                (None, "None"), (3, "a number")],
     "label": [("", "an empty string"), (None, "None"), (3, "a number")],
     "expression": [(None, "None"), ("x + y", "a string"), ([1, 2], "a list"), (np.ones(2), "an array")],
+    "angles": [(None, "None"), ("abc", "a string"), (3, "a number"), ([], "no angles"), (["x"], "a string angle"),
+               ([sp.nan], "a NaN angle"), ([sp.oo], "an infinite angle"), ([sp.I], "a complex angle"),
+               ([sp.Symbol("t")], "a symbol"), ([object()], "an object")],
 }
 
 
@@ -572,6 +575,9 @@ def _validation_specs() -> dict[str, Spec]:
         "validation.check_array": Spec(dict(x=[1.0, 2.0], **demo), kinds={"positive": "flag", "nonnegative": "flag"},
                                        shape=(2,), caller="demo"),
         "validation.check_callable": Spec(dict(f=len, **demo), shape=None, dtype=None, caller="demo"),
+        "validation.check_counts": Spec(dict(x=[2, 3], **demo), kinds={"x": "counts", "minimum": "integer_or_none"},
+                                        shape=None, dtype=None, caller="demo",
+                                        extra=[("x", np.array(3), "a 0-d array")]),
         "validation.check_choice": Spec(dict(x="a", options=("a", "b"), **demo),
                                         kinds={"x": "choice:a", "options": "anything"}, shape=None, dtype=None,
                                         caller="demo"),
@@ -595,9 +601,46 @@ def _validation_specs() -> dict[str, Spec]:
 def _experiment_specs() -> dict[str, Spec]:
     """The functions of the experiment modules of the part Symmetry and generalization, at small sizes."""
     points = [[1.0, 0.0], [0.0, 1.0]]
+    triangle = [[1.0, 0.0], [-0.5, math.sqrt(3) / 2], [-0.5, -math.sqrt(3) / 2]]
+    third = [0, 2 * sp.pi / 3, 4 * sp.pi / 3]
     mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
+    parity = ("k", 2, "k of another parity than d")
     seven, ntk = "symmetry.degree_seven.", "symmetry.ntk."
+    frequency = {"k": "degree", "weighting": "choice:binomial"}
+    exact = dict(valid=dict(angles=third, k=3, d=3), kinds=dict(frequency, angles="angles"), shape=None, dtype=None,
+                 extra=[parity, ("k", 5, "k > d"), ("angles", [0, 0], "a repeated angle"),
+                        ("angles", [0, sp.pi], "opposite points"), ("angles", [0, 1, 2, 3, 4], "more than d + 1 angles")])
     return {
+        seven + "features": Spec({}, kinds={"weighting": "choice:binomial"}, shape=None, dtype=None),
+        seven + "target": Spec(dict(k=3), kinds={"k": "degree"}, extra=[parity, ("k", 9, "k > d")], shape=None,
+                               dtype=None),
+        seven + "recovery": Spec(dict(points=triangle, k=3), kinds=frequency, shape=(),
+                                 extra=[parity, mismatch("points", [[1.0, 0.0, 0.0]])]),
+        seven + "random_recovery_errors": Spec(dict(m=3, k=3, trials=4, seed=0),
+                                               kinds=dict(frequency, m="count1", trials="count1"), shape=(4,),
+                                               extra=[parity]),
+        seven + "errors_by_size": Spec(dict(k=3, sizes=(1, 2), trials=4), kinds={"k": "degree", "sizes": "counts",
+                                                                              "trials": "count1"},
+                                       extra=[parity], shape=None, dtype=None),
+        seven + "exact_interpolant": Spec(**exact),
+        seven + "exact_relative_error": Spec(**exact),
+        seven + "gradient_descent_run": Spec(dict(points=3, steps=5), kinds={"points": "count1", "steps": "count0"},
+                                             extra=[("points", 9, "more points than the 8 features")], shape=(3, 2)),
+        ntk + "ensemble_ntk": Spec(dict(width=8, x1=points, x2=points, seeds=2),
+                                   kinds={"width": "count1", "x1": "array", "x2": "array", "seeds": "count1",
+                                          "init": "choice:gaussian", "first_seed": "seed"},
+                                   extra=[mismatch("x2", [[1.0, 0.0, 0.0]])], shape=(2, 2, 2)),
+        ntk + "ntk_invariance_errors": Spec(dict(widths=(8,), seeds=2), kinds={"widths": "counts", "seeds": "count1",
+                                                                              "init": "choice:gaussian"},
+                                            shape=(1, 2)),
+        ntk + "train_ensemble": Spec(dict(width=8, X=points, y=[1.0, -1.0], seeds=2, steps=2),
+                                     kinds={"width": "count1", "seeds": "count1", "steps": "count0",
+                                            "lr_scale": "positive", "first_seed": "seed"},
+                                     extra=[mismatch("y", [1.0, -1.0, 0.0])], shape=None, dtype=None),
+        ntk + "ensemble_invariance": Spec(dict(widths=(8,), seeds=2, steps=2, test_points=4),
+                                          kinds={"widths": "counts", "seeds": "count1", "ensembles": "count1",
+                                                 "steps": "count0", "test_points": "count1"}, shape=None),
+        "symmetry.random_labels.random_labels_experiment": Spec(dict(hidden=4, epochs=1), shape=None, dtype=None),
         seven + "circle_moment": Spec(dict(a=2, b=2), kinds={"a": "count0", "b": "count0"}, shape=None, dtype=None),
         seven + "median_with_standard_error": Spec(dict(samples=[1.0, 2.0, 3.0, 4.0, 5.0]), kinds={"samples": "array"},
                                                    extra=[("samples", [1.0, 2.0, 3.0], "3 samples")], shape=None,

@@ -49,16 +49,6 @@ NOT_API = {
     # every claim that uses them and by the mutation audit (tests/test_mutants.py).
     "symbolic",
 }
-#: Public functions that the walk finds but that have no spec yet (issue 11, open): each fails the coverage
-#: test once it is removed from here, and an entry that gets a spec, or no longer exists, fails it too.
-PENDING = {
-    "symmetry.degree_seven.errors_by_size", "symmetry.degree_seven.exact_interpolant",
-    "symmetry.degree_seven.exact_relative_error", "symmetry.degree_seven.features",
-    "symmetry.degree_seven.gradient_descent_run", "symmetry.degree_seven.random_recovery_errors",
-    "symmetry.degree_seven.recovery", "symmetry.degree_seven.target", "symmetry.ntk.ensemble_invariance",
-    "symmetry.ntk.ensemble_ntk", "symmetry.ntk.ntk_invariance_errors", "symmetry.ntk.train_ensemble",
-    "symmetry.random_labels.random_labels_experiment",
-}
 #: What a message must contain to say what was given.
 GIVEN = re.compile(r"\bgot\b|NaN|\binf|None")
 
@@ -98,8 +88,7 @@ def public_functions() -> dict[str, object]:
     return found
 
 
-FOUND = public_functions()
-FUNCTIONS = {key: function for key, function in FOUND.items() if key not in PENDING}
+FUNCTIONS = public_functions()
 SPECS = _specs()
 
 
@@ -201,10 +190,9 @@ def test_every_public_function_is_covered():
     stale = sorted(set(SPECS) - set(FUNCTIONS))
     untyped = [f"{key}({p.name})" for key in FUNCTIONS if key in SPECS for p in parameters(key)
                if p.kind != p.VAR_KEYWORD and kind_of(key, p.name) is None]
-    pending_done = sorted(PENDING - (set(FOUND) - set(SPECS)))
-    assert not missing and not stale and not untyped and not pending_done, (
+    assert not missing and not stale and not untyped, (
         f"public functions without a spec: {missing}; specs of no public function: {stale}; "
-        f"parameters without a kind: {untyped}; PENDING entries that have a spec or are gone: {pending_done}")
+        f"parameters without a kind: {untyped}")
     assert len(FUNCTIONS) >= 125
 
 
@@ -284,6 +272,5 @@ def report() -> Counter:
 
 if __name__ == "__main__":
     counts = report()
-    print(f"public functions found: {len(FOUND)}, without a spec yet (PENDING): {len(PENDING)}")
     print(f"functions: {len(FUNCTIONS)}; bad inputs tried: {sum(counts.values())}; " + ", ".join(
         f"{kind}: {counts[kind]}" for kind in ("ok", "crash", "silent", "misnamed")))

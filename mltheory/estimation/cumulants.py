@@ -21,6 +21,7 @@ from ..validation import (
     as_float_tensor,
     as_generator,
     check_array,
+    check_counts,
     check_dim,
     check_finite,
     check_integer,
@@ -336,9 +337,7 @@ def clt_shape(distribution: Distribution, ns, trials, *, seed) -> dict[str, torc
     """
     func = "clt_shape"
     _check_distribution(distribution, func)
-    if isinstance(ns, (str, bytes)) or not hasattr(ns, "__len__") or len(ns) == 0:
-        raise TypeError(f"{func}: ns must be a non-empty sequence of integers (got {ns!r})")
-    ns = [check_integer(size, name="ns", func=func, minimum=1) for size in ns]
+    ns = check_counts(ns, name="ns", func=func)
     trials = check_integer(trials, name="trials", func=func, minimum=2)  # a standard error needs two
     generator = as_generator(seed, func=func)
     rows = []

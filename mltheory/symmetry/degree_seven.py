@@ -21,10 +21,20 @@ from functools import lru_cache, partial
 import sympy as sp
 import torch
 
-from ..validation import as_float_tensor, check_array, check_integer, check_seed
+from ..validation import (
+    as_float_tensor,
+    check_array,
+    check_choice,
+    check_counts,
+    check_finite,
+    check_integer,
+    check_seed,
+    check_shape,
+    reports_as,
+)
 from ..runtime import one_thread
-from .linear import circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
-from .representations import circular_harmonic, coefficients, isotypic_decomposition, x, y
+from .linear import WEIGHTINGS, circle_points, gradient_flow, min_norm_interpolant, monomial_features, relative_error
+from .representations import _frequency, circular_harmonic, coefficients, isotypic_decomposition, x, y
 
 __all__ = [
     "DEGREE",
@@ -45,14 +55,34 @@ DEGREE = 7
 """The degree of the polynomials, so that the model :math:`V_7` has dimension 8."""
 
 
+def _model(weighting, d, func: str) -> tuple[str, int]:
+    """Validate the weighting of the features and the degree ``d`` of the model :math:`V_d`."""
+    return check_choice(weighting, WEIGHTINGS, name="weighting", func=func), check_integer(d, name="d", func=func,
+                                                                                           minimum=0)
+
+
 def features(weighting: str = "binomial", d: int = DEGREE):
-    """The feature map of :math:`V_d` with the given weighting, as a callable of points."""
+    """The feature map of :math:`V_d` with the given weighting, as a callable of points.
+
+    Examples
+    --------
+    >>> features(d=2)([[1.0, 1.0]])
+    tensor([[1.0000, 1.4142, 1.0000]], dtype=torch.float64)
+    """
+    weighting, d = _model(weighting, d, "features")
     return partial(monomial_features, d=d, weighting=weighting)
 
 
 def target(k: int, d: int = DEGREE):
-    r"""The target :math:`r^d\cos k\theta`, as a callable of points."""
-    return partial(circular_harmonic, d=d, k=k)
+    r"""The target :math:`r^d\cos k\theta`, as a callable of points; :math:`0 \le k \le d` and :math:`k \equiv d \pmod 2`.
+
+    Examples
+    --------
+    >>> target(3, d=3)([[1.0, 0.0], [0.0, 1.0]])
+    tensor([1., 0.], dtype=torch.float64)
+    """
+    d = check_integer(d, name="d", func="target", minimum=0)
+    return partial(circular_harmonic, d=d, k=_frequency(k, d, "target"))
 
 
 def test_points() -> torch.Tensor:
@@ -88,6 +118,9 @@ def gradient_descent_run(points: int = 5, steps: int = 400, *, seed: int = 0) ->
     """
     func = "gradient_descent_run"
     points = check_integer(points, name="points", func=func, minimum=1)
+    if points > DEGREE + 1:
+        raise ValueError(f"{func}: points must be at most {DEGREE + 1}, the dimension of V_{DEGREE}, for an interpolant "
+                         f"to exist (got {points})")
     steps = check_integer(steps, name="steps", func=func, minimum=0)
     generator = torch.Generator().manual_seed(check_seed(seed, func=func))
     angles = 2 * math.pi * torch.rand(points, generator=generator, dtype=torch.float64)
@@ -107,6 +140,7 @@ def gradient_descent_run(points: int = 5, steps: int = 400, *, seed: int = 0) ->
             "exact": exact}
 
 
+@reports_as("recovery")
 def recovery(points, k: int, *, weighting: str = "binomial", d: int = DEGREE) -> tuple[torch.Tensor, torch.Tensor]:
     r"""Fit :math:`r^d\cos k\theta` from its values at ``points``; return the test error and its rounding bound.
 
@@ -130,7 +164,7 @@ def recovery(points, k: int, *, weighting: str = "binomial", d: int = DEGREE) ->
     points : array_like, shape (..., n, 2)
         The training inputs; leading dimensions fit many datasets at once.
     k : int
-        The frequency of the target.
+        The frequency of the target: :math:`0 \le k \le d`, :math:`k \equiv d \pmod 2`.
     weighting : {"binomial", "plain"}, default "binomial"
     d : int, default 7
 
@@ -144,15 +178,18 @@ def recovery(points, k: int, *, weighting: str = "binomial", d: int = DEGREE) ->
     >>> bool(error <= bound), bool(bound < 1e-12)
     (True, True)
     """
-    points = as_float_tensor(points, name="points", func="recovery")
-    fitted = min_norm_interpolant(features(weighting, d), points, target(k, d)(points))
-    error = relative_error(fitted, target(k, d), test_points())
+    weighting, d = _model(weighting, d, "recovery")
+    truth = target(k, d)
+    points = check_finite(as_float_tensor(points, name="points", func="recovery"), name="points", func="recovery")
+    check_shape(points, ("...", "n", 2), name="points", func="recovery")
+    fitted = min_norm_interpolant(features(weighting, d), points, truth(points))
+    error = relative_error(fitted, truth, test_points())
     phi = features(weighting, d)(points)
     singular = torch.linalg.svdvals(phi)
     rank_floor = singular.amax(-1, keepdim=True) * max(phi.shape[-2:]) * torch.finfo(phi.dtype).eps
     kappa = singular.amax(-1) / torch.where(singular > rank_floor, singular, torch.inf).amin(-1)
     phi_test = features(weighting, d)(test_points())
-    f_test = torch.linalg.vector_norm(target(k, d)(test_points()))
+    f_test = torch.linalg.vector_norm(truth(test_points()))
     gamma = 10 * sum(phi.shape[-2:]) * torch.finfo(phi.dtype).eps / 2
     w_norm = torch.linalg.vector_norm(fitted.weights, dim=-1)
     bound = gamma * (kappa * torch.linalg.matrix_norm(phi_test, ord=2) * w_norm + f_test) / f_test
@@ -178,8 +215,8 @@ def random_recovery_errors(m: int, k: int, *, trials: int, seed: int, weighting:
     m = check_integer(m, name="m", func=func, minimum=1)
     trials = check_integer(trials, name="trials", func=func, minimum=1)
     seed = check_seed(seed, func=func)
-    return _random_recovery_errors(m, check_integer(k, name="k", func=func), trials, seed, weighting,
-                                   check_integer(d, name="d", func=func))
+    weighting, d = _model(weighting, d, func)
+    return _random_recovery_errors(m, _frequency(k, d, func), trials, seed, weighting, d)
 
 
 @lru_cache(maxsize=32)
@@ -213,8 +250,7 @@ def errors_by_size(k: int, *, sizes=tuple(range(1, 8)), trials: int = 2000, seed
     True
     """
     func = "errors_by_size"
-    sizes = tuple(check_integer(m, name="sizes", func=func, minimum=1) for m in sizes)
-    return _errors_by_size(check_integer(k, name="k", func=func), sizes,
+    return _errors_by_size(_frequency(k, DEGREE, func), check_counts(sizes, name="sizes", func=func),
                            check_integer(trials, name="trials", func=func, minimum=1),
                            check_seed(seed, func=func))
 
@@ -279,14 +315,38 @@ def _circle_norm_squared(p, d: int):
     return sp.expand((c.T * gram * c)[0])
 
 
+def _angles(angles, d: int, func: str) -> list:
+    """Validate the angles of at most ``d + 1`` data points: real, finite sympy numbers (or Python numbers)."""
+    if isinstance(angles, (str, bytes)) or not hasattr(angles, "__iter__"):
+        raise TypeError(f"{func}: angles must be a sequence of real numbers (got {type(angles).__name__})")
+    exact = []
+    for angle in angles:
+        if isinstance(angle, (str, bytes)):  # sympify would parse it, and a symbol never inverts in reasonable time
+            raise TypeError(f"{func}: angles must be real numbers, not strings (got {angle!r})")
+        try:
+            angle = sp.sympify(angle, strict=True)
+        except sp.SympifyError:
+            raise TypeError(f"{func}: angles must be real numbers (got {type(angle).__name__})") from None
+        value = complex(angle.evalf()) if angle.is_number else None
+        if value is None or value.imag != 0 or not math.isfinite(value.real):
+            raise ValueError(f"{func}: angles must be finite real numbers (got {angle})")
+        exact.append(angle)
+    if not 1 <= len(exact) <= d + 1:
+        raise ValueError(f"{func}: angles must hold 1 to d + 1 = {d + 1} angles, the dimension of V_d "
+                         f"(got {len(exact)})")
+    return exact
+
+
 def exact_interpolant(angles, k: int, *, weighting: str = "binomial", d: int = DEGREE):
     r"""The minimum-norm interpolant of :math:`r^d\cos k\theta` at the given angles, in exact arithmetic.
 
     Parameters
     ----------
     angles : sequence of sympy expressions
-        The angles of the data points on the unit circle, e.g. ``[0, 2*pi/3, 4*pi/3]``.
+        The angles of the data points on the unit circle, e.g. ``[0, 2*pi/3, 4*pi/3]``:
+        real numbers (not strings), at most :math:`d + 1`, at points whose features are linearly independent.
     k : int
+        The frequency: :math:`0 \le k \le d`, :math:`k \equiv d \pmod 2`.
     weighting : {"binomial", "plain"}, default "binomial"
     d : int, default 7
 
@@ -300,14 +360,23 @@ def exact_interpolant(angles, k: int, *, weighting: str = "binomial", d: int = D
     >>> exact_interpolant([0, 2 * sp.pi / 3, 4 * sp.pi / 3], 3, d=3)
     x**3 - 3*x*y**2
     """
+    func = "exact_interpolant"
+    weighting, d = _model(weighting, d, func)
+    k = _frequency(k, d, func)
+    angles = _angles(angles, d, func)
     weights = sp.Matrix([sp.sqrt(sp.binomial(d, j)) if weighting == "binomial" else 1 for j in range(d + 1)])
     points = [(sp.cos(a), sp.sin(a)) for a in angles]
     phi = sp.Matrix([[weights[j] * px ** (d - j) * py**j for j in range(d + 1)] for px, py in points])
-    values = sp.Matrix([sp.cos(k * sp.sympify(a)) for a in angles])
-    w = phi.T * (phi * phi.T).inv() * values
+    values = sp.Matrix([sp.cos(k * a) for a in angles])
+    try:
+        w = phi.T * (phi * phi.T).inv() * values
+    except sp.matrices.exceptions.NonInvertibleMatrixError:
+        raise ValueError(f"{func}: the features at angles must be linearly independent, as they are not when "
+                         f"two points coincide or are opposite (got {angles})") from None
     return sp.expand(sum(w[j] * weights[j] * x ** (d - j) * y**j for j in range(d + 1)))
 
 
+@reports_as("exact_relative_error")
 def exact_relative_error(angles, k: int, *, weighting: str = "binomial", d: int = DEGREE):
     r"""The relative :math:`L^2` error on the circle of :func:`exact_interpolant`, as an exact number.
 
@@ -317,5 +386,5 @@ def exact_relative_error(angles, k: int, *, weighting: str = "binomial", d: int 
     0
     """
     fitted = exact_interpolant(angles, k, weighting=weighting, d=d)
-    truth = isotypic_decomposition(d)[k][0]
+    truth = isotypic_decomposition(d)[k][0]  # k and d were checked by exact_interpolant
     return sp.sqrt(sp.nsimplify(sp.radsimp(_circle_norm_squared(fitted - truth, d) / _circle_norm_squared(truth, d))))

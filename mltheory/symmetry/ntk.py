@@ -28,12 +28,14 @@ from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
 from ..networks import mlp
 from ..validation import (
+    SEED_LIMIT,
     as_float_tensor,
     check_array,
+    check_choice,
+    check_counts,
     check_finite,
     check_flag,
     check_integer,
-    check_real,
     check_scalar,
     check_seed,
     check_shape,
@@ -57,6 +59,10 @@ __all__ = [
     "relu_ntk_expectation",
     "train_ensemble",
 ]
+
+
+INITS = ("gaussian", "default")
+"""The initialisations of :func:`ensemble_ntk`: :func:`gaussian_init_`, or PyTorch's default."""
 
 
 def gaussian_init_(model: nn.Module, *, seed, weight_gain=math.sqrt(2), bias_std=0.0, zero_readout=False) -> nn.Module:
@@ -276,10 +282,14 @@ def relu_ntk_expectation(x1, x2, *, width, weight_gain=math.sqrt(2)) -> torch.Te
 # --------------------------------------------------------------------------- ensembles
 
 def _ensemble(width: int, seeds: int, *, first_seed: int, zero_readout: bool, init: str, input_dim: int = 2):
-    """``seeds`` one-hidden-layer ReLU networks of the given width, stacked for ``torch.func``."""
-    nets = [mlp([input_dim, width, 1], seed=first_seed + s, dtype=torch.float64) for s in range(seeds)]
+    """``seeds`` one-hidden-layer ReLU networks of the given width, stacked for ``torch.func``.
+
+    Network ``s`` has the seed ``first_seed + s`` modulo :math:`2^{64}`, so that every valid first seed works.
+    """
+    network_seeds = [(first_seed + s) % SEED_LIMIT for s in range(seeds)]
+    nets = [mlp([input_dim, width, 1], seed=seed, dtype=torch.float64) for seed in network_seeds]
     if init == "gaussian":
-        nets = [gaussian_init_(net, seed=first_seed + s, zero_readout=zero_readout) for s, net in enumerate(nets)]
+        nets = [gaussian_init_(net, seed=seed, zero_readout=zero_readout) for seed, net in zip(network_seeds, nets)]
     params, buffers = stack_module_state(nets)
     base = copy.deepcopy(nets[0]).to("meta")
     return base, {name: p.detach() for name, p in params.items()}, buffers
@@ -296,7 +306,7 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
         The points; with a leading ``seeds`` dimension, network ``s`` is
         evaluated on its own points ``x1[s]``, ``x2[s]``.
     seeds : int
-        Number of networks; network ``s`` is initialised with seed ``first_seed + s``.
+        Number of networks; network ``s`` is initialised with seed ``first_seed + s`` (modulo :math:`2^{64}`).
     init : {"gaussian", "default"}, default "gaussian"
         :func:`gaussian_init_` (He gain, zero biases), or PyTorch's default uniform initialisation.
     first_seed : int, default 0
@@ -316,8 +326,8 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
     func = "ensemble_ntk"
     width = check_integer(width, name="width", func=func, minimum=1)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
-    if init not in ("gaussian", "default"):
-        raise ValueError(f"{func}: init must be 'gaussian' or 'default' (got {init!r})")
+    init = check_choice(init, INITS, name="init", func=func)
+    first_seed = check_seed(first_seed, func=func, name="first_seed")
     x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func).to(torch.float64)
     x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func).to(torch.float64)
     dims = []
@@ -364,8 +374,9 @@ def ntk_invariance_errors(widths=(64, 256, 1024, 4096), *, seeds=16, init="gauss
     True
     """
     func = "ntk_invariance_errors"
-    widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
+    widths = check_counts(widths, name="widths", func=func)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
+    init = check_choice(init, INITS, name="init", func=func)
     return _ntk_invariance_errors(widths, seeds, init, check_seed(seed, func=func))
 
 
@@ -375,7 +386,7 @@ def _ntk_invariance_errors(widths: tuple, seeds: int, init: str, seed: int) -> t
     rotated = torch.einsum("sij,mj->smi", rotation_group_samples(seeds, seed=seed), points)
     rows = []
     for width in widths:
-        first_seed = seed * 10_000 + width
+        first_seed = (seed * 10_000 + width) % SEED_LIMIT
         same = ensemble_ntk(width, points, points, seeds=seeds, init=init, first_seed=first_seed)
         moved = ensemble_ntk(width, rotated, rotated, seeds=seeds, init=init, first_seed=first_seed)
         rows.append(torch.linalg.matrix_norm(moved - same) / torch.linalg.matrix_norm(same))
@@ -454,8 +465,9 @@ def train_ensemble(width, X, y, *, seeds, steps=400, lr_scale=1.0, first_seed=0)
         Number of networks.
     steps : int, default 400
     lr_scale : float, default 1
+        Positive.
     first_seed : int, default 0
-        Network ``s`` is initialised with seed ``first_seed + s``.
+        Network ``s`` is initialised with seed ``first_seed + s`` (modulo :math:`2^{64}`).
 
     Returns
     -------
@@ -476,7 +488,8 @@ def train_ensemble(width, X, y, *, seeds, steps=400, lr_scale=1.0, first_seed=0)
     width = check_integer(width, name="width", func=func, minimum=1)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
     steps = check_integer(steps, name="steps", func=func, minimum=0)
-    lr = check_real(lr_scale, name="lr_scale", func=func) / width
+    lr = check_scalar(lr_scale, name="lr_scale", func=func, low=0, low_open=True) / width
+    first_seed = check_seed(first_seed, func=func, name="first_seed")
     X = check_finite(as_float_tensor(X, name="X", func=func), name="X", func=func).to(torch.float64)
     y = check_finite(as_float_tensor(y, name="y", func=func), name="y", func=func).to(torch.float64)
     sizes = check_shape(X, ("n", "D"), name="X", func=func)
@@ -536,7 +549,7 @@ def ensemble_invariance(widths=(16, 64, 256, 1024), *, seeds=16, ensembles=1, st
     (torch.Size([1, 2]), torch.Size([1, 1]))
     """
     func = "ensemble_invariance"
-    widths = tuple(check_integer(w, name="widths", func=func, minimum=1) for w in widths)
+    widths = check_counts(widths, name="widths", func=func)
     return _ensemble_invariance(widths, check_integer(seeds, name="seeds", func=func, minimum=1),
                                 check_integer(ensembles, name="ensembles", func=func, minimum=1),
                                 check_integer(steps, name="steps", func=func, minimum=0),

@@ -59,6 +59,14 @@ def _degree(d, func: str) -> int:
     return check_integer(d, name="d", func=func, minimum=0)
 
 
+def _frequency(k, d: int, func: str) -> int:
+    r"""Validate a frequency of :math:`V_d`: an integer with :math:`0 \le k \le d` and :math:`k \equiv d \pmod 2`."""
+    k = check_integer(k, name="k", func=func, minimum=0)
+    if k > d or (d - k) % 2:
+        raise ValueError(f"{func}: k must satisfy 0 <= k <= d and k ≡ d (mod 2) for d = {d} (got {k})")
+    return k
+
+
 def homogeneous_basis(d) -> sp.Matrix:
     r"""The monomial basis :math:`x^d, x^{d-1}y, \dots, y^d` of :math:`V_d`, as a column.
 
@@ -423,9 +431,7 @@ def circular_harmonic(points, d, k, *, kind="cos") -> torch.Tensor:
     points = check_finite(as_float_tensor(points, name="points", func=func), name="points", func=func)
     check_shape(points, ("...", 2), name="points", func=func)
     d = _degree(d, func)
-    k = check_integer(k, name="k", func=func, minimum=0)
-    if k > d or (d - k) % 2:
-        raise ValueError(f"{func}: k must satisfy 0 <= k <= d and k ≡ d (mod 2) for d = {d} (got {k})")
+    k = _frequency(k, d, func)
     if kind not in ("cos", "sin"):
         raise ValueError(f"{func}: kind must be 'cos' or 'sin' (got {kind!r})")
     # r^k e^{ik theta} = (x + iy)^k = sum_j C(k, j) x^(k-j) (iy)^j: the even j give the real part.
