@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from contract_specs import BY_NAME, _specs, bad_values  # noqa: E402
 
-MODULES = ("distances", "estimation", "information", "symmetry", "data", "plotting", "networks", "runtime",
+MODULES = ("distances", "estimation", "information", "optimization", "symmetry", "data", "plotting", "networks", "runtime",
            "validation")
 #: What a message must contain to say what was given.
 GIVEN = re.compile(r"\bgot\b|NaN|\binf|None")
