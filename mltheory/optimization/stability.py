@@ -41,14 +41,21 @@ def digits_mlp_loss(n_samples: int = 256, hidden: int = 32, seed=0):
     >>> theta.shape, loss(theta).item() > 0
     (torch.Size([310]), True)
     """
-    from ..data import digits
-
     func = "digits_mlp_loss"
+    n_samples, hidden = _check_network(n_samples, hidden, func)
+    return _digits_mlp(n_samples, hidden, as_generator(seed, func=func))
+
+
+def _check_network(n_samples, hidden, func: str) -> tuple[int, int]:
     n_samples = check_integer(n_samples, name="n_samples", func=func, minimum=1)
     if n_samples > 1797:
         raise ValueError(f"{func}: n_samples must be at most 1797, the size of the digits (got {n_samples})")
-    hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
-    generator = as_generator(seed, func=func)
+    return n_samples, check_integer(hidden, name="hidden", func=func, minimum=1)
+
+
+def _digits_mlp(n_samples: int, hidden: int, generator: torch.Generator):
+    from ..data import digits
+
     x, y = digits()
     order = torch.randperm(len(y), generator=generator)[:n_samples]
     inputs, targets = x[order] / 16, torch.nn.functional.one_hot(y[order], 10).to(torch.float64)
@@ -122,8 +129,9 @@ def edge_of_stability(lr=0.5, total_steps: int = 1500, every: int = 25, n_sample
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     total_steps = check_integer(total_steps, name="total_steps", func=func, minimum=1)
     every = check_integer(every, name="every", func=func, minimum=1)
+    n_samples, hidden = _check_network(n_samples, hidden, func)
     generator = as_generator(seed, func=func)
-    loss, theta = digits_mlp_loss(n_samples, hidden, seed=generator)
+    loss, theta = _digits_mlp(n_samples, hidden, generator)
     measured, sharp, losses = [], [], []
     vector = None
     for step in range(total_steps + 1):
