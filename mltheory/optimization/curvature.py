@@ -89,7 +89,7 @@ def sharpness(loss: Callable, theta, iterations: int = 100, seed=0, start=None) 
     Examples
     --------
     >>> A = torch.diag(torch.tensor([1.0, 5.0, 2.0], dtype=torch.float64))
-    >>> value, vector = sharpness(lambda t: 0.5 * t @ A @ t, torch.zeros(3), iterations=50)
+    >>> value, vector = sharpness(lambda t: 0.5 * t @ A @ t, torch.zeros(3, dtype=torch.float64), iterations=50)
     >>> round(value, 6)
     5.0
     """

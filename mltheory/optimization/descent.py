@@ -133,7 +133,7 @@ def newton_step(loss: Callable, theta) -> torch.Tensor:
     Examples
     --------
     >>> A = torch.tensor([[3.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
-    >>> newton_step(lambda t: 0.5 * (t - 1) @ A @ (t - 1), [5.0, -4.0])
+    >>> newton_step(lambda t: 0.5 * (t - 1) @ A @ (t - 1), [5.0, -4.0]).round(decimals=12)
     tensor([1., 1.], dtype=torch.float64)
     """
     func = "newton_step"
