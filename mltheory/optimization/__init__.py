@@ -1,8 +1,8 @@
 """Optimization: derivatives by machine, gradient descent, Newton's method, momentum and the edge of stability.
 
-The public functions are re-exported here; :mod:`mltheory.optimization.claims`
+The public functions are re-exported here; ``mltheory.optimization.claims``
 holds the checked results of the book's Optimization part (one module per
-page) and :mod:`mltheory.optimization.figures` its figures.
+page) and ``mltheory.optimization.figures`` its figures.
 """
 
 from .curvature import hvp, sharpness

@@ -13,7 +13,7 @@ __all__ = ["edge_of_stability_figure", "quadratic_descent_figure"]
 
 @figure_function
 def quadratic_descent_figure(curvature: float = 1.0, steps: int = 30):
-    """|θ_n| for gradient descent on λθ²/2 at several learning rates: monotone, oscillating, stuck, divergent."""
+    """The size of θ_n for gradient descent on λθ²/2 at several learning rates: monotone, oscillating, stuck, divergent."""
     fig, ax = new_figure(height=3.6)
     for color, factor in zip(PALETTE, (0.5, 1.0, 1.5, 1.95, 2.0, 2.05)):
         lr = factor / curvature
