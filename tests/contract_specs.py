@@ -189,6 +189,11 @@ def _linear_features(x):
     return torch.as_tensor(x, dtype=torch.float64)
 
 
+def _bowl(theta):
+    """A convex quadratic bowl with curvatures 1 and 3, for the optimisers' contract."""
+    return 0.5 * (theta[0] ** 2 + 3 * theta[1] ** 2)
+
+
 def _first_coordinate(points):
     return points[..., 0]
 
@@ -452,6 +457,32 @@ def _specs() -> dict[str, Spec]:
             extra=[("history", [1.0, 2.0], "a vector")], shape=None, dtype=None),
         "information.tsne_kl": Spec(dict(p=joint, y=embedding), kinds={"p": "affinities", "y": "array"},
                                     extra=[mismatch("y", embedding[:3])], shape=()),
+        # ------------------------------------------------------------------ optimization
+        "optimization.finite_difference": Spec(dict(f=torch.sin, x=[0.5, 1.0], eps=[1e-3, 1e-3]),
+                                               kinds={"eps": "positive_array", "kind": "choice:forward"},
+                                               shape=(2,)),
+        "optimization.gradient_descent": Spec(dict(loss=_bowl, theta=[1.0, -1.0], lr=0.1, steps=3), shape=(4, 2)),
+        "optimization.heavy_ball": Spec(dict(loss=_bowl, theta=[1.0, -1.0], lr=0.1, momentum=0.5, steps=3),
+                                        kinds={"momentum": "unit_half_open"}, shape=(4, 2)),
+        "optimization.newton_step": Spec(dict(loss=_bowl, theta=[1.0, -1.0]), shape=(2,)),
+        "optimization.hvp": Spec(dict(loss=_bowl, theta=[1.0, -1.0], v=[1.0, 0.0]), kinds={"v": "array"},
+                                 shape=(2,)),
+        "optimization.sharpness": Spec(dict(loss=_bowl, theta=[1.0, -1.0], iterations=5), kinds={"start": "array"},
+                                       shape=()),
+        "optimization.two_layer_backward": Spec(
+            dict(x=[1.0, 2.0], W1=[[0.1, 0.2]], b1=[0.0], W2=[[1.0], [2.0]], b2=[0.0, 0.0], upstream=[1.0, 0.0]),
+            kinds={"W1": "array", "b1": "array", "W2": "array", "b2": "array", "upstream": "array",
+                   "activation": "choice:tanh"},
+            extra=[("W2", [[1.0, 2.0]], "W2 with the wrong number of columns")], shape=(2, 1)),
+        "optimization.backward_forward_flops": Spec(dict(widths=[4, 3, 2], batch_size=2),
+                                                    kinds={"widths": "sizes", "input_grad": "flag"},
+                                                    shape=None, dtype=None),
+        "optimization.digits_mlp_loss": Spec(dict(n_samples=10, hidden=4), kinds={"n_samples": "count1"},
+                                             extra=[("n_samples", 1798, "more samples than the digits have")],
+                                             shape=(310,)),
+        "optimization.edge_of_stability": Spec(dict(lr=0.5, total_steps=4, every=2, n_samples=16, hidden=4),
+                                               kinds={"n_samples": "count1", "total_steps": "count1", "every": "count1"},
+                                               shape=None, dtype=None),
         # ------------------------------------------------------------------ symmetry
         "symmetry.circle_points": Spec(dict(m=4), kinds={"m": "count1", "offset": "real"}, shape=(4, 2)),
         "symmetry.circular_harmonic": Spec(dict(points=points, d=3, k=3), kinds={"k": "degree", "kind": "choice:cos"},

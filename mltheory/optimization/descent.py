@@ -1,0 +1,147 @@
+"""First- and second-order descent on a loss given as a function of a parameter vector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from ..runtime import one_thread
+from ..validation import as_float_tensor, check_callable, check_finite, check_integer, check_scalar
+
+__all__ = ["gradient_descent", "heavy_ball", "newton_step"]
+
+
+def _start(loss, theta, func: str) -> torch.Tensor:
+    check_callable(loss, name="loss", func=func)
+    theta = check_finite(as_float_tensor(theta, name="theta", func=func), name="theta", func=func)
+    if theta.dim() != 1 or theta.numel() == 0:
+        raise ValueError(f"{func}: theta must be a nonempty 1-D parameter vector (got shape {tuple(theta.shape)})")
+    return theta.detach().clone()
+
+
+def _gradient(loss, theta: torch.Tensor) -> torch.Tensor:
+    theta = theta.detach().requires_grad_(True)
+    return torch.autograd.grad(loss(theta), theta)[0]
+
+
+@one_thread()
+def gradient_descent(loss: Callable, theta, lr, steps: int) -> torch.Tensor:
+    r"""Gradient descent :math:`\theta_{n+1} = \theta_n - \eta \nabla L(\theta_n)`.
+
+    Parameters
+    ----------
+    loss : callable
+        Maps a 1-D tensor to a scalar tensor, differentiable by ``torch.autograd``.
+    theta : array_like, shape (d,)
+        The starting point.
+    lr : float
+        The learning rate :math:`\eta > 0`.
+    steps : int
+        Number of steps, at least 1.
+
+    Returns
+    -------
+    torch.Tensor, shape (steps + 1, d)
+        The trajectory, starting point first. A diverging run shows as growing (or infinite) entries.
+
+    Examples
+    --------
+    >>> path = gradient_descent(lambda t: 0.5 * 3.0 * (t**2).sum(), [1.0], lr=0.1, steps=2)
+    >>> path[:, 0]
+    tensor([1.0000, 0.7000, 0.4900], dtype=torch.float64)
+    """
+    func = "gradient_descent"
+    theta = _start(loss, theta, func)
+    lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
+    steps = check_integer(steps, name="steps", func=func, minimum=1)
+    path = [theta]
+    for _ in range(steps):
+        theta = theta - lr * _gradient(loss, theta)
+        path.append(theta)
+    return torch.stack(path)
+
+
+@one_thread()
+def heavy_ball(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
+    r"""Polyak's heavy ball: :math:`v_{n+1} = \beta v_n - \eta\nabla L(\theta_n)`, :math:`\theta_{n+1} = \theta_n + v_{n+1}`.
+
+    The velocity starts at zero. On a quadratic with curvature :math:`\lambda`
+    the iteration is stable exactly when :math:`0 < \eta\lambda < 2 + 2\beta`
+    (for :math:`0 \le \beta < 1`).
+
+    Parameters
+    ----------
+    loss : callable
+        Maps a 1-D tensor to a scalar tensor.
+    theta : array_like, shape (d,)
+        The starting point.
+    lr : float
+        The learning rate :math:`\eta > 0`.
+    momentum : float
+        :math:`\beta` in [0, 1).
+    steps : int
+        Number of steps, at least 1.
+
+    Returns
+    -------
+    torch.Tensor, shape (steps + 1, d)
+        The trajectory, starting point first.
+
+    Examples
+    --------
+    >>> path = heavy_ball(lambda t: 0.5 * (t**2).sum(), [1.0], lr=0.5, momentum=0.5, steps=2)
+    >>> path[:, 0]
+    tensor([1.0000, 0.5000, 0.0000], dtype=torch.float64)
+    """
+    func = "heavy_ball"
+    theta = _start(loss, theta, func)
+    lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
+    momentum = check_scalar(momentum, name="momentum", func=func, low=0, high=1, high_open=True)
+    steps = check_integer(steps, name="steps", func=func, minimum=1)
+    velocity = torch.zeros_like(theta)
+    path = [theta]
+    for _ in range(steps):
+        velocity = momentum * velocity - lr * _gradient(loss, theta)
+        theta = theta + velocity
+        path.append(theta)
+    return torch.stack(path)
+
+
+@one_thread()
+def newton_step(loss: Callable, theta) -> torch.Tensor:
+    r"""One Newton step :math:`\theta - H^{-1}\nabla L(\theta)`, with the Hessian from ``torch.autograd``.
+
+    On a quadratic with positive-definite Hessian one step lands on the
+    minimum, and the step does not change when the parameters are rescaled.
+
+    Parameters
+    ----------
+    loss : callable
+        Maps a 1-D tensor to a scalar tensor, twice differentiable.
+    theta : array_like, shape (d,)
+
+    Returns
+    -------
+    torch.Tensor, shape (d,)
+
+    Raises
+    ------
+    ValueError
+        If the Hessian at ``theta`` is singular.
+
+    Examples
+    --------
+    >>> A = torch.tensor([[3.0, 1.0], [1.0, 2.0]], dtype=torch.float64)
+    >>> newton_step(lambda t: 0.5 * (t - 1) @ A @ (t - 1), [5.0, -4.0]).round(decimals=12)
+    tensor([1., 1.], dtype=torch.float64)
+    """
+    func = "newton_step"
+    theta = _start(loss, theta, func)
+    hessian = torch.autograd.functional.hessian(loss, theta)
+    gradient = _gradient(loss, theta)
+    try:
+        return theta - torch.linalg.solve(hessian, gradient)
+    except RuntimeError:
+        raise ValueError(f"{func}: the Hessian of loss at theta must be invertible "
+                         f"(got a singular {tuple(hessian.shape)} Hessian)") from None
