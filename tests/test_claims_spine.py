@@ -406,7 +406,31 @@ def test_show_glues_statement_and_record_and_displays_the_check(isolated_registr
     assert glued["eq-t-shown"].data == r"\log{\left(x^{2} \right)} = 2 \log{\left(x \right)}"
     record = json.loads(repr(glued["eq-t-shown:verification"]))
     assert record["label"] == "eq-t-shown" and record["passed"] is True and record["kind"] == "identity"
-    assert record["mutants"] == "3 of 3 mutants rejected" and record["statement"] == glued["eq-t-shown"].data
+    assert record["mutants"] == "" and record["statement"] == glued["eq-t-shown"].data  # mutants: make audit
     assert "<lambda>" not in record["method"] and record["method"].startswith("sympy expand_log")
     (badge,) = displayed
     assert badge.data.startswith("✓ **Checked**, identity") and "`eq-t-shown`" in badge.data
+
+
+def test_the_audit_record_counts_only_for_the_package_it_audited(tmp_path):
+    """The ledger shows the audit's verdicts only for the version of the package that was audited."""
+    import json
+
+    from mltheory.page_dependencies import package_hash
+
+    record = tmp_path / "claims-audit.json"
+    assert audit.read_record(record) == {}
+    verdicts = {"eq-t": "3 of 3 mutants rejected"}
+    record.write_text(json.dumps({"package_hash": package_hash(), "verdicts": verdicts}))
+    assert audit.read_record(record) == verdicts
+    record.write_text(json.dumps({"package_hash": "0" * 64, "verdicts": verdicts}))
+    assert audit.read_record(record) == {}
+
+
+def test_a_complete_audit_writes_its_record(tmp_path, isolated_registry):
+    x = sp.Symbol("x", positive=True)
+    claim = register(Identity(label="eq-t-recorded", lhs=sp.log(x**2), rhs=2 * sp.log(x), method="expand_log",
+                              source="test"))
+    record = tmp_path / "audit.json"
+    assert audit.audit({claim.label: claim}, out=io.StringIO(), record=record)
+    assert audit.read_record(record)[claim.label].endswith("mutants rejected")
