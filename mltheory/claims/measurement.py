@@ -67,7 +67,7 @@ class Measurement:
 
     @property
     def statement(self) -> str:
-        """The compared relation as LaTeX: ``quantity ≈ expected`` (``""`` without ``quantity``)."""
+        """The compared relation as LaTeX, ``quantity ≈ expected``; empty without a ``quantity``."""
         if not self.quantity:
             return ""
         sign = {"==": r"\approx", "<=": r"\le", ">=": r"\ge"}[self.relation]

@@ -1,4 +1,4 @@
-"""The registry of claims: :func:`register`, :func:`get` and :func:`all_claims`."""
+"""The registry of claims: :func:`~mltheory.claims.register`, :func:`~mltheory.claims.get` and :func:`~mltheory.claims.all_claims`."""
 
 from __future__ import annotations
 

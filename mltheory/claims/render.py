@@ -1,4 +1,4 @@
-"""Claims on a book page: :func:`show` verifies a claim, displays its ✓ and publishes its statement."""
+"""Claims on a book page: :func:`~mltheory.claims.show` verifies a claim, displays its ✓ and publishes its statement."""
 
 from __future__ import annotations
 

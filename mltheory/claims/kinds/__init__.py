@@ -1,10 +1,11 @@
-"""The three kinds of claim, one module each: :class:`Identity`, :class:`Inequality` and :class:`Numeric`.
+"""The three kinds of claim, one module each: :class:`~mltheory.claims.Identity`,
+:class:`~mltheory.claims.Inequality` and :class:`~mltheory.claims.Numeric`.
 
-:mod:`~mltheory.claims.kinds.base` holds what every claim has (:class:`Claim`),
-:mod:`~mltheory.claims.kinds.identity` the identities,
-:mod:`~mltheory.claims.kinds.inequality` the inequalities with their evidence
-(:class:`Fact`, certificate :class:`Term` objects, chain :class:`Link` objects,
-:class:`Case` splits), and :mod:`~mltheory.claims.kinds.numeric` the numeric claims.
+``kinds.base`` holds what every claim has (:class:`~mltheory.claims.Claim`),
+``kinds.identity`` the identities, ``kinds.inequality`` the inequalities with their
+evidence (:class:`~mltheory.claims.Fact`, certificate :class:`~mltheory.claims.Term`
+objects, chain :class:`~mltheory.claims.Link` objects, :class:`~mltheory.claims.Case`
+splits), and ``kinds.numeric`` the numeric claims.
 """
 
 from .base import Claim
