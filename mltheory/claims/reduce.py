@@ -1,6 +1,6 @@
 """Ways of reducing a sympy difference to zero, each with a description in words.
 
-A claim names one by its key in :data:`~mltheory.claims.SIMPLIFIERS` or passes a :class:`Reduction`
+A claim names one by its key in ``SIMPLIFIERS`` or passes a :class:`Reduction`
 (or a function whose docstring's first line says what it does). The words are
 what the book's claims ledger shows as the method.
 """
@@ -124,7 +124,7 @@ SIMPLIFIERS: Mapping[str, Reduction] = MappingProxyType(
 def reduction(method: str | Callable, owner: str = "claim") -> Reduction:
     """The :class:`Reduction` that ``method`` names.
 
-    ``method`` is a key of :data:`~mltheory.claims.SIMPLIFIERS`, a :class:`Reduction`, or a
+    ``method`` is a key of ``SIMPLIFIERS``, a :class:`Reduction`, or a
     function whose docstring's first line (or, failing that, a ``__name__``
     made of words) says what it does.
 
