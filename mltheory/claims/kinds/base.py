@@ -164,12 +164,17 @@ def _check_domains(claim) -> None:
         raise ValueError(f"{type(claim).__name__} {claim.label}: " + "; ".join(errors))
 
 
+def _math_pair(old, new) -> str:
+    """``old = new`` as inline maths (``$…$``), so that pages and the ledger render it rather than show raw TeX."""
+    return f"${sp.latex(old)} = {sp.latex(new)}$"
+
+
 def _method_words(red: Reduction, claim, what: str = "lhs − rhs") -> str:
     words = f"{red.words} reduces {what} to 0"
     if claim.substitutions:
-        words += " after substituting " + ", ".join(f"{old} = {new}" for old, new in claim.substitutions)
+        words += " after substituting " + ", ".join(_math_pair(old, new) for old, new in claim.substitutions)
     if claim.given:
-        words += " using " + ", ".join(f"{old} = {new}" for old, new in claim.given)
+        words += " using " + ", ".join(_math_pair(old, new) for old, new in claim.given)
     return words
 
 

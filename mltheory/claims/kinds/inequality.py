@@ -28,6 +28,7 @@ from .base import (
     Outcome,
     _check_domains,
     _is_notation,
+    _math_pair,
     _prove_equal,
     _sides_latex,
     _substituted,
@@ -206,8 +207,9 @@ class Term:
         """The term in words."""
         where = f" by {self.by}" if self.by else ""
         if self.minimum:
-            where = f" (convex in {self.minimum[0]}, stationary zero at {self.minimum[0]} = {self.minimum[1]})"
-        return f"{self.gap} ≥ 0{where}" + (f" with weight {self.weight}" if self.weight != 1 else "")
+            where = f" (convex in ${sp.latex(self.minimum[0])}$, stationary zero at {_math_pair(*self.minimum)})"
+        weight = f" with weight ${sp.latex(self.weight)}$" if self.weight != 1 else ""
+        return f"${sp.latex(self.gap)} \\ge 0${where}{weight}"
 
 
 def _decided(expr, sign: str, red: Reduction, substitutions=()) -> bool:
@@ -511,7 +513,7 @@ class Inequality(Claim):
             method = f"sympy decides the sign of the gap after {red.words}"
             detail = "the gap is " + ("positive" if self.relation in ("<", ">") else "nonnegative")
         if self.substitutions:
-            method += " after substituting " + ", ".join(f"{old} = {new}" for old, new in self.substitutions)
+            method += " after substituting " + ", ".join(_math_pair(old, new) for old, new in self.substitutions)
         why = _prove_gap(self.lhs, self.relation, self.rhs, self.certificate, red, self.substitutions, self.given)
         return Outcome(not why, method, why or detail)
 
