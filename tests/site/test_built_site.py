@@ -43,7 +43,7 @@ CHROMIUM_FLAGS = [
 WINDOW = {"width": 1280, "height": 900}
 #: How long a page may take to load and typeset. The claims ledger typesets over 200 formulas, which takes
 #: some 20 s on a busy 2-core machine; this is a check of what renders, not of how fast.
-PAGE_TIMEOUT_MS = 120_000
+PAGE_TIMEOUT_MS = 400_000
 #: Raw TeX in prose: $…$ (within one text node), $$, \( or \[, or a backslash command such as \frac.
 RAW_TEX = re.compile(r"\$[^$\n]+\$|\$\$|\\[(\[]|\\[A-Za-z]+")
 #: Text nodes outside MathJax containers, code and hidden elements, with the path of their parent element.
