@@ -104,6 +104,15 @@ def test_identity_rejects_unknown_method():
         Identity(label="eq-t-method", lhs=x, rhs=x, method="magic", source="test")
 
 
+def test_a_method_docstring_with_a_maths_role_reads_as_inline_maths():
+    def merge(expr):
+        r"""Write :math:`\sum_k a_k` as one sum, then simplify."""
+        return sp.simplify(expr)
+
+    claim = Identity(label="eq-t-role", lhs=x, rhs=x, method=merge, source="test")
+    assert claim.verify().method.startswith(r"write $\sum_k a_k$ as one sum, then simplify")
+
+
 def test_sums_simplifier_peels_leading_terms():
     i, n = sp.symbols("i n", integer=True, positive=True)
     p = sp.IndexedBase("p", positive=True)

@@ -7,6 +7,7 @@ what the book's claims ledger shows as the method.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -107,6 +108,10 @@ def _sums_simplify(expr):
     return sp.simplify(sp.expand(expr))
 
 
+ROLE_MATH = re.compile(r":math:`([^`]+)`")
+"""A reST maths role in a docstring; the ledger and the ✓ lines write maths as ``$…$``."""
+
+
 SIMPLIFIERS: Mapping[str, Reduction] = MappingProxyType(
     {
         "simplify": Reduction("sympy simplify", sp.simplify),
@@ -144,7 +149,7 @@ def reduction(method: str | Callable, owner: str = "claim") -> Reduction:
                 f"{owner}: method {getattr(method, '__name__', method)!r} needs a docstring or a Reduction(words, f), "
                 "so that the ledger can say in words how the claim is checked"
             )
-        words = doc.splitlines()[0].rstrip(".")
+        words = ROLE_MATH.sub(r"$\1$", doc.splitlines()[0].rstrip("."))
         return Reduction(words[0].lower() + words[1:], method)
     if method not in SIMPLIFIERS:
         raise ValueError(f"{owner}: method must be one of {sorted(SIMPLIFIERS)} or a callable (got {method!r})")

@@ -5,7 +5,8 @@ Run after ``make book`` with ``make site-check``. The site is served from
 (Debian's ``/usr/bin/chromium``, driven by Playwright). A page fails if
 
 - a visible text node outside a MathJax container holds raw TeX: ``$…$``,
-  ``$$``, ``\\(``, ``\\[``, or any backslash command such as ``\\frac``
+  ``$$``, ``\\(``, ``\\[``, any backslash command such as ``\\frac``, or a
+  reST maths role ``:math:`` that reached the page unrendered
   (code, which may legitimately hold such text, is not prose and is skipped),
   or MathJax reports an error;
 - a displayed ``eq-`` equation is not rendered by MathJax;
@@ -45,7 +46,7 @@ WINDOW = {"width": 1280, "height": 900}
 #: some 20 s on a busy 2-core machine; this is a check of what renders, not of how fast.
 PAGE_TIMEOUT_MS = 400_000
 #: Raw TeX in prose: $…$ (within one text node), $$, \( or \[, or a backslash command such as \frac.
-RAW_TEX = re.compile(r"\$[^$\n]+\$|\$\$|\\[(\[]|\\[A-Za-z]+")
+RAW_TEX = re.compile(r"\$[^$\n]+\$|\$\$|\\[(\[]|\\[A-Za-z]+|:math:`")
 #: Text nodes outside MathJax containers, code and hidden elements, with the path of their parent element.
 VISIBLE_TEXT = """() => {
     const skip = 'mjx-container, mjx-assistive-mml, pre, code, kbd, samp, script, style, noscript, .highlight, '
