@@ -203,6 +203,14 @@ def test_condition_words_reject_relation_signs(words):
         Identity(label="eq-t-words", lhs=x, rhs=x, source="test", condition=Words(words))
 
 
+@pytest.mark.parametrize("words", [r"\text{whether or not } X", r"for every $Q$ in \mathcal{O}"])
+def test_condition_words_reject_tex_commands_outside_maths(words):
+    with pytest.raises(ValueError, match="outside \\$…\\$ and would show as literal text"):
+        Words(words)
+    assert Words(r"for every orthogonal $Q \in \mathcal{O}(n)$").latex() == (
+        r"\text{for every orthogonal }Q \in \mathcal{O}(n)")
+
+
 def test_conditions_render_and_tie_to_the_proof():
     p, t = sp.Symbol("p", positive=True), sp.Symbol("t", positive=True)
     claim = Identity(label="eq-t-domain", lhs=sp.log(1 - p) + sp.log(1 / (1 - p)), rhs=sp.Integer(0),

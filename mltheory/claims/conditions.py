@@ -38,6 +38,7 @@ import sympy as sp
 
 __all__ = ["Assume", "Domain", "Words", "render_condition"]
 
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 RELATION_SIGN = re.compile(
     r"(?<![\\{])(=|<|>)|[≤≥≠≈→⇒↦≡∝]"
     r"|\\(le|ge|leq|geq|lt|gt|ne|neq|approx|to|rightarrow|Rightarrow|mapsto|equiv|simeq|cong|propto|ll|gg)(?![a-zA-Z])"
@@ -121,12 +122,21 @@ class Words:
     Raises
     ------
     ValueError
-        If a piece of text contains a relation sign.
+        If a piece of text contains a relation sign, or a TeX command outside
+        ``$…$`` (it would be set as literal text: ``\\text{…}`` inside the
+        ``\\text{…}`` that words are set in).
     """
 
     def __init__(self, *parts: str | Any):
         for part in parts:
             if isinstance(part, str):
+                prose = "".join(part.split("$")[::2])
+                command = TEX_COMMAND.search(prose)
+                if command:
+                    raise ValueError(
+                        f"Words: the TeX command {command.group(0)!r} is outside $…$ and would show as literal text; "
+                        f"write the words plainly and put maths between $ signs (got {part!r})"
+                    )
                 match = RELATION_SIGN.search(part)
                 if match:
                     raise ValueError(

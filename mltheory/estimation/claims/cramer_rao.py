@@ -51,7 +51,7 @@ register(Identity(
     + sp.Integral(density(x, theta) * sp.Derivative(sp.log(density(x, theta)), (theta, 2)), (x, -sp.oo, sp.oo)),
     rhs=sp.Derivative(sp.Integral(density(x, theta), (x, -sp.oo, sp.oo)), (theta, 2)),
     method=differentiate_under_integral,
-    condition=r"\text{(differentiating twice under the integral sign)}",
+    condition="(differentiating twice under the integral sign)",
     source="Kaplan §3.4.2; ours",
 ))
 

@@ -93,7 +93,8 @@ register(Identity(
     steps=[sp.Sum(Joint(k, l) * (x[k] + y[l]), (k, 1, m), (l, 1, n)),
            sp.Sum(x[k] * MarginalX(k), (k, 1, m)) + sp.Sum(y[l] * MarginalY(l), (l, 1, n))],
     rhs=MeanX() + MeanY(),
+    show_steps=True,
     method=merge_nested_sums,
-    condition=r"\text{whether or not } X \text{ and } Y \text{ are independent}",
+    condition="whether or not $X$ and $Y$ are independent",
     source="Kaplan (1.10.4)",
 ))

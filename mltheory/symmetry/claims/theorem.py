@@ -129,7 +129,7 @@ register(Identity(
     lhs=sp.Matrix([sp.Subs(TARGET, (x, y), point_) for point_ in _ZERO_ORBIT]),
     rhs=sp.zeros(6, 1),
     method=evaluate_subs,
-    condition=r"\text{: the labels on the } D_3 \text{ orbit of the angle } \pi/6",
+    condition=r": the labels on the $D_3$ orbit of the angle $\pi/6$",
     source="ours",
 ))
 
