@@ -8,6 +8,11 @@ took when it last executed, and prints it as a share of the budget
 from a build that reads pages in parallel, one process per core, so on a busy
 machine they are upper bounds for a quiet one.
 
+With ``--run PAGE [PAGE ...]`` it instead executes the given pages itself, one
+after another, each in a fresh kernel, and prints how long each took: the
+quiet, one-page-at-a-time measurement that the budget is about (for example
+``.venv/bin/python benchmarks/pages.py --run book/optimization/momentum.md``).
+
 A page over the budget is a bug in that page, not an error of the reader's
 build; the benchmark lists such pages and, with ``--strict``, exits with
 status 1. It exits with status 2 if there is no build to read.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,6 +50,19 @@ def page_times(records: Path = RECORDS) -> dict[str, dict]:
     return times
 
 
+def execute(page: Path, timeout: float = 600.0) -> float:
+    """Execute the MyST notebook ``page`` in a fresh kernel; the seconds it took (raises if a cell fails)."""
+    import nbclient
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    notebook = read_myst_markdown_notebook(page.read_text(encoding="utf8"), path=page)
+    client = nbclient.NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(page.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start
+
+
 def report(times: dict[str, dict], limit: float) -> tuple[str, list[str]]:
     """The table as text, and the pages over the budget."""
     width = max(len(page) for page in times)
@@ -66,13 +85,20 @@ def report(times: dict[str, dict], limit: float) -> tuple[str, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strict", action="store_true", help="exit with status 1 if a page is over the budget")
+    parser.add_argument("--run", nargs="+", type=Path, metavar="PAGE",
+                        help="execute these pages now, one at a time, instead of reading the last build's times")
     args = parser.parse_args(argv)
-    times = page_times()
+    if args.run:
+        now = time.time()
+        times = {str(page.with_suffix("")): {"runtime": execute(page), "executed_at": now} for page in args.run}
+    else:
+        times = page_times()
     if not times:
         print(f"pages benchmark: no execution records in {RECORDS}; run `make book` first", file=sys.stderr)
         return 2
     text, over = report(times, budget())
-    print("Page execution times from the last build, against the page budget")
+    print("Page execution times " + ("measured now, one page at a time" if args.run else "from the last build")
+          + ", against the page budget")
     print(text)
     return 1 if over and args.strict else 0
 
