@@ -297,7 +297,8 @@ def lbfgs_two_loop(gradient, steps, changes) -> torch.Tensor:
         raise ValueError(f"{func}: steps and changes must have the same shape (got {tuple(s.shape)} and {tuple(y.shape)})")
     curvature = (s * y).sum(dim=1)
     if not (curvature > 0).all():
-        raise ValueError(f"{func}: every pair needs y_i^T d_i > 0 (got {curvature.min().item():.3g})")
+        raise ValueError(f"{func}: steps and changes must pair with positive curvature y_i^T d_i "
+                         f"(got {curvature.min().item():.3g})")
     rho = 1 / curvature
     alphas = []
     for i in reversed(range(len(s))):
