@@ -28,7 +28,7 @@ from ..validation import (
     check_scalar,
     check_seed,
 )
-from .descent import _gradient, _start
+from .second_order import _Objective
 
 __all__ = ["empirical_fisher", "fisher_matrix", "gauss_newton_matrix", "natural_gradient_step"]
 
@@ -225,8 +225,9 @@ def natural_gradient_step(loss: Callable, theta, fisher, lr, damping=0.0) -> tor
     Parameters
     ----------
     loss : callable
-        Maps a 1-D tensor to a scalar tensor.
-    theta : array_like, shape (d,)
+        Maps a 1-D tensor to a scalar tensor; or, when ``theta`` is a module, maps the module to its loss.
+    theta : array_like of shape (d,), or torch.nn.Module
+        The parameters, or a module whose trainable parameters take the step in place.
     fisher : array_like of shape (d, d), or callable
         The Fisher matrix at ``theta``, or a function ``theta -> F(theta)``.
     lr : float
@@ -237,6 +238,7 @@ def natural_gradient_step(loss: Callable, theta, fisher, lr, damping=0.0) -> tor
     Returns
     -------
     torch.Tensor, shape (d,)
+        The new parameters (flattened, for a module).
 
     Examples
     --------
@@ -247,7 +249,8 @@ def natural_gradient_step(loss: Callable, theta, fisher, lr, damping=0.0) -> tor
     tensor([3.], dtype=torch.float64)
     """
     func = "natural_gradient_step"
-    theta = _start(loss, theta, func)
+    objective = _Objective(loss, theta, func)
+    theta = objective.start
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     damping = check_scalar(damping, name="damping", func=func, low=0)
     matrix = fisher(theta) if callable(fisher) else fisher
@@ -256,8 +259,11 @@ def natural_gradient_step(loss: Callable, theta, fisher, lr, damping=0.0) -> tor
     if matrix.shape != (d, d):
         raise ValueError(f"{func}: fisher must be a ({d}, {d}) matrix (got shape {tuple(matrix.shape)})")
     try:
-        direction = torch.linalg.solve(matrix + damping * torch.eye(d, dtype=theta.dtype), _gradient(loss, theta))
+        direction = torch.linalg.solve(matrix + damping * torch.eye(d, dtype=theta.dtype),
+                                       objective.value_and_gradient(theta)[1])
     except RuntimeError:
         raise ValueError(f"{func}: fisher + damping * I must be invertible (got a singular matrix; "
                          f"add damping)") from None
-    return theta - lr * direction
+    theta = theta - lr * direction
+    objective.finish(theta)
+    return theta

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 from ..runtime import one_thread
 from ..validation import as_float_tensor, check_callable, check_choice, check_finite, check_integer, check_scalar
-from .curvature import _hessian_operator
 from .descent import _start
 
 __all__ = ["conjugate_gradient", "bfgs", "lbfgs_two_loop"]
@@ -118,11 +118,50 @@ def _inverse_update(inverse: torch.Tensor, d: torch.Tensor, y: torch.Tensor) -> 
     return left - rho * torch.outer(left @ y, d) + rho * torch.outer(d, d)
 
 
-def _value_and_gradient(loss, theta: torch.Tensor):
-    theta = theta.detach().requires_grad_(True)
-    value = loss(theta)
-    (gradient,) = torch.autograd.grad(value, theta)
-    return value.item(), gradient
+class _Objective:
+    """A loss as a function of one flat parameter vector: a 1-D tensor, or the trainable parameters of a module.
+
+    For an ``nn.Module`` the loss is called as ``loss(module)`` after the vector is written into the parameters,
+    and :meth:`finish` leaves the last vector there.
+    """
+
+    def __init__(self, loss: Callable, theta, func: str):
+        self.loss, self.module = loss, None
+        if isinstance(theta, torch.nn.Module):
+            check_callable(loss, name="loss", func=func)
+            self.module, self.parameters = theta, [p for p in theta.parameters() if p.requires_grad]
+            if not self.parameters:
+                raise ValueError(f"{func}: theta must have trainable parameters (got a {type(theta).__name__} "
+                                 f"with none)")
+            self.start = parameters_to_vector(self.parameters).detach().clone()
+        else:
+            self.start = _start(loss, theta, func)
+
+    def _evaluate(self, vector: torch.Tensor, create_graph: bool = False):
+        if self.module is None:
+            leaves = [vector.detach().requires_grad_(True)]
+            value = self.loss(leaves[0])
+        else:
+            with torch.no_grad():
+                vector_to_parameters(vector, self.parameters)
+            leaves, value = self.parameters, self.loss(self.module)
+        gradients = torch.autograd.grad(value, leaves, create_graph=create_graph)
+        return value, leaves, torch.cat([g.reshape(-1) for g in gradients])
+
+    def value_and_gradient(self, vector: torch.Tensor) -> tuple[float, torch.Tensor]:
+        value, _, gradient = self._evaluate(vector)
+        return value.item(), gradient
+
+    def curvature(self, vector: torch.Tensor, direction: torch.Tensor) -> float:
+        """:math:`p^\\top H p` at ``vector`` along ``direction``, by one Hessian-vector product."""
+        _, leaves, gradient = self._evaluate(vector, create_graph=True)
+        products = torch.autograd.grad(gradient @ direction, leaves)
+        return (torch.cat([h.reshape(-1) for h in products]) @ direction).item()
+
+    def finish(self, vector: torch.Tensor) -> None:
+        if self.module is not None:
+            with torch.no_grad():
+                vector_to_parameters(vector, self.parameters)
 
 
 def _cubic_minimum(a, fa, da, b, fb, db):
@@ -138,13 +177,13 @@ def _cubic_minimum(a, fa, da, b, fb, db):
     return (a + b) / 2
 
 
-def _wolfe_line_search(loss, theta, direction, value, slope, alpha, c1=1e-4, c2=0.9, max_evaluations=60):
+def _wolfe_line_search(objective, theta, direction, value, slope, alpha, c1=1e-4, c2=0.9, max_evaluations=60):
     """A step length satisfying the strong Wolfe conditions (Nocedal & Wright, algorithms 3.5 and 3.6).
 
     Returns ``(alpha, value, gradient)`` at the accepted point, or ``None`` if none was found.
     """
     def at(a):
-        v, g = _value_and_gradient(loss, theta + a * direction)
+        v, g = objective.value_and_gradient(theta + a * direction)
         return v, (g @ direction).item(), g
 
     def zoom(lo, f_lo, d_lo, hi, f_hi, d_hi, budget):
@@ -190,9 +229,10 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
     Parameters
     ----------
     loss : callable
-        Maps a 1-D tensor to a scalar tensor.
-    theta : array_like, shape (d,)
-        The start.
+        Maps a 1-D tensor to a scalar tensor; or, when ``theta`` is a module, maps the module to its loss.
+    theta : array_like of shape (d,), or torch.nn.Module
+        The start: a parameter vector, or a module whose trainable parameters are optimised (in place: they
+        hold the last iterate on return).
     gtol : float, default 1e-5
         Stop once the largest gradient component is at most ``gtol`` (scipy's default test).
     max_iter : int, default 1000
@@ -204,7 +244,7 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
     Returns
     -------
     torch.Tensor, shape (k + 1, d)
-        The iterates, the start first.
+        The iterates (flattened parameters, for a module), the start first.
 
     Raises
     ------
@@ -218,11 +258,12 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
     tensor([1., 1.], dtype=torch.float64)
     """
     func = "bfgs"
-    theta = _start(loss, theta, func)
+    objective = _Objective(loss, theta, func)
+    theta = objective.start
     gtol = check_scalar(gtol, name="gtol", func=func, low=0, low_open=True)
     max_iter = check_integer(max_iter, name="max_iter", func=func, minimum=1)
     line_search = check_choice(line_search, ("wolfe", "exact"), name="line_search", func=func)
-    value, gradient = _value_and_gradient(loss, theta)
+    value, gradient = objective.value_and_gradient(theta)
     inverse = torch.eye(theta.numel(), dtype=theta.dtype)
     path = [theta]
     alpha = min(1.0, 1 / gradient.abs().sum().item()) if gradient.abs().sum() > 0 else 1.0
@@ -232,14 +273,14 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
         direction = -(inverse @ gradient)
         slope = (gradient @ direction).item()
         if line_search == "exact":
-            curvature = (direction @ _hessian_operator(loss, theta)(direction)).item()
+            curvature = objective.curvature(theta, direction)
             if not curvature > 0:
                 raise ValueError(f"{func}: line_search='exact' needs positive curvature along each direction "
                                  f"(got p^T H p = {curvature:.3g})")
             alpha = -slope / curvature
-            new_value, new_gradient = _value_and_gradient(loss, theta + alpha * direction)
+            new_value, new_gradient = objective.value_and_gradient(theta + alpha * direction)
         else:
-            found = _wolfe_line_search(loss, theta, direction, value, slope, alpha)
+            found = _wolfe_line_search(objective, theta, direction, value, slope, alpha)
             if found is None:
                 raise ValueError(f"{func}: the line search found no step satisfying the Wolfe conditions "
                                  f"at iterate {len(path) - 1} (loss {value:.6g})")
@@ -251,6 +292,7 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
         if change @ step > 0:  # always, after a Wolfe step or on a convex quadratic
             inverse = _inverse_update(inverse, step, change)
         alpha = 1.0
+    objective.finish(theta)
     return torch.stack(path)
 
 
