@@ -89,12 +89,14 @@ def main(quick: bool = False) -> dict[str, float]:
     ratios["wasserstein_1d"] = report("wasserstein_1d", "scipy.stats.wasserstein_distance", ours, peer,
                                       f"|diff| {abs(float(a) - b):.1e}")
 
-    start = np.array(ROSENBROCK_START)
-    ours, peer, a, b = alternate(lambda: bfgs(rosenbrock, ROSENBROCK_START)[-1],
-                                 lambda: scipy.optimize.minimize(scipy.optimize.rosen, start, jac=scipy.optimize.rosen_der,
-                                                                 method="BFGS"), repeats=21)
-    ratios["bfgs"] = report("bfgs", "scipy BFGS on Rosenbrock (gradient given)", ours, peer,
-                            f"|diff| {np.abs(a.numpy() - b.x).max():.1e}")
+    for dimension in (2, 100):  # the classic start, (-1.2, 1), repeated
+        start = np.resize(np.array(ROSENBROCK_START), dimension)
+        ours, peer, a, b = alternate(
+            lambda: bfgs(rosenbrock, start)[-1],
+            lambda: scipy.optimize.minimize(scipy.optimize.rosen, start, jac=scipy.optimize.rosen_der, method="BFGS"),
+            repeats=11 if dimension == 2 else 1)
+        ratios[f"bfgs {dimension}-d"] = report(f"bfgs ({dimension}-d)", "scipy BFGS on Rosenbrock (jac given)", ours,
+                                               peer, f"|diff| {np.abs(a.numpy() - b.x).max():.1e}")
 
     x, _ = digits()
     x_numpy = x.numpy()

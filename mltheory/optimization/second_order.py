@@ -112,10 +112,14 @@ def conjugate_gradient(operator, b, *, x0=None, tol=1e-10, max_iter=None) -> tor
 
 
 def _inverse_update(inverse: torch.Tensor, d: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    r"""The BFGS update of :math:`B^{-1}`: :math:`(I - \rho d y^\top) B^{-1} (I - \rho y d^\top) + \rho d d^\top`, :math:`\rho = 1/y^\top d`."""
+    r"""The BFGS update of :math:`B^{-1}`: :math:`(I - \rho d y^\top) B^{-1} (I - \rho y d^\top) + \rho d d^\top`, :math:`\rho = 1/y^\top d`.
+
+    Multiplied out (``B⁻¹`` symmetric) it is three rank-one updates, :math:`O(n^2)` operations.
+    """
     rho = 1 / (y @ d)
-    left = inverse - rho * torch.outer(d, y @ inverse)  # (I − ρ d yᵀ) B⁻¹
-    return left - rho * torch.outer(left @ y, d) + rho * torch.outer(d, d)
+    inverse_y = inverse @ y
+    updated = torch.addr(inverse, d, d, alpha=rho * (1 + rho * (y @ inverse_y)))
+    return torch.addr(torch.addr(updated, inverse_y, d, alpha=-rho), d, inverse_y, alpha=-rho)
 
 
 class _Objective:
@@ -146,7 +150,7 @@ class _Objective:
                 vector_to_parameters(vector, self.parameters)
             leaves, value = self.parameters, self.loss(self.module)
         gradients = torch.autograd.grad(value, leaves, create_graph=create_graph)
-        return value, leaves, torch.cat([g.reshape(-1) for g in gradients])
+        return value, leaves, gradients[0] if self.module is None else torch.cat([g.reshape(-1) for g in gradients])
 
     def value_and_gradient(self, vector: torch.Tensor) -> tuple[float, torch.Tensor]:
         value, _, gradient = self._evaluate(vector)

@@ -463,8 +463,8 @@ register(Numeric(
 
 
 def rosenbrock(t):
-    """Rosenbrock's function (1 − t₀)² + 100 (t₁ − t₀²)², minimum 0 at (1, 1)."""
-    return (1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2
+    """Rosenbrock's function :math:`\\sum_i 100 (t_{i+1} - t_i^2)^2 + (1 - t_i)^2` (as ``scipy.optimize.rosen``), minimum 0 at (1, …, 1)."""
+    return (100 * (t[1:] - t[:-1] ** 2) ** 2 + (1 - t[:-1]) ** 2).sum()
 
 
 ROSENBROCK_START = (-1.2, 1.0)
