@@ -90,7 +90,7 @@ register(Identity(
     method=GENERIC,
     condition=Words("for every invertible Jacobian", J, "and invertible symmetric Fisher matrix", F,
                     r"(proved for generic $2 \times 2$ matrices)"),
-    source="Kaplan (4.6.16)–(4.6.17); Martens (2020) §12",
+    source="Kaplan (4.6.16)–(4.6.17); Martens (2020)",
 ))
 
 mu, s = sp.symbols("mu s", real=True)
@@ -147,9 +147,9 @@ register(Identity(
     lhs=sp.MatMul(_B_next, d, evaluate=False),
     rhs=y,
     method=GENERIC,
-    condition=Words(r"with $\alpha$ the reciprocal of $y_k^\top d_k$ and $\beta$ minus the reciprocal of "
-                    r"$d_k^\top B_k d_k$, for a generic symmetric", B, r"(writing $B$, $d$, $y$ for $B_k$, $d_k$, $y_k$)"),
-    source="Kaplan (4.7.19)–(4.7.21), with the notation of erratum 20",
+    condition=Words(r"with $\alpha$ the reciprocal of $y^\top d$ and $\beta$ minus the reciprocal of "
+                    r"$d^\top B d$, for a generic symmetric", B, r"(short for $B_k$, $d_k$, $y_k$)"),
+    source="Kaplan (4.7.19)–(4.7.21), with B_k for the approximation throughout (see the errata)",
 ))
 
 _inverse_next = (I2 - rho * d * y.T) * sp.Inverse(B) * (I2 - rho * y * d.T) + rho * d * d.T
@@ -280,7 +280,7 @@ register(Numeric(
     method="GD and natural-gradient runs in (μ, σ) and (μ, log σ), compared in the (μ, σ) plane",
     condition=Words(r"fitting $\mathcal N(\mu, \sigma^2)$ from $(1.5, 2)$ over the time 2, with the gap's slope "
                     r"fitted on a log-log scale over four $\epsilon$"),
-    source="Kaplan §4.6 (the experiment of the map, N)",
+    source="ours (Kaplan §4.6)",
 ))
 
 
@@ -373,7 +373,7 @@ register(Numeric(
     test={"dimension": 200},
     method="conjugate gradients with Hessian-vector products",
     condition=Words(r"for $H$ with $k$ distinct eigenvalues, $k$ from 1 to 6, in dimension 60"),
-    source="Kaplan §4.7; Nocedal & Wright (2006) Thm 5.4",
+    source="Kaplan §4.7; Nocedal & Wright (2006) ch. 5",
 ))
 
 
@@ -414,7 +414,7 @@ register(Numeric(
     test={"kappa": 1000.0, "dimension": 2000, "steps": 100},
     method="conjugate gradients with Hessian-vector products",
     condition=Words(r"for eigenvalues evenly spread from 1 to $\kappa$, here 100, over the first 40 steps"),
-    source="Kaplan §4.7; Shewchuk (1994) §9.2",
+    source="Kaplan §4.7; Shewchuk (1994) §9",
 ))
 
 
@@ -458,7 +458,7 @@ register(Numeric(
     test={"dimensions": (2, 5, 10, 20, 40)},
     method="BFGS with an exact line search (one Hessian-vector product per step)",
     condition=Words(r"on quadratics in $n$ dimensions with condition number 100, to a gradient of $10^{-9}$"),
-    source="Kaplan §4.7; Nocedal & Wright (2006) Thm 6.4",
+    source="Kaplan §4.7; Nocedal & Wright (2006) ch. 6",
 ))
 
 
@@ -523,5 +523,5 @@ register(Numeric(
     test={"dimension": 50, "memory": 10},
     method="two-loop recursion against dense BFGS inverse updates",
     condition=Words(r"for 5 pairs in 8 dimensions, starting from $\gamma I$"),
-    source="Nocedal (1980); Nocedal & Wright (2006) Alg. 7.4",
+    source="Nocedal (1980); Nocedal & Wright (2006) ch. 7",
 ))
