@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 import scipy
+import scipy.optimize
 import scipy.stats
 import sklearn
 import torch
@@ -27,6 +28,8 @@ from sklearn.manifold import TSNE, trustworthiness
 from mltheory.data import digits
 from mltheory.distances import wasserstein_1d
 from mltheory.information import entropy, kl_divergence, tsne
+from mltheory.optimization import bfgs
+from mltheory.optimization.claims.second_order import ROSENBROCK_START, rosenbrock
 
 #: t-SNE settings shared by both sides (scikit-learn's defaults, which ours follow).
 TSNE_SETTINGS = dict(perplexity=30.0, early_exaggeration=12.0, init="pca")
@@ -85,6 +88,15 @@ def main(quick: bool = False) -> dict[str, float]:
                                  repeats=21)
     ratios["wasserstein_1d"] = report("wasserstein_1d", "scipy.stats.wasserstein_distance", ours, peer,
                                       f"|diff| {abs(float(a) - b):.1e}")
+
+    for dimension in (2, 100):  # the classic start, (-1.2, 1), repeated
+        start = np.resize(np.array(ROSENBROCK_START), dimension)
+        ours, peer, a, b = alternate(
+            lambda: bfgs(rosenbrock, start)[-1],
+            lambda: scipy.optimize.minimize(scipy.optimize.rosen, start, jac=scipy.optimize.rosen_der, method="BFGS"),
+            repeats=11 if dimension == 2 else 1)
+        ratios[f"bfgs {dimension}-d"] = report(f"bfgs ({dimension}-d)", "scipy BFGS on Rosenbrock (jac given)", ours,
+                                               peer, f"|diff| {np.abs(a.numpy() - b.x).max():.1e}")
 
     x, _ = digits()
     x_numpy = x.numpy()

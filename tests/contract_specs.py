@@ -194,6 +194,18 @@ def _bowl(theta):
     return 0.5 * (theta[0] ** 2 + 3 * theta[1] ** 2)
 
 
+def _regression_log_prob(theta, x, y):
+    return -0.5 * (y - x @ theta) ** 2
+
+
+def _coin_log_prob(theta, x, y):
+    return y * (x @ theta) - torch.nn.functional.softplus(x @ theta)
+
+
+def _linear_model(theta, x):
+    return x @ theta
+
+
 def _first_coordinate(points):
     return points[..., 0]
 
@@ -288,8 +300,8 @@ def _specs() -> dict[str, Spec]:
         "estimation.digits_calibration": Spec(dict(epochs=1), kinds={"train_fraction": "unit_open"}, shape=None,
                                               dtype=None),
         "estimation.dropout": Spec(dict(x=[1.0, 2.0, 3.0], p=0.25, seed=0), kinds={"p": "unit_half_open"}, shape=(3,)),
-        "estimation.empirical_fisher": Spec(dict(log_prob=_log_normal, theta=[0.0, 4.0], samples=[0.5, -1.0, 2.0, 0.1]),
-                                            kinds={"samples": "array"}, shape=(2, 2)),
+        "estimation.fisher_monte_carlo": Spec(dict(log_prob=_log_normal, theta=[0.0, 4.0], samples=[0.5, -1.0, 2.0, 0.1]),
+                                              kinds={"samples": "array"}, shape=(2, 2)),
         "estimation.estimator_stats": Spec(dict(estimator=_naive_variance, sampler=Normal(0.0, 1.0), n=5, trials=50,
                                                 seed=0, target=1.0),
                                            kinds={"n": "count1", "target": "real", "batch_size": "count1"},
@@ -483,6 +495,33 @@ def _specs() -> dict[str, Spec]:
         "optimization.edge_of_stability": Spec(dict(lr=0.5, total_steps=4, every=2, n_samples=16, hidden=4),
                                                kinds={"n_samples": "count1", "total_steps": "count1", "every": "count1"},
                                                shape=None, dtype=None),
+        "optimization.natural_gradient_step": Spec(dict(loss=_bowl, theta=[1.0, -1.0], fisher=[[2.0, 0.0], [0.0, 1.0]], lr=0.1),
+                                                   kinds={"fisher": "array", "damping": "nonneg"},
+                                                   extra=[("fisher", [[1.0, 0.0, 0.0]], "a fisher of the wrong shape"),
+                                                          ("fisher", [[1.0, 1.0], [1.0, 1.0]], "a singular fisher")],
+                                                   shape=(2,)),
+        "optimization.fisher_matrix": Spec(dict(log_prob=_coin_log_prob, theta=[0.5, -0.5], x=[[1.0, 0.0], [0.5, 1.0], [-1.0, 0.5]], support=[0.0, 1.0]),
+                                           kinds={"support": "array", "sample": "callable_or_none", "draws": "count1"},
+                                           extra=[("support", [0.0, 2.0], "labels whose probabilities do not sum to 1")],
+                                           shape=(2, 2)),
+        "optimization.empirical_fisher": Spec(dict(log_prob=_regression_log_prob, theta=[0.5, -0.5], x=[[1.0, 0.0], [0.5, 1.0], [-1.0, 0.5]],
+                                                   y=[1.0, 0.0, 2.0]),
+                                              extra=[("y", [1.0, 0.0], "2 labels for 3 inputs")], shape=(2, 2)),
+        "optimization.gauss_newton_matrix": Spec(dict(f=_linear_model, theta=[0.5, -0.5], x=[[1.0, 0.0], [0.5, 1.0], [-1.0, 0.5]]), shape=(2, 2)),
+        "optimization.conjugate_gradient": Spec(dict(operator=[[2.0, 0.0], [0.0, 1.0]], b=[1.0, 1.0]),
+                                                kinds={"operator": "array", "b": "array", "x0": "array",
+                                                       "max_iter": "count1"},
+                                                extra=[("operator", [[-1.0, 0.0], [0.0, 1.0]], "an indefinite matrix"),
+                                                       ("x0", [0.0, 0.0, 0.0], "x0 of the wrong length")],
+                                                shape=None),
+        "optimization.bfgs": Spec(dict(loss=_bowl, theta=[1.0, -1.0]),
+                                  kinds={"gtol": "positive", "max_iter": "count1", "line_search": "choice:wolfe"},
+                                  shape=None),
+        "optimization.lbfgs_two_loop": Spec(dict(gradient=[1.0, 2.0], steps=[[1.0, 0.0]], changes=[[2.0, 0.0]]),
+                                            kinds={"gradient": "array", "steps": "array", "changes": "array"},
+                                            extra=[("changes", [[-2.0, 0.0]], "a pair with negative curvature"),
+                                                   ("changes", [[1.0, 0.0], [0.0, 1.0]], "more changes than steps")],
+                                            shape=(2,)),
         # ------------------------------------------------------------------ symmetry
         "symmetry.circle_points": Spec(dict(m=4), kinds={"m": "count1", "offset": "real"}, shape=(4, 2)),
         "symmetry.circular_harmonic": Spec(dict(points=points, d=3, k=3), kinds={"k": "degree", "kind": "choice:cos"},

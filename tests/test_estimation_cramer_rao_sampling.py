@@ -12,7 +12,7 @@ from mltheory.estimation import (
     binary_gumbel_softmax_mean,
     cramer_rao_bound,
     dropout,
-    empirical_fisher,
+    fisher_monte_carlo,
     gumbel_max_sample,
     gumbel_noise,
     gumbel_softmax,
@@ -40,15 +40,15 @@ def test_cramer_rao_bound_shapes_and_jacobian():
         cramer_rao_bound(F, jacobian=[[1.0, 2.0, 3.0]])
 
 
-def test_empirical_fisher_of_a_bernoulli():
+def test_fisher_monte_carlo_of_a_bernoulli():
     def log_bernoulli(theta, x):
         return x * torch.log(theta[0]) + (1 - x) * torch.log(1 - theta[0])
 
     x = (torch.rand(200_000, generator=torch.Generator().manual_seed(0), dtype=torch.float64) < 0.3).double()
-    fisher = empirical_fisher(log_bernoulli, [0.3], x)
+    fisher = fisher_monte_carlo(log_bernoulli, [0.3], x)
     assert abs(float(fisher) - 1 / (0.3 * 0.7)) < 0.05
     with pytest.raises(ValueError, match="theta must be a vector"):
-        empirical_fisher(log_bernoulli, 0.3, x)
+        fisher_monte_carlo(log_bernoulli, 0.3, x)
 
 
 def test_james_stein_shrinks_and_its_exact_risk_matches_simulation():

@@ -7,7 +7,7 @@ the sympy side, and ``mltheory.estimation.claims`` the checked results of
 the book's Probability and estimation part.
 """
 
-from .cramer_rao import cramer_rao_bound, empirical_fisher, james_stein, james_stein_risk
+from .cramer_rao import cramer_rao_bound, fisher_monte_carlo, james_stein, james_stein_risk
 from .cumulants import (
     cumulants_from_moments,
     k_statistics_from_central_sums,
@@ -67,10 +67,10 @@ __all__ = [
     "denoising_data",
     "digits_calibration",
     "dropout",
-    "empirical_fisher",
     "estimator_stats",
     "expectation",
     "expected_calibration_error",
+    "fisher_monte_carlo",
     "gumbel_max_sample",
     "gumbel_noise",
     "gumbel_softmax",

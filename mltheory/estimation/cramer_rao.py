@@ -1,6 +1,6 @@
 """The Cramér–Rao bound and the estimators that meet it, or beat it by being biased.
 
-:func:`empirical_fisher` estimates the Fisher information as the covariance of
+:func:`fisher_monte_carlo` estimates the Fisher information as the covariance of
 per-sample scores (computed with ``torch.func``), :func:`cramer_rao_bound`
 turns a Fisher information into the smallest covariance an unbiased estimator
 can have, and :func:`james_stein` is the classic biased estimator that beats
@@ -16,7 +16,7 @@ from torch.func import grad, vmap
 
 from ..validation import as_float_tensor, check_array, check_finite, check_flag, check_integer, check_positive
 
-__all__ = ["cramer_rao_bound", "empirical_fisher", "james_stein", "james_stein_risk"]
+__all__ = ["cramer_rao_bound", "fisher_monte_carlo", "james_stein", "james_stein_risk"]
 
 
 def _symmetric_positive_definite(matrix: torch.Tensor, *, name: str, func: str) -> torch.Tensor:
@@ -88,7 +88,7 @@ def cramer_rao_bound(fisher, *, n=1, jacobian=None) -> torch.Tensor:
     return jacobian @ torch.linalg.solve(n * fisher, jacobian.mT)
 
 
-def empirical_fisher(log_prob: Callable, theta, samples) -> torch.Tensor:
+def fisher_monte_carlo(log_prob: Callable, theta, samples) -> torch.Tensor:
     r"""Monte Carlo Fisher information: the mean outer product of per-sample scores, :math:`\frac1n \sum_i s_i s_i^\top`.
 
     The score :math:`s_i = \nabla_\theta \log p(x_i; \theta)` of every sample
@@ -117,11 +117,11 @@ def empirical_fisher(log_prob: Callable, theta, samples) -> torch.Tensor:
     >>> def log_normal(theta, x):  # theta = (mu, sigma^2)
     ...     return -(x - theta[0])**2 / (2 * theta[1]) - 0.5 * torch.log(2 * math.pi * theta[1])
     >>> x = Normal(0.0, 2.0)(200_000, seed=0)
-    >>> F = empirical_fisher(log_normal, [0.0, 4.0], x)  # exactly diag(1/sigma^2, 1/(2 sigma^4))
+    >>> F = fisher_monte_carlo(log_normal, [0.0, 4.0], x)  # exactly diag(1/sigma^2, 1/(2 sigma^4))
     >>> [round(v, 4) for v in F.flatten().tolist()]
     [0.2502, -0.0002, -0.0002, 0.0315]
     """
-    func = "empirical_fisher"
+    func = "fisher_monte_carlo"
     if not callable(log_prob):
         raise TypeError(f"{func}: log_prob must be callable (got {type(log_prob).__name__})")
     theta = check_array(theta, name="theta", func=func)

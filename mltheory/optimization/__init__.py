@@ -8,18 +8,27 @@ page) and ``mltheory.optimization.figures`` its figures.
 from .curvature import hvp, sharpness
 from .derivatives import Value, backward_forward_flops, finite_difference, two_layer_backward
 from .descent import gradient_descent, heavy_ball, newton_step
+from .natural import empirical_fisher, fisher_matrix, gauss_newton_matrix, natural_gradient_step
+from .second_order import bfgs, conjugate_gradient, lbfgs_two_loop
 from .stability import EdgeOfStabilityRun, digits_mlp_loss, edge_of_stability
 
 __all__ = [
     "EdgeOfStabilityRun",
     "Value",
     "backward_forward_flops",
+    "bfgs",
+    "conjugate_gradient",
     "digits_mlp_loss",
     "edge_of_stability",
+    "empirical_fisher",
     "finite_difference",
+    "fisher_matrix",
+    "gauss_newton_matrix",
     "gradient_descent",
     "heavy_ball",
     "hvp",
+    "lbfgs_two_loop",
+    "natural_gradient_step",
     "newton_step",
     "sharpness",
     "two_layer_backward",

@@ -2,5 +2,12 @@
 
 from .derivatives import finite_difference_error_figure
 from .quadratics import edge_of_stability_figure, quadratic_descent_figure
+from .second_order import conjugate_gradient_figure, natural_gradient_paths_figure
 
-__all__ = ["edge_of_stability_figure", "finite_difference_error_figure", "quadratic_descent_figure"]
+__all__ = [
+    "conjugate_gradient_figure",
+    "edge_of_stability_figure",
+    "finite_difference_error_figure",
+    "natural_gradient_paths_figure",
+    "quadratic_descent_figure",
+]
