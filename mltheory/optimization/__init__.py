@@ -5,6 +5,7 @@ holds the checked results of the book's Optimization part (one module per
 page) and ``mltheory.optimization.figures`` its figures.
 """
 
+from .adaptive import adam, amsgrad, reddi_online_problem, rmsprop, sign_descent
 from .curvature import hvp, sharpness
 from .derivatives import Value, backward_forward_flops, finite_difference, two_layer_backward
 from .descent import gradient_descent, heavy_ball, newton_step
@@ -13,6 +14,8 @@ from .stability import EdgeOfStabilityRun, digits_mlp_loss, edge_of_stability
 __all__ = [
     "EdgeOfStabilityRun",
     "Value",
+    "adam",
+    "amsgrad",
     "backward_forward_flops",
     "digits_mlp_loss",
     "edge_of_stability",
@@ -21,6 +24,9 @@ __all__ = [
     "heavy_ball",
     "hvp",
     "newton_step",
+    "reddi_online_problem",
+    "rmsprop",
     "sharpness",
+    "sign_descent",
     "two_layer_backward",
 ]
