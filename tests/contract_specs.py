@@ -483,6 +483,17 @@ def _specs() -> dict[str, Spec]:
         "optimization.edge_of_stability": Spec(dict(lr=0.5, total_steps=4, every=2, n_samples=16, hidden=4),
                                                kinds={"n_samples": "count1", "total_steps": "count1", "every": "count1"},
                                                shape=None, dtype=None),
+        **{f"optimization.{name}": Spec(dict(loss=_bowl, theta=[1.0, -1.0], lr=0.1, steps=3),
+                                       kinds={"beta": "unit_half_open", "beta1": "unit_half_open",
+                                              "beta2": "unit_half_open", "eps": "nonneg", "bias_correction": "flag",
+                                              "decoupled": "flag", "online": "flag", "bounds": "anything"},
+                                       extra=[("bounds", (1.0, -1.0), "low above high"), ("bounds", 3.0, "a number"),
+                                              ("bounds", (0.0, NAN), "a NaN bound")],
+                                       shape=(4, 2))
+           for name in ("adam", "amsgrad", "rmsprop", "sign_descent")},
+        "optimization.reddi_online_problem": Spec(dict(constant=3.0), kinds={"constant": "real"},
+                                                  extra=[("constant", 2.0, "C = 2"), ("constant", -1.0, "C < 2")],
+                                                  shape=None, dtype=None),
         # ------------------------------------------------------------------ symmetry
         "symmetry.circle_points": Spec(dict(m=4), kinds={"m": "count1", "offset": "real"}, shape=(4, 2)),
         "symmetry.circular_harmonic": Spec(dict(points=points, d=3, k=3), kinds={"k": "degree", "kind": "choice:cos"},
