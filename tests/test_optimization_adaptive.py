@@ -6,30 +6,9 @@ import pytest
 import torch
 
 from mltheory.optimization import adam, amsgrad, gradient_descent, reddi_online_problem, rmsprop, sign_descent
+from mltheory.optimization.claims.adaptive import random_quadratic, torch_optim_path
 
 DOUBLE = torch.float64
-
-
-def _quadratic(dim: int, seed: int, dtype=torch.float32):
-    generator = torch.Generator().manual_seed(seed)
-    factor = torch.randn(dim, dim, generator=generator, dtype=dtype) / dim**0.5
-    hessian = factor @ factor.T + 0.1 * torch.eye(dim, dtype=dtype)
-    target = torch.randn(dim, generator=generator, dtype=dtype)
-    start = torch.randn(dim, generator=generator, dtype=dtype)
-    return (lambda p: 0.5 * p @ hessian @ p - target @ p), start
-
-
-def _torch_path(optimizer, loss, start, steps, **settings):
-    point = start.clone().requires_grad_(True)
-    opt = optimizer([point], **settings)
-    path = [point.detach().clone()]
-    for _ in range(steps):
-        opt.zero_grad()
-        loss(point).backward()
-        opt.step()
-        path.append(point.detach().clone())
-    return torch.stack(path)
-
 
 CASES = [
     (adam, {}, torch.optim.Adam, {}),
@@ -46,16 +25,16 @@ CASES = [
 @pytest.mark.parametrize("dtype", [torch.float32, DOUBLE])
 @pytest.mark.parametrize("ours, our_settings, peer, peer_settings", CASES)
 def test_optimisers_equal_torch_optim_over_100_steps(ours, our_settings, peer, peer_settings, dtype):
-    loss, start = _quadratic(30, seed=2, dtype=dtype)
+    loss, start = random_quadratic(30, seed=2, dtype=dtype)
     path = ours(loss, start, 0.01, 100, **our_settings)
-    reference = _torch_path(peer, loss, start, 100, lr=0.01, **peer_settings)
+    reference = torch_optim_path(peer, loss, start, 100, lr=0.01, **peer_settings)
     assert path.dtype == dtype
     assert (path - reference).abs().max().item() <= 1e-7
 
 
 def test_other_bias_correction_does_not_match_torch():
-    loss, start = _quadratic(30, seed=2)
-    reference = _torch_path(torch.optim.Adam, loss, start, 100, lr=0.01)
+    loss, start = random_quadratic(30, seed=2)
+    reference = torch_optim_path(torch.optim.Adam, loss, start, 100, lr=0.01)
     assert (adam(loss, start, 0.01, 100, bias_correction=False) - reference).abs().max().item() > 0.1
 
 
@@ -86,7 +65,7 @@ def test_constant_gradient_gives_steps_of_length_lr(beta1, beta2):
 
 
 def test_adam_is_invariant_under_scaling_the_loss_and_gradient_descent_is_not():
-    loss, start = _quadratic(10, seed=3, dtype=DOUBLE)
+    loss, start = random_quadratic(10, seed=3, dtype=DOUBLE)
     small = adam(loss, start, 0.01, 200, eps=0.0)
     large = adam(lambda p: 1000 * loss(p), start, 0.01, 200, eps=0.0)
     assert (small - large).abs().max().item() < 1e-12
@@ -95,7 +74,7 @@ def test_adam_is_invariant_under_scaling_the_loss_and_gradient_descent_is_not():
 
 
 def test_zero_decays_give_sign_descent():
-    loss, start = _quadratic(10, seed=4, dtype=DOUBLE)
+    loss, start = random_quadratic(10, seed=4, dtype=DOUBLE)
     signs = sign_descent(loss, start, 0.01, 100)
     # g / sqrt(g * g) is ±1 up to rounding, so the paths agree to rounding accumulated over 100 steps
     assert torch.allclose(adam(loss, start, 0.01, 100, beta1=0.0, beta2=0.0, eps=0.0), signs, rtol=0, atol=1e-13)
@@ -103,7 +82,7 @@ def test_zero_decays_give_sign_descent():
 
 
 def test_weight_decay_decoupled_or_not_differs_only_with_decay():
-    loss, start = _quadratic(5, seed=5, dtype=DOUBLE)
+    loss, start = random_quadratic(5, seed=5, dtype=DOUBLE)
     assert torch.equal(adam(loss, start, 0.1, 10, weight_decay=0.0), adam(loss, start, 0.1, 10, decoupled=True))
     assert not torch.allclose(adam(loss, start, 0.1, 10, weight_decay=0.5),
                               adam(loss, start, 0.1, 10, weight_decay=0.5, decoupled=True))

@@ -236,7 +236,8 @@ register(Numeric(
 
 # --------------------------------------------------------------------------- agreement with torch.optim
 
-def _torch_run(optimizer, loss, start, steps, **settings):
+def torch_optim_path(optimizer, loss, start: torch.Tensor, steps: int, **settings) -> torch.Tensor:
+    """The trajectory of ``steps`` steps of a ``torch.optim`` optimizer on ``loss`` from ``start``, start first."""
     point = start.clone().requires_grad_(True)
     opt = optimizer([point], **settings)
     path = [point.detach().clone()]
@@ -248,31 +249,34 @@ def _torch_run(optimizer, loss, start, steps, **settings):
     return torch.stack(path)
 
 
+def random_quadratic(dim: int, seed: int, dtype=torch.float32):
+    """A random convex quadratic ``½pᵀHp − bᵀp`` (H = AAᵀ/d + I/10) and a random start, seeded."""
+    generator = torch.Generator().manual_seed(seed)
+    factor = torch.randn(dim, dim, generator=generator, dtype=dtype) / dim**0.5
+    hessian = factor @ factor.T + 0.1 * torch.eye(dim, dtype=dtype)
+    target = torch.randn(dim, generator=generator, dtype=dtype)
+    start = torch.randn(dim, generator=generator, dtype=dtype)
+    return (lambda p: 0.5 * p @ hessian @ p - target @ p), start
+
+
 def torch_agreement_check(steps: int = 100, dim: int = 50, seed: int = 0, flip_bias_correction: bool = False):
     """Largest difference, over ``steps`` steps in float32, between mltheory's optimisers and torch.optim's.
 
     The loss is a random convex quadratic in ``dim`` dimensions. ``flip_bias_correction`` runs ours with the other
     bias-correction convention from torch's (the wrong alternative).
     """
-    generator = torch.Generator().manual_seed(seed)
-    factor = torch.randn(dim, dim, generator=generator) / dim**0.5
-    hessian = factor @ factor.T + 0.1 * torch.eye(dim)
-    target = torch.randn(dim, generator=generator)
-    start = torch.randn(dim, generator=generator)
-
-    def loss(p):
-        return 0.5 * p @ hessian @ p - target @ p
+    loss, start = random_quadratic(dim, seed)
 
     corrected = not flip_bias_correction
     pairs = {
         "Adam": (adam(loss, start, 0.01, steps, bias_correction=corrected),
-                 _torch_run(torch.optim.Adam, loss, start, steps, lr=0.01)),
+                 torch_optim_path(torch.optim.Adam, loss, start, steps, lr=0.01)),
         "AMSGrad": (amsgrad(loss, start, 0.01, steps, bias_correction=corrected),
-                    _torch_run(torch.optim.Adam, loss, start, steps, lr=0.01, amsgrad=True)),
+                    torch_optim_path(torch.optim.Adam, loss, start, steps, lr=0.01, amsgrad=True)),
         "AdamW": (adam(loss, start, 0.01, steps, weight_decay=0.1, decoupled=True, bias_correction=corrected),
-                  _torch_run(torch.optim.AdamW, loss, start, steps, lr=0.01, weight_decay=0.1)),
+                  torch_optim_path(torch.optim.AdamW, loss, start, steps, lr=0.01, weight_decay=0.1)),
         "RMSprop": (rmsprop(loss, start, 0.01, steps, bias_correction=not corrected),
-                    _torch_run(torch.optim.RMSprop, loss, start, steps, lr=0.01)),
+                    torch_optim_path(torch.optim.RMSprop, loss, start, steps, lr=0.01)),
     }
     return [Measurement.exact(name, (ours - peer).abs().max().item(), 1e-7, relation="<=",
                               reason="the agreement the issue asks for (float32)",
