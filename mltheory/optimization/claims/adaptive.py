@@ -184,7 +184,8 @@ register(Identity(
     lhs=_first_adam_step(theta0, g_first + lam * theta0) - _first_adam_step((1 - eta * lam) * theta0, g_first),
     rhs=eta * (lam * theta0 + sp.sign(g_first) - sp.sign(g_first + lam * theta0)),
     method=Reduction("writes the nonzero g₁ + λθ₀ as a symbol u, then simplifies", _nonzero_shifted_gradient),
-    condition=(Domain(g_first, sp.S.Reals - sp.FiniteSet(0)), Assume(sp.Ne(g_first + lam * theta0, 0))),
+    condition=(Words(r"for the first step of Adam with $\epsilon$ zero, from $\theta_0$ with gradient $g_1$, and"),
+               Domain(g_first, sp.S.Reals - sp.FiniteSet(0)), Assume(sp.Ne(g_first + lam * theta0, 0))),
     source="ours (after Loshchilov and Hutter (2019))",
 ))
 
