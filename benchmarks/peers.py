@@ -28,7 +28,7 @@ from sklearn.manifold import TSNE, trustworthiness
 from mltheory.data import digits
 from mltheory.distances import wasserstein_1d
 from mltheory.information import entropy, kl_divergence, tsne
-from mltheory.optimization import bfgs
+from mltheory.optimization import adam, bfgs
 from mltheory.optimization.claims.second_order import ROSENBROCK_START, rosenbrock
 
 #: t-SNE settings shared by both sides (scikit-learn's defaults, which ours follow).
@@ -54,6 +54,17 @@ def report(name: str, peer_name: str, ours_time: float, peer_time: float, agreem
     print(f"{name:16s} vs {peer_name:36s} ours {ours_time * 1e3:9.1f} ms  peer {peer_time * 1e3:9.1f} ms  "
           f"ratio {ratio:5.2f}  {agreement}", flush=True)
     return ratio
+
+
+def torch_adam(loss, start: torch.Tensor, lr: float, steps: int) -> torch.Tensor:
+    """``steps`` steps of ``torch.optim.Adam`` on ``loss`` from ``start``; the final point."""
+    point = start.clone().requires_grad_(True)
+    optimizer = torch.optim.Adam([point], lr=lr)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss(point).backward()
+        optimizer.step()
+    return point.detach()
 
 
 def settings() -> None:
@@ -89,6 +100,16 @@ def main(quick: bool = False) -> dict[str, float]:
     ratios["wasserstein_1d"] = report("wasserstein_1d", "scipy.stats.wasserstein_distance", ours, peer,
                                       f"|diff| {abs(float(a) - b):.1e}")
 
+    generator = torch.Generator().manual_seed(0)
+    curvatures, start = torch.rand(100_000, generator=generator) + 0.1, torch.randn(100_000, generator=generator)
+
+    def quadratic(point):
+        return 0.5 * (curvatures * point * point).sum()
+
+    ours, peer, a, b = alternate(lambda: adam(quadratic, start, 1e-3, 100)[-1],
+                                 lambda: torch_adam(quadratic, start, 1e-3, 100), repeats=11)
+    ratios["adam"] = report("adam", "torch.optim.Adam (10^5, 100 steps)", ours, peer,
+                            f"max |diff| {(a - b).abs().max().item():.1e}")
     for dimension in (2, 100):  # the classic start, (-1.2, 1), repeated
         start = np.resize(np.array(ROSENBROCK_START), dimension)
         ours, peer, a, b = alternate(

@@ -5,6 +5,7 @@ holds the checked results of the book's Optimization part (one module per
 page) and ``mltheory.optimization.figures`` its figures.
 """
 
+from .adaptive import adam, amsgrad, reddi_online_problem, rmsprop, sign_descent
 from .curvature import hvp, sharpness
 from .derivatives import Value, backward_forward_flops, finite_difference, two_layer_backward
 from .descent import gradient_descent, heavy_ball, newton_step
@@ -15,6 +16,8 @@ from .stability import EdgeOfStabilityRun, digits_mlp_loss, edge_of_stability
 __all__ = [
     "EdgeOfStabilityRun",
     "Value",
+    "adam",
+    "amsgrad",
     "backward_forward_flops",
     "bfgs",
     "conjugate_gradient",
@@ -30,6 +33,9 @@ __all__ = [
     "lbfgs_two_loop",
     "natural_gradient_step",
     "newton_step",
+    "reddi_online_problem",
+    "rmsprop",
     "sharpness",
+    "sign_descent",
     "two_layer_backward",
 ]

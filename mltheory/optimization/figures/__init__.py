@@ -1,5 +1,6 @@
 """Figures of the Optimization part, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
 
+from .adaptive import reddi_figure
 from .derivatives import finite_difference_error_figure
 from .quadratics import edge_of_stability_figure, quadratic_descent_figure
 from .second_order import conjugate_gradient_figure, natural_gradient_paths_figure
@@ -10,4 +11,5 @@ __all__ = [
     "finite_difference_error_figure",
     "natural_gradient_paths_figure",
     "quadratic_descent_figure",
+    "reddi_figure",
 ]
