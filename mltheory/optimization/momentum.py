@@ -8,7 +8,7 @@ from collections.abc import Callable
 import torch
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, check_finite, check_integer, check_scalar
+from ..validation import check_array, check_integer, check_scalar
 from .descent import _Iterate
 
 __all__ = ["convergence_rate", "momentum_matrix", "nesterov", "optimal_momentum"]
@@ -79,9 +79,11 @@ def nesterov(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     return iterate.finish(path)
 
 
-def _broadcast(func: str, **values) -> list[torch.Tensor]:
-    tensors = [check_finite(as_float_tensor(v, name=name, func=func), name=name, func=func)
-               for name, v in values.items()]
+def _broadcast(func: str, curvature, lr, momentum) -> list[torch.Tensor]:
+    values = {"curvature": curvature, "lr": lr, "momentum": momentum}
+    tensors = [check_array(curvature, name="curvature", func=func, nonnegative=True),
+               check_array(lr, name="lr", func=func, positive=True),
+               check_array(momentum, name="momentum", func=func, nonnegative=True)]
     try:
         return list(torch.broadcast_tensors(*tensors))
     except RuntimeError:
@@ -113,7 +115,8 @@ def momentum_matrix(curvature, lr, momentum, kind: str = "heavy_ball") -> torch.
     Parameters
     ----------
     curvature, lr, momentum : array_like
-        :math:`\lambda`, :math:`\eta` and :math:`\beta`; any shapes that broadcast together.
+        :math:`\lambda \ge 0`, :math:`\eta > 0` and :math:`\beta \ge 0`; any shapes that broadcast
+        together.
     kind : {"heavy_ball", "nesterov"}, default "heavy_ball"
 
     Returns
@@ -128,9 +131,12 @@ def momentum_matrix(curvature, lr, momentum, kind: str = "heavy_ball") -> torch.
     >>> momentum_matrix([1.0, 3.0], 0.5, 0.5, kind="nesterov").shape
     torch.Size([2, 2, 2])
     """
-    func = "momentum_matrix"
+    return _matrix("momentum_matrix", curvature, lr, momentum, kind)
+
+
+def _matrix(func: str, curvature, lr, momentum, kind) -> torch.Tensor:
     kind = _check_kind(kind, func)
-    curvature, lr, momentum = _broadcast(func, curvature=curvature, lr=lr, momentum=momentum)
+    curvature, lr, momentum = _broadcast(func, curvature, lr, momentum)
     h = lr * curvature
     damping = momentum * (1 - h) if kind == "nesterov" else momentum
     return torch.stack([torch.stack([1 - h, damping], -1), torch.stack([-h, damping], -1)], -2)
@@ -146,7 +152,7 @@ def convergence_rate(curvature, lr, momentum, kind: str = "heavy_ball") -> torch
     Parameters
     ----------
     curvature, lr, momentum : array_like
-        Shapes that broadcast together.
+        :math:`\lambda \ge 0`, :math:`\eta > 0` and :math:`\beta \ge 0`; shapes that broadcast together.
     kind : {"heavy_ball", "nesterov"}, default "heavy_ball"
 
     Returns
@@ -160,7 +166,7 @@ def convergence_rate(curvature, lr, momentum, kind: str = "heavy_ball") -> torch
     >>> convergence_rate(1.0, 0.25, 0.25)  # critically damped: 1 - sqrt(ηλ)
     tensor(0.5000, dtype=torch.float64)
     """
-    return torch.linalg.eigvals(momentum_matrix(curvature, lr, momentum, kind)).abs().amax(-1)
+    return torch.linalg.eigvals(_matrix("convergence_rate", curvature, lr, momentum, kind)).abs().amax(-1)
 
 
 def optimal_momentum(lambda_min, lambda_max, kind: str = "heavy_ball") -> tuple[float, float]:

@@ -24,17 +24,15 @@ def momentum_trajectories_figure(kappa: float = 25.0, steps: int = 60, start=(-1
     lr, _ = optimal_momentum(1.0, kappa)
     runs["heavy ball, β = 0.9"] = heavy_ball(two_curvature_quadratic(kappa), start, lr, 0.9, steps)
     grid = torch.linspace(-1.1, 1.1, 161, dtype=torch.float64)
-    a, b = torch.meshgrid(grid, grid * 0.6, indexing="xy")
+    a, b = (g.numpy() for g in torch.meshgrid(grid, grid * 0.6, indexing="xy"))
     for ax, color, (name, path) in zip(axes[:, :2].flat, PALETTE, runs.items()):
         ax.contour(a, b, 0.5 * (a**2 + kappa * b**2), levels=10, colors="0.8", linewidths=0.6)
         ax.plot(path[:, 0], path[:, 1], "o-", markersize=1.5, linewidth=0.9, color=color)
         ax.plot(0, 0, "k+", markersize=7)
         ax.set(title=name, aspect="equal", xticks=[-1, 0, 1], yticks=[-0.5, 0, 0.5])
         errors.semilogy(path.abs().amax(-1).clamp_min(1e-16), color=color, linewidth=1.2, label=name)
-    for ax in axes[1, :2]:
-        ax.set_xlabel(r"$\theta_1$ (flat)")
-    for ax in axes[:, 0]:
-        ax.set_ylabel(r"$\theta_2$ (steep)")
+    for ax in axes[:, :2].flat:
+        ax.set(xlabel=r"$\theta_1$ (flat)", ylabel=r"$\theta_2$ (steep)")
     errors.set(xlabel="step n", ylabel=r"$\max_i |\theta_{n,i}|$", title=rf"error, $\kappa = {kappa:g}$")
     errors.legend(fontsize=7, loc="lower left")
     return fig
@@ -48,9 +46,10 @@ def spectral_radius_figure(grid: int = 301):
     b = torch.linspace(0, 1.1, grid, dtype=torch.float64)
     H, B = torch.meshgrid(h, b, indexing="xy")
     rho = convergence_rate(H, 1.0, B)
-    image = ax.pcolormesh(H, B, rho.clamp(max=1.2), cmap="viridis", shading="auto")
+    H, B = H.numpy(), B.numpy()
+    image = ax.pcolormesh(H, B, rho.clamp(max=1.2).numpy(), cmap="viridis", shading="auto")
     fig.colorbar(image, ax=ax, label=r"spectral radius $\rho$ (clipped at 1.2)")
-    ax.contour(H, B, rho, levels=[1.0], colors="white", linewidths=2.5)
+    ax.contour(H, B, rho.numpy(), levels=[1.0], colors="white", linewidths=2.5)
     ax.plot(2 * (1 + b), b, "--", color=PALETTE[1], label=r"$\eta\lambda = 2 + 2\beta$")
     ax.axhline(1, color=PALETTE[4], linestyle="--", label=r"$\beta = 1$")
     root = h.sqrt()
