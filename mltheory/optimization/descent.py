@@ -143,7 +143,11 @@ def heavy_ball(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     >>> path[:, 0]
     tensor([1.0000, 0.5000, 0.0000], dtype=torch.float64)
     """
-    func = "heavy_ball"
+    return _momentum_descent("heavy_ball", loss, theta, lr, momentum, steps, look_ahead=False)
+
+
+def _momentum_descent(func: str, loss, theta, lr, momentum, steps, look_ahead: bool) -> torch.Tensor:
+    """Heavy ball, or with ``look_ahead`` Nesterov's method: the gradient at θ, or at θ + βv."""
     iterate = _Iterate(loss, theta, func)
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     momentum = check_scalar(momentum, name="momentum", func=func, low=0, high=1, high_open=True)
@@ -152,7 +156,7 @@ def heavy_ball(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     velocity = torch.zeros_like(theta)
     path = [theta]
     for _ in range(steps):
-        velocity = momentum * velocity - lr * iterate.gradient(theta)
+        velocity = momentum * velocity - lr * iterate.gradient(theta + momentum * velocity if look_ahead else theta)
         theta = theta + velocity
         path.append(theta)
     return iterate.finish(path)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import torch
 
 from ..runtime import one_thread
-from ..validation import check_array, check_integer, check_scalar
-from .descent import _Iterate
+from ..validation import check_array, check_scalar
+from .descent import _momentum_descent
 
 __all__ = ["convergence_rate", "momentum_matrix", "nesterov", "optimal_momentum"]
 
@@ -33,17 +33,10 @@ def nesterov(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
 
     Parameters
     ----------
-    loss : callable
-        Maps a 1-D tensor (or, if ``theta`` is a module, the module) to a scalar tensor.
-    theta : array_like, shape (d,), or torch.nn.Module
-        The starting point, or a module whose trainable parameters are the starting point
-        (they are updated in place to the last iterate).
-    lr : float
-        The learning rate :math:`\eta > 0`.
-    momentum : float
-        :math:`\beta` in [0, 1).
-    steps : int
-        Number of steps, at least 1.
+    loss, theta, lr, momentum, steps
+        As for :func:`~mltheory.optimization.heavy_ball`: ``theta`` is a 1-D array-like or a
+        ``torch.nn.Module`` (whose trainable parameters end at the last iterate), :math:`\eta > 0`,
+        :math:`\beta` in [0, 1) and at least one step.
 
     Returns
     -------
@@ -64,19 +57,7 @@ def nesterov(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     >>> layer.weight.item()
     0.125
     """
-    func = "nesterov"
-    iterate = _Iterate(loss, theta, func)
-    lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
-    momentum = check_scalar(momentum, name="momentum", func=func, low=0, high=1, high_open=True)
-    steps = check_integer(steps, name="steps", func=func, minimum=1)
-    theta = iterate.start
-    velocity = torch.zeros_like(theta)
-    path = [theta]
-    for _ in range(steps):
-        velocity = momentum * velocity - lr * iterate.gradient(theta + momentum * velocity)
-        theta = theta + velocity
-        path.append(theta)
-    return iterate.finish(path)
+    return _momentum_descent("nesterov", loss, theta, lr, momentum, steps, look_ahead=True)
 
 
 def _broadcast(func: str, curvature, lr, momentum) -> list[torch.Tensor]:
