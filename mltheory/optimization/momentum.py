@@ -25,7 +25,7 @@ def nesterov(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
         v_{n+1} = \beta v_n - \eta \nabla L(\theta_n + \beta v_n), \qquad
         \theta_{n+1} = \theta_n + v_{n+1},
 
-    with :math:`v_0 = 0`. It differs from :func:`~mltheory.optimization.heavy_ball`
+    with :math:`v_0 = 0`. It differs from :func:`~mltheory.optimization.descent.heavy_ball`
     only in where the gradient is evaluated. On a smooth, :math:`\mu`-strongly
     convex loss with :math:`\eta = 1/L_{\max}` and
     :math:`\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)` it converges at the rate
@@ -34,7 +34,7 @@ def nesterov(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     Parameters
     ----------
     loss, theta, lr, momentum, steps
-        As for :func:`~mltheory.optimization.heavy_ball`: ``theta`` is a 1-D array-like or a
+        As for :func:`~mltheory.optimization.descent.heavy_ball`: ``theta`` is a 1-D array-like or a
         ``torch.nn.Module`` (whose trainable parameters end at the last iterate), :math:`\eta > 0`,
         :math:`\beta` in [0, 1) and at least one step.
 
@@ -81,7 +81,7 @@ def _check_kind(kind, func: str) -> str:
 def momentum_matrix(curvature, lr, momentum, kind: str = "heavy_ball") -> torch.Tensor:
     r"""The matrix by which a momentum method maps :math:`(\theta_n, v_n)` to :math:`(\theta_{n+1}, v_{n+1})` on :math:`\tfrac12\lambda\theta^2`.
 
-    With :math:`h = \eta\lambda` the heavy ball (:func:`~mltheory.optimization.heavy_ball`)
+    With :math:`h = \eta\lambda` the heavy ball (:func:`~mltheory.optimization.descent.heavy_ball`)
     and Nesterov's method (:func:`nesterov`) act by
 
     .. math::
