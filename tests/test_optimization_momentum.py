@@ -108,3 +108,13 @@ def test_bad_input_names_function_argument_and_value():
         momentum_matrix([1.0, 2.0], [0.1, 0.2, 0.3], 0.5)
     with pytest.raises(ValueError, match=r"nesterov: momentum must be a finite number in \[0, 1\)"):
         nesterov(_parabolas(torch.ones(1)), [1.0], 0.1, 1.0, 3)
+
+
+@pytest.mark.parametrize("kappa", [10.0, 100.0, 1000.0])
+def test_tuned_runs_follow_the_closed_form_errors(kappa):
+    from mltheory.optimization.claims.momentum import predicted_errors, tuned_runs
+
+    steps = 80
+    predicted = predicted_errors(kappa, torch.arange(steps + 1, dtype=DOUBLE))
+    for name, path in tuned_runs(kappa, steps).items():
+        assert torch.allclose(path.abs().amax(-1), predicted[name], rtol=1e-10, atol=0), name

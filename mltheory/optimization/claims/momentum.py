@@ -290,23 +290,53 @@ def log_log_slope(x: torch.Tensor, y: torch.Tensor) -> float:
     return float((lx * (ly - ly.mean())).sum() / (lx**2).sum())
 
 
-def iteration_slope_check(kappas=(10.0, 31.6, 100.0, 316.0, 1000.0), tolerance: float = 1e-6, band: float = 0.05,
+def predicted_errors(kappa: float, steps: torch.Tensor) -> dict[str, torch.Tensor]:
+    r"""The exact :math:`\max_i|\theta_{n,i}|` of :func:`tuned_runs` from (1, 1), from the matrix powers.
+
+    Gradient descent: :math:`\rho^n` with :math:`\rho = (\kappa-1)/(\kappa+1)`. Heavy ball: the steep
+    coordinate's Jordan block, :math:`r^n(1 + n(1 + r))` with :math:`r = (\sqrt\kappa-1)/(\sqrt\kappa+1)`.
+    Nesterov: the flat coordinate's, :math:`e^n(1 + n/\sqrt\kappa)` with :math:`e = 1 - 1/\sqrt\kappa`
+    (the steep one is zero after two steps, since :math:`\eta\lambda_{\max} = 1`).
+    """
+    root = math.sqrt(kappa)
+    r, e = (root - 1) / (root + 1), 1 - 1 / root
+    return {"gradient descent": ((kappa - 1) / (kappa + 1)) ** steps,
+            "heavy ball": r**steps * (1 + steps * (1 + r)),
+            "Nesterov": e**steps * (1 + steps / root)}
+
+
+def iteration_slope_check(kappas=(10.0, 31.6, 100.0, 316.0, 1000.0), tolerance: float = 1e-6,
                           momentum_slope: float = 0.5):
     r"""Fitted slopes of log(steps to ``tolerance``) against log κ: 1 for gradient descent, ½ with momentum.
 
+    The tolerance of each slope is its own bias at these κ, computed from the exact step counts of
+    :func:`predicted_errors` (finite κ, and with momentum the Jordan prefactor's extra log n steps), plus
+    the change that one step more or fewer in each count could make to the fit.
     ``momentum_slope=1`` expects the momentum methods to scale like gradient descent (the wrong alternative).
     """
     kappas = tuple(float(k) for k in kappas)
     counts = iterations_to_tolerance(kappas, tolerance)
     x = torch.tensor(kappas, dtype=torch.float64)
+    weights = (x.log() - x.log().mean()) / ((x.log() - x.log().mean()) ** 2).sum()
+    asymptotic = {"gradient descent": 1.0, "heavy ball": 0.5, "Nesterov": 0.5}
     expected = {"gradient descent": 1.0, "heavy ball": momentum_slope, "Nesterov": momentum_slope}
     tex = {"gradient descent": "GD", "heavy ball": "HB", "Nesterov": "NAG"}
-    return [Measurement.exact(name, log_log_slope(x, counts[name]), slope, tolerance=band,
-                              reason=(f"the stated band ±{band:g}: with momentum the Jordan prefactor adds about "
-                                      "log n steps per factor 1/r, which raises the fitted slope by up to 0.04 here"),
-                              quantity=rf"\text{{slope}}_{{\mathrm{{{tex[name]}}}}}",
-                              expected_latex=f"{slope:g}" if slope != 0.5 else r"\tfrac12")
-            for name, slope in expected.items()]
+    measurements = []
+    for name, slope in expected.items():
+        exact = []
+        for kappa in kappas:
+            steps = torch.arange(int(kappa * math.log(1 / tolerance)) + 50, dtype=torch.float64)
+            exact.append((predicted_errors(kappa, steps)[name] <= tolerance).nonzero()[0, 0].item())
+        exact = torch.tensor(exact, dtype=torch.float64)
+        bias = abs(log_log_slope(x, exact) - asymptotic[name])
+        rounding = (weights.abs() / exact).sum().item()
+        measurements.append(Measurement.exact(
+            name, log_log_slope(x, counts[name]), slope, tolerance=bias + rounding,
+            reason=(f"the exact counts' own departure from slope {asymptotic[name]:g} at these κ, {bias:.3f}, "
+                    f"plus one step per count, {rounding:.3f}"),
+            quantity=rf"\text{{slope}}_{{\mathrm{{{tex[name]}}}}}",
+            expected_latex=f"{slope:g}" if slope != 0.5 else r"\tfrac12"))
+    return measurements
 
 
 register(Numeric(
