@@ -1,4 +1,4 @@
-"""Optimization: derivatives by machine, gradient descent, Newton's method, momentum and the edge of stability.
+"""Optimization: derivatives by machine, gradient descent and momentum, adaptive methods, natural gradients and second-order methods.
 
 The public functions are re-exported here; ``mltheory.optimization.claims``
 holds the checked results of the book's Optimization part (one module per
@@ -9,6 +9,7 @@ from .adaptive import adam, amsgrad, reddi_online_problem, rmsprop, sign_descent
 from .curvature import hvp, sharpness
 from .derivatives import Value, backward_forward_flops, finite_difference, two_layer_backward
 from .descent import gradient_descent, heavy_ball, newton_step
+from .momentum import convergence_rate, momentum_matrix, nesterov, optimal_momentum
 from .natural import empirical_fisher, fisher_matrix, gauss_newton_matrix, natural_gradient_step
 from .second_order import bfgs, conjugate_gradient, lbfgs_two_loop
 from .stability import EdgeOfStabilityRun, digits_mlp_loss, edge_of_stability
@@ -21,6 +22,7 @@ __all__ = [
     "backward_forward_flops",
     "bfgs",
     "conjugate_gradient",
+    "convergence_rate",
     "digits_mlp_loss",
     "edge_of_stability",
     "empirical_fisher",
@@ -31,8 +33,11 @@ __all__ = [
     "heavy_ball",
     "hvp",
     "lbfgs_two_loop",
+    "momentum_matrix",
     "natural_gradient_step",
+    "nesterov",
     "newton_step",
+    "optimal_momentum",
     "reddi_online_problem",
     "rmsprop",
     "sharpness",

@@ -1,4 +1,4 @@
-"""First- and second-order descent on a loss given as a function of a parameter vector."""
+"""First- and second-order descent on a loss given as a function of a parameter vector or of a module's parameters."""
 
 from __future__ import annotations
 
@@ -12,11 +12,55 @@ from ..validation import as_float_tensor, check_callable, check_finite, check_in
 __all__ = ["gradient_descent", "heavy_ball", "newton_step"]
 
 
-def _start(loss, theta, func: str) -> torch.Tensor:
-    check_callable(loss, name="loss", func=func)
+class _Iterate:
+    """The parameters an optimiser moves: a flat vector, its gradient, and where the result goes.
+
+    ``theta`` is either an array-like of shape (d,), with ``loss`` mapping a
+    vector to a scalar, or a ``torch.nn.Module``, with ``loss`` mapping the
+    module to a scalar: then the vector is its trainable parameters, flattened
+    in ``parameters()`` order, and :meth:`finish` writes the last iterate back.
+    """
+
+    def __init__(self, loss, theta, func: str):
+        check_callable(loss, name="loss", func=func)
+        self.loss = loss
+        if isinstance(theta, torch.nn.Module):
+            self.module = theta
+            self.parameters = [p for p in theta.parameters() if p.requires_grad]
+            if not self.parameters:
+                raise ValueError(f"{func}: theta must have trainable parameters (got a {type(theta).__name__} "
+                                 "with none)")
+            self.start = torch.cat([p.detach().reshape(-1) for p in self.parameters]).clone()
+            return
+        self.module = None
+        self.start = _vector(theta, func)
+
+    def _load(self, vector: torch.Tensor) -> None:
+        with torch.no_grad():
+            for p, chunk in zip(self.parameters, torch.split(vector, [p.numel() for p in self.parameters])):
+                p.copy_(chunk.view_as(p))
+
+    def gradient(self, vector: torch.Tensor) -> torch.Tensor:
+        """The gradient of the loss at ``vector``, flattened like it."""
+        if self.module is None:
+            return _gradient(self.loss, vector)
+        self._load(vector)
+        gradients = torch.autograd.grad(self.loss(self.module), self.parameters, allow_unused=True)
+        return torch.cat([torch.zeros_like(p).reshape(-1) if g is None else g.reshape(-1)
+                          for p, g in zip(self.parameters, gradients)])
+
+    def finish(self, path: list[torch.Tensor]) -> torch.Tensor:
+        """The trajectory as one tensor; a module is left at the last iterate."""
+        if self.module is not None:
+            self._load(path[-1])
+        return torch.stack(path)
+
+
+def _vector(theta, func: str) -> torch.Tensor:
     theta = check_finite(as_float_tensor(theta, name="theta", func=func), name="theta", func=func)
     if theta.dim() != 1 or theta.numel() == 0:
-        raise ValueError(f"{func}: theta must be a nonempty 1-D parameter vector (got shape {tuple(theta.shape)})")
+        raise ValueError(f"{func}: theta must be a nonempty 1-D parameter vector or an nn.Module "
+                         f"(got shape {tuple(theta.shape)})")
     return theta.detach().clone()
 
 
@@ -32,9 +76,11 @@ def gradient_descent(loss: Callable, theta, lr, steps: int) -> torch.Tensor:
     Parameters
     ----------
     loss : callable
-        Maps a 1-D tensor to a scalar tensor, differentiable by ``torch.autograd``.
-    theta : array_like, shape (d,)
-        The starting point.
+        Maps a 1-D tensor (or, if ``theta`` is a module, the module) to a scalar tensor,
+        differentiable by ``torch.autograd``.
+    theta : array_like, shape (d,), or torch.nn.Module
+        The starting point, or a module whose trainable parameters are the starting point
+        (they are updated in place to the last iterate).
     lr : float
         The learning rate :math:`\eta > 0`.
     steps : int
@@ -43,7 +89,8 @@ def gradient_descent(loss: Callable, theta, lr, steps: int) -> torch.Tensor:
     Returns
     -------
     torch.Tensor, shape (steps + 1, d)
-        The trajectory, starting point first. A diverging run shows as growing (or infinite) entries.
+        The trajectory, starting point first (for a module, its parameters flattened in
+        ``parameters()`` order). A diverging run shows as growing (or infinite) entries.
 
     Examples
     --------
@@ -52,14 +99,15 @@ def gradient_descent(loss: Callable, theta, lr, steps: int) -> torch.Tensor:
     tensor([1.0000, 0.7000, 0.4900], dtype=torch.float64)
     """
     func = "gradient_descent"
-    theta = _start(loss, theta, func)
+    iterate = _Iterate(loss, theta, func)
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     steps = check_integer(steps, name="steps", func=func, minimum=1)
+    theta = iterate.start
     path = [theta]
     for _ in range(steps):
-        theta = theta - lr * _gradient(loss, theta)
+        theta = theta - lr * iterate.gradient(theta)
         path.append(theta)
-    return torch.stack(path)
+    return iterate.finish(path)
 
 
 @one_thread()
@@ -73,9 +121,10 @@ def heavy_ball(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     Parameters
     ----------
     loss : callable
-        Maps a 1-D tensor to a scalar tensor.
-    theta : array_like, shape (d,)
-        The starting point.
+        Maps a 1-D tensor (or, if ``theta`` is a module, the module) to a scalar tensor.
+    theta : array_like, shape (d,), or torch.nn.Module
+        The starting point, or a module whose trainable parameters are the starting point
+        (they are updated in place to the last iterate).
     lr : float
         The learning rate :math:`\eta > 0`.
     momentum : float
@@ -94,18 +143,23 @@ def heavy_ball(loss: Callable, theta, lr, momentum, steps: int) -> torch.Tensor:
     >>> path[:, 0]
     tensor([1.0000, 0.5000, 0.0000], dtype=torch.float64)
     """
-    func = "heavy_ball"
-    theta = _start(loss, theta, func)
+    return _momentum_descent("heavy_ball", loss, theta, lr, momentum, steps, look_ahead=False)
+
+
+def _momentum_descent(func: str, loss, theta, lr, momentum, steps, look_ahead: bool) -> torch.Tensor:
+    """Heavy ball, or with ``look_ahead`` Nesterov's method: the gradient at θ, or at θ + βv."""
+    iterate = _Iterate(loss, theta, func)
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     momentum = check_scalar(momentum, name="momentum", func=func, low=0, high=1, high_open=True)
     steps = check_integer(steps, name="steps", func=func, minimum=1)
+    theta = iterate.start
     velocity = torch.zeros_like(theta)
     path = [theta]
     for _ in range(steps):
-        velocity = momentum * velocity - lr * _gradient(loss, theta)
+        velocity = momentum * velocity - lr * iterate.gradient(theta + momentum * velocity if look_ahead else theta)
         theta = theta + velocity
         path.append(theta)
-    return torch.stack(path)
+    return iterate.finish(path)
 
 
 @one_thread()
@@ -137,7 +191,8 @@ def newton_step(loss: Callable, theta) -> torch.Tensor:
     tensor([1., 1.], dtype=torch.float64)
     """
     func = "newton_step"
-    theta = _start(loss, theta, func)
+    check_callable(loss, name="loss", func=func)
+    theta = _vector(theta, func)
     hessian = torch.autograd.functional.hessian(loss, theta)
     gradient = _gradient(loss, theta)
     try:
