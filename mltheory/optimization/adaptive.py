@@ -25,11 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from torch import nn
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, check_callable, check_flag, check_integer, check_real, check_scalar
-from .descent import _start
+from ..validation import check_flag, check_integer, check_real, check_scalar
+from .descent import _Iterate
 
 __all__ = ["adam", "amsgrad", "reddi_online_problem", "rmsprop", "sign_descent"]
 
@@ -48,39 +47,6 @@ class _Settings:
     decoupled: bool = False
 
 
-class _Problem:
-    """The loss as a function of one flat parameter vector, for a tensor or for an ``nn.Module``."""
-
-    def __init__(self, loss, theta, func: str, online: bool):
-        check_callable(loss, name="loss", func=func)
-        self.loss, self.online = loss, check_flag(online, name="online", func=func)
-        if isinstance(theta, nn.Module):
-            self.module = theta
-            self.params = [p for p in theta.parameters() if p.requires_grad]
-            if not self.params:
-                raise ValueError(f"{func}: theta must have trainable parameters (got a module with none)")
-            self.start = torch.cat([p.detach().reshape(-1) for p in self.params]).clone()
-        else:
-            self.module = None
-            self.start = _start(loss, theta, func)
-
-    def gradient(self, flat: torch.Tensor, step: int) -> torch.Tensor:
-        """The gradient of the loss at ``flat`` (for a module, after writing ``flat`` into its parameters)."""
-        args = (step,) if self.online else ()
-        if self.module is None:
-            point = flat.detach().requires_grad_(True)
-            return torch.autograd.grad(self.loss(point, *args), point)[0]
-        self.write(flat)
-        grads = torch.autograd.grad(self.loss(self.module, *args), self.params)
-        return torch.cat([g.reshape(-1) for g in grads])
-
-    def write(self, flat: torch.Tensor) -> None:
-        """Copy ``flat`` into the module's parameters (nothing to do for a tensor)."""
-        if self.module is not None:
-            with torch.no_grad():
-                torch.nn.utils.vector_to_parameters(flat, self.params)
-
-
 def _bounds(bounds, func: str):
     if bounds is None:
         return None
@@ -95,7 +61,8 @@ def _bounds(bounds, func: str):
 @one_thread()
 def _run(func: str, loss, theta, lr, steps, settings: _Settings, bounds, online) -> torch.Tensor:
     """The shared loop: validate, then step the flat parameter vector in place and record it."""
-    problem = _Problem(loss, theta, func, online)
+    problem = _Iterate(loss, theta, func)
+    online = check_flag(online, name="online", func=func)
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     steps = check_integer(steps, name="steps", func=func, minimum=1)
     box = _bounds(bounds, func)
@@ -106,7 +73,7 @@ def _run(func: str, loss, theta, lr, steps, settings: _Settings, bounds, online)
     path = torch.empty((steps + 1, flat.numel()), dtype=flat.dtype, device=flat.device)
     path[0] = flat
     for t in range(1, steps + 1):
-        g = problem.gradient(flat, t)
+        g = problem.gradient(flat, *((t,) if online else ()))
         if s.weight_decay and s.decoupled:
             flat.mul_(1 - lr * s.weight_decay)
         elif s.weight_decay:

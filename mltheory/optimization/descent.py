@@ -13,12 +13,14 @@ __all__ = ["gradient_descent", "heavy_ball", "newton_step"]
 
 
 class _Iterate:
-    """The parameters an optimiser moves: a flat vector, its gradient, and where the result goes.
+    """The parameters an optimiser moves: a flat vector, the loss and its derivatives there, and where the result goes.
 
     ``theta`` is either an array-like of shape (d,), with ``loss`` mapping a
-    vector to a scalar, or a ``torch.nn.Module``, with ``loss`` mapping the
-    module to a scalar: then the vector is its trainable parameters, flattened
-    in ``parameters()`` order, and :meth:`finish` writes the last iterate back.
+    vector (and any extra arguments, such as the step of an online problem) to
+    a scalar, or a ``torch.nn.Module``, with ``loss`` mapping the module to a
+    scalar: then the vector is its trainable parameters, flattened in
+    ``parameters()`` order, written into the module before each evaluation,
+    and :meth:`finish` leaves the last iterate there.
     """
 
     def __init__(self, loss, theta, func: str):
@@ -35,25 +37,46 @@ class _Iterate:
         self.module = None
         self.start = _vector(theta, func)
 
-    def _load(self, vector: torch.Tensor) -> None:
-        with torch.no_grad():
-            for p, chunk in zip(self.parameters, torch.split(vector, [p.numel() for p in self.parameters])):
-                p.copy_(chunk.view_as(p))
-
-    def gradient(self, vector: torch.Tensor) -> torch.Tensor:
-        """The gradient of the loss at ``vector``, flattened like it."""
-        if self.module is None:
-            return _gradient(self.loss, vector)
-        self._load(vector)
-        gradients = torch.autograd.grad(self.loss(self.module), self.parameters, allow_unused=True)
-        return torch.cat([torch.zeros_like(p).reshape(-1) if g is None else g.reshape(-1)
-                          for p, g in zip(self.parameters, gradients)])
-
-    def finish(self, path: list[torch.Tensor]) -> torch.Tensor:
-        """The trajectory as one tensor; a module is left at the last iterate."""
+    def write(self, vector: torch.Tensor) -> None:
+        """Copy ``vector`` into the module's parameters (nothing to do for a plain vector)."""
         if self.module is not None:
-            self._load(path[-1])
-        return torch.stack(path)
+            with torch.no_grad():
+                for p, chunk in zip(self.parameters, torch.split(vector, [p.numel() for p in self.parameters])):
+                    p.copy_(chunk.view_as(p))
+
+    def evaluate(self, vector: torch.Tensor, *args, create_graph: bool = False):
+        """The loss at ``vector``, the leaves it was differentiated at, and its gradient flattened like ``vector``."""
+        if self.module is None:
+            leaves = [vector.detach().requires_grad_(True)]
+            value = self.loss(leaves[0], *args)
+        else:
+            self.write(vector)
+            leaves, value = self.parameters, self.loss(self.module, *args)
+        gradients = torch.autograd.grad(value, leaves, create_graph=create_graph, allow_unused=True)
+        return value, leaves, torch.cat([torch.zeros_like(p).reshape(-1) if g is None else g.reshape(-1)
+                                         for p, g in zip(leaves, gradients)])
+
+    def gradient(self, vector: torch.Tensor, *args) -> torch.Tensor:
+        """The gradient of the loss at ``vector``, flattened like it."""
+        return self.evaluate(vector, *args)[2]
+
+    def value_and_gradient(self, vector: torch.Tensor) -> tuple[float, torch.Tensor]:
+        """The loss at ``vector`` as a float, and its gradient."""
+        value, _, gradient = self.evaluate(vector)
+        return value.item(), gradient
+
+    def curvature(self, vector: torch.Tensor, direction: torch.Tensor) -> float:
+        """:math:`p^\\top H p` at ``vector`` along ``direction``, by one Hessian-vector product."""
+        _, leaves, gradient = self.evaluate(vector, create_graph=True)
+        products = torch.autograd.grad(gradient @ direction, leaves, allow_unused=True)
+        return (torch.cat([torch.zeros_like(p).reshape(-1) if h is None else h.reshape(-1)
+                           for p, h in zip(leaves, products)]) @ direction).item()
+
+    def finish(self, path: list[torch.Tensor] | torch.Tensor) -> torch.Tensor:
+        """The trajectory as one tensor (rows are iterates); a module is left at the last iterate."""
+        path = torch.stack(path) if isinstance(path, list) else path
+        self.write(path[-1])
+        return path
 
 
 def _vector(theta, func: str) -> torch.Tensor:

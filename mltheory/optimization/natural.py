@@ -28,7 +28,7 @@ from ..validation import (
     check_scalar,
     check_seed,
 )
-from .second_order import _Objective
+from .descent import _Iterate
 
 __all__ = ["empirical_fisher", "fisher_matrix", "gauss_newton_matrix", "natural_gradient_step"]
 
@@ -249,7 +249,7 @@ def natural_gradient_step(loss: Callable, theta, fisher, lr, damping=0.0) -> tor
     tensor([3.], dtype=torch.float64)
     """
     func = "natural_gradient_step"
-    objective = _Objective(loss, theta, func)
+    objective = _Iterate(loss, theta, func)
     theta = objective.start
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     damping = check_scalar(damping, name="damping", func=func, low=0)
@@ -265,5 +265,5 @@ def natural_gradient_step(loss: Callable, theta, fisher, lr, damping=0.0) -> tor
         raise ValueError(f"{func}: fisher + damping * I must be invertible (got a singular matrix; "
                          f"add damping)") from None
     theta = theta - lr * direction
-    objective.finish(theta)
+    objective.write(theta)
     return theta

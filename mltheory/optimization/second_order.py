@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, check_callable, check_choice, check_finite, check_integer, check_scalar
-from .descent import _start
+from ..validation import as_float_tensor, check_choice, check_finite, check_integer, check_scalar
+from .descent import _Iterate
 
 __all__ = ["conjugate_gradient", "bfgs", "lbfgs_two_loop"]
 
@@ -122,52 +121,6 @@ def _inverse_update(inverse: torch.Tensor, d: torch.Tensor, y: torch.Tensor) -> 
     return torch.addr(torch.addr(updated, inverse_y, d, alpha=-rho), d, inverse_y, alpha=-rho)
 
 
-class _Objective:
-    """A loss as a function of one flat parameter vector: a 1-D tensor, or the trainable parameters of a module.
-
-    For an ``nn.Module`` the loss is called as ``loss(module)`` after the vector is written into the parameters,
-    and :meth:`finish` leaves the last vector there.
-    """
-
-    def __init__(self, loss: Callable, theta, func: str):
-        self.loss, self.module = loss, None
-        if isinstance(theta, torch.nn.Module):
-            check_callable(loss, name="loss", func=func)
-            self.module, self.parameters = theta, [p for p in theta.parameters() if p.requires_grad]
-            if not self.parameters:
-                raise ValueError(f"{func}: theta must have trainable parameters (got a {type(theta).__name__} "
-                                 f"with none)")
-            self.start = parameters_to_vector(self.parameters).detach().clone()
-        else:
-            self.start = _start(loss, theta, func)
-
-    def _evaluate(self, vector: torch.Tensor, create_graph: bool = False):
-        if self.module is None:
-            leaves = [vector.detach().requires_grad_(True)]
-            value = self.loss(leaves[0])
-        else:
-            with torch.no_grad():
-                vector_to_parameters(vector, self.parameters)
-            leaves, value = self.parameters, self.loss(self.module)
-        gradients = torch.autograd.grad(value, leaves, create_graph=create_graph)
-        return value, leaves, gradients[0] if self.module is None else torch.cat([g.reshape(-1) for g in gradients])
-
-    def value_and_gradient(self, vector: torch.Tensor) -> tuple[float, torch.Tensor]:
-        value, _, gradient = self._evaluate(vector)
-        return value.item(), gradient
-
-    def curvature(self, vector: torch.Tensor, direction: torch.Tensor) -> float:
-        """:math:`p^\\top H p` at ``vector`` along ``direction``, by one Hessian-vector product."""
-        _, leaves, gradient = self._evaluate(vector, create_graph=True)
-        products = torch.autograd.grad(gradient @ direction, leaves)
-        return (torch.cat([h.reshape(-1) for h in products]) @ direction).item()
-
-    def finish(self, vector: torch.Tensor) -> None:
-        if self.module is not None:
-            with torch.no_grad():
-                vector_to_parameters(vector, self.parameters)
-
-
 def _cubic_minimum(a, fa, da, b, fb, db):
     """The minimiser of the cubic through (a, fa, da) and (b, fb, db), or the midpoint if it is not well inside."""
     d1 = da + db - 3 * (fa - fb) / (a - b)
@@ -262,7 +215,7 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
     tensor([1., 1.], dtype=torch.float64)
     """
     func = "bfgs"
-    objective = _Objective(loss, theta, func)
+    objective = _Iterate(loss, theta, func)
     theta = objective.start
     gtol = check_scalar(gtol, name="gtol", func=func, low=0, low_open=True)
     max_iter = check_integer(max_iter, name="max_iter", func=func, minimum=1)
@@ -296,7 +249,7 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
         if change @ step > 0:  # always, after a Wolfe step or on a convex quadratic
             inverse = _inverse_update(inverse, step, change)
         alpha = 1.0
-    objective.finish(theta)
+    objective.write(theta)
     return torch.stack(path)
 
 
