@@ -181,11 +181,14 @@ def _example_loss(w, x, y):
 
 
 @functools.lru_cache(maxsize=4)
-def _population_gradients(n: int, dim: int, seed: int) -> torch.Tensor:
-    """Per-example gradients of the logistic loss for ``n`` examples of the stream, at a seeded point."""
+def _population_gradients(n: int, dim: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Per-example gradients of the logistic loss for ``n`` examples of the stream at a seeded point, their mean,
+    and the trace of their covariance (divided by ``n``: the data set is the whole population)."""
     sample, _, _, w_star = logistic_stream(dim=dim, condition=10.0, seed=seed)
     x, y = sample((n,), torch.Generator().manual_seed(seed + 1))
-    return per_example_gradients(_example_loss, 0.5 * w_star, x, y)
+    grads = per_example_gradients(_example_loss, 0.5 * w_star, x, y)
+    mean = grads.mean(0)
+    return grads, mean, ((grads - mean) ** 2).sum(1).mean().item()
 
 
 def without_replacement_check(n: int = 10, dim: int = 5, seed: int = 0, replacement: bool = False):
@@ -195,9 +198,7 @@ def without_replacement_check(n: int = 10, dim: int = 5, seed: int = 0, replacem
     with :math:`\operatorname{tr}\Sigma/B \cdot (n-B)/(n-1)`, where :math:`\Sigma` is the covariance of the ``n``
     per-example gradients (divided by ``n``); ``replacement=True`` compares with :math:`\operatorname{tr}\Sigma/B`.
     """
-    grads = _population_gradients(n, dim, seed)
-    mean = grads.mean(0)
-    trace = ((grads - mean) ** 2).sum(1).mean().item()
+    grads, mean, trace = _population_gradients(n, dim, seed)
     measurements = []
     for batch in range(1, n + 1):
         subsets = torch.tensor(list(itertools.combinations(range(n), batch)))
@@ -231,9 +232,7 @@ def with_replacement_check(n: int = 64, dim: int = 5, batches=(1, 4, 16), draws:
 
     ``without_factor=True`` compares with the without-replacement value instead (the wrong alternative).
     """
-    grads = _population_gradients(n, dim, seed)
-    mean = grads.mean(0)
-    trace = ((grads - mean) ** 2).sum(1).mean().item()
+    grads, mean, trace = _population_gradients(n, dim, seed)
     generator = torch.Generator().manual_seed(seed + 2)
     measurements = []
     for batch in batches:
