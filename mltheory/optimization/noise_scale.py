@@ -73,7 +73,8 @@ def per_example_gradients(loss: Callable, params, x, y) -> torch.Tensor:
         return _module_gradients(loss, params, x, y)
     theta = check_finite(as_float_tensor(params, name="params", func=func), name="params", func=func)
     if theta.dim() != 1 or theta.numel() == 0:
-        raise ValueError(f"{func}: params must be a nonempty 1-D vector or an nn.Module (got shape {tuple(theta.shape)})")
+        raise ValueError(f"{func}: params must be a nonempty 1-D vector or an nn.Module "
+                         f"(got shape {tuple(theta.shape)})")
     theta = theta.detach()
     return torch.func.vmap(torch.func.grad(loss), in_dims=(None, 0, 0))(theta, x.to(theta.dtype), y.to(theta.dtype))
 
@@ -141,7 +142,8 @@ def gradient_noise_scale(per_example_grads, hessian=None) -> torch.Tensor:
             raise ValueError(f"{func}: hessian must have shape ({d}, {d}) to match per_example_grads "
                              f"(got shape {tuple(H.shape)})")
         if not torch.allclose(H, H.T, rtol=1e-10, atol=1e-12 * H.abs().max().item()):
-            raise ValueError(f"{func}: hessian must be symmetric (got an asymmetry of {(H - H.T).abs().max().item():.3g})")
+            asymmetry = (H - H.T).abs().max().item()
+            raise ValueError(f"{func}: hessian must be symmetric (got an asymmetry of {asymmetry:.3g})")
     mean = g.mean(0)
     centred = g - mean
     weighted = centred if H is None else centred @ H
@@ -212,7 +214,8 @@ def critical_batch_fit(steps, examples) -> CriticalBatchFit:
     """
     func = "critical_batch_fit"
     S = check_finite(as_float_tensor(steps, name="steps", func=func), name="steps", func=func).to(torch.float64)
-    E = check_finite(as_float_tensor(examples, name="examples", func=func), name="examples", func=func).to(torch.float64)
+    E = check_finite(as_float_tensor(examples, name="examples", func=func), name="examples",
+                     func=func).to(torch.float64)
     for name, value in (("steps", S), ("examples", E)):
         if value.dim() != 1 or value.numel() < 2:
             raise ValueError(f"{func}: {name} must be a 1-D array of at least 2 runs (got shape {tuple(value.shape)})")
@@ -223,7 +226,8 @@ def critical_batch_fit(steps, examples) -> CriticalBatchFit:
                          f"(got {E.numel()})")
     inverse_batch = S / E
     if torch.unique(inverse_batch).numel() < 2:
-        raise ValueError(f"{func}: the runs must use at least 2 distinct batch sizes E/S (got only {(E / S)[0].item():.6g})")
+        raise ValueError(f"{func}: the runs must use at least 2 distinct batch sizes E/S "
+                         f"(got only {(E / S)[0].item():.6g})")
     design = torch.stack([torch.ones_like(S), inverse_batch], dim=1) / S[:, None]
     s_min, e_min = torch.linalg.lstsq(design, torch.ones_like(S)[:, None]).solution[:, 0].tolist()
     if not (s_min > 0 and e_min > 0):
@@ -315,8 +319,10 @@ def logistic_stream(dim: int = 20, condition: float = 100.0, seed=0):
     --------
     >>> sample, loss, gradient, w_star = logistic_stream(dim=4, seed=0)
     >>> x, y = sample((3,), torch.Generator().manual_seed(1))
-    >>> x.shape, y.shape, round(loss(torch.zeros(4, dtype=torch.float64)).item(), 6), gradient(w_star).abs().max().item() < 1e-12
-    (torch.Size([3, 4]), torch.Size([3]), 0.693147, True)
+    >>> x.shape, y.shape, round(loss(torch.zeros(4, dtype=torch.float64)).item(), 6)
+    (torch.Size([3, 4]), torch.Size([3]), 0.693147)
+    >>> gradient(w_star).abs().max().item() < 1e-12
+    True
     """
     problem = _logistic_problem(dim, condition, seed, "logistic_stream")
     return problem.sample, problem.loss, problem.gradient, problem.w_star
@@ -434,7 +440,8 @@ def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition
                                    low_open=True, high_open=True)
     repeats = check_integer(repeats, name="repeats", func=func, minimum=1)
     if repeats % 2 == 0:
-        raise ValueError(f"{func}: repeats must be odd, so that the majority of the repeats is their median (got {repeats})")
+        raise ValueError(f"{func}: repeats must be odd, so that the majority of the repeats is their median "
+                         f"(got {repeats})")
     noise_samples = check_integer(noise_samples, name="noise_samples", func=func, minimum=2)
     max_steps = check_integer(max_steps, name="max_steps", func=func, minimum=1)
     problem = _logistic_problem(dim, condition, seed, func)
@@ -456,9 +463,9 @@ def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition
     path_loss, path_simple, path_noise = _noise_along_path(problem, chosen[-1], target, noise_samples, max_steps,
                                                               generator)
     decrease = path_loss[:-1] - path_loss[1:]
+    averaged = ((path_simple * decrease).sum() / decrease.sum()).item()
     return CriticalBatchRun(batch_sizes.double(), steps, examples, torch.tensor(chosen, dtype=torch.float64), fit,
-                            path_loss, path_simple, path_noise, ((path_simple * decrease).sum() / decrease.sum()).item(),
-                            initial, target, optimal)
+                            path_loss, path_simple, path_noise, averaged, initial, target, optimal)
 
 
 def _steps_to_target(problem, batch, learning_rates, repeats, target, max_steps, generator, func):

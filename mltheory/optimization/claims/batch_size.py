@@ -241,7 +241,8 @@ def with_replacement_check(n: int = 64, dim: int = 5, batches=(1, 4, 16), draws:
         factor = (n - batch) / (n - 1) if without_factor else 1.0
         measurements.append(Measurement.monte_carlo(
             f"B = {batch}", errors, trace / batch * factor,
-            quantity=r"\mathbb{E}\left|G_{\text{est}} - G\right|^{2}", expected_latex=r"\frac{\operatorname{tr}\Sigma}{B}",
+            quantity=r"\mathbb{E}\left|G_{\text{est}} - G\right|^{2}",
+            expected_latex=r"\frac{\operatorname{tr}\Sigma}{B}",
         ))
     return measurements
 

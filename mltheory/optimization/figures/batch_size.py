@@ -42,7 +42,8 @@ def critical_batch_figure(seed: int = 0):
 
     path = torch.arange(len(run.path_b_simple))
     noise.semilogy(path, run.path_b_simple, "o-", color=PALETTE[3], markersize=3, label=r"$\mathcal{B}_{simple}$")
-    noise.semilogy(path, run.path_b_noise, "s-", color=PALETTE[4], markersize=3, label=r"$\mathcal{B}_{noise}$ (Hessian)")
+    noise.semilogy(path, run.path_b_noise, "s-", color=PALETTE[4], markersize=3,
+                   label=r"$\mathcal{B}_{noise}$ (Hessian)")
     noise.axhline(fit.b_crit, color=PALETTE[2], linestyle="--", linewidth=1, label=r"$\mathcal{B}_{crit}$")
     noise.set(xlabel="step of full-batch descent", ylabel="noise scale", title="it grows as the loss falls")
     noise.legend(fontsize=7)
