@@ -349,21 +349,22 @@ class CriticalBatchRun:
 
     Attributes
     ----------
-    batch_sizes : torch.Tensor, shape (k,)
-    steps : torch.Tensor, shape (k,)
-        Steps to reach the target loss at each batch size, with its best learning rate.
-    examples : torch.Tensor, shape (k,)
+    batch_sizes : torch.Tensor
+        The :math:`k` batch sizes :math:`1, 2, 4, \dots`.
+    steps : torch.Tensor
+        Steps to reach the target loss at each batch size, with its best learning rate (length :math:`k`).
+    examples : torch.Tensor
         ``batch_sizes * steps``.
-    learning_rates : torch.Tensor, shape (k,)
+    learning_rates : torch.Tensor
         The tuned learning rate of each batch size.
     fit : CriticalBatchFit
         The hyperbola fitted to ``steps`` and ``examples``.
-    path_loss : torch.Tensor, shape (m + 1,)
+    path_loss : torch.Tensor
         The loss along the full-gradient path (gradient descent on the population loss, at the largest batch's
-        learning rate), from the start to the first point at or below the target.
-    path_b_simple, path_b_noise : torch.Tensor, shape (m,)
-        The simple and Hessian noise scales at the start of each step of that path, from the per-example
-        gradients of fresh samples.
+        learning rate), from the start to the first point at or below the target (length :math:`m + 1`).
+    path_b_simple, path_b_noise : torch.Tensor
+        The simple and Hessian noise scales at the start of each of the :math:`m` steps of that path, from the
+        per-example gradients of fresh samples.
     b_simple : float
         ``path_b_simple`` averaged over the loss levels the path passes through: each step weighted by the loss
         it removes.
