@@ -345,7 +345,7 @@ def _sigmoid_slope(z: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class CriticalBatchRun:
-    """The record of :func:`critical_batch_experiment`.
+    r"""The record of :func:`critical_batch_experiment`.
 
     Attributes
     ----------
