@@ -204,6 +204,9 @@ def _coin_log_prob(theta, x, y):
 
 def _linear_model(theta, x):
     return x @ theta
+def _example_squared_error(w, xi, yi):
+    """The squared error of one example of a linear model, for the per-example gradients' contract."""
+    return 0.5 * (xi @ w - yi) ** 2
 
 
 def _first_coordinate(points):
@@ -550,6 +553,26 @@ def _specs() -> dict[str, Spec]:
                                             extra=[("changes", [[-2.0, 0.0]], "a pair with negative curvature"),
                                                    ("changes", [[1.0, 0.0], [0.0, 1.0]], "more changes than steps")],
                                             shape=(2,)),
+        "optimization.per_example_gradients": Spec(
+            dict(loss=_example_squared_error, params=[1.0, 0.0], x=[[1.0, 2.0], [0.0, 1.0]], y=[0.0, 1.0]),
+            kinds={"params": "array"}, extra=[mismatch("y", [0.0])], shape=(2, 2)),
+        "optimization.gradient_noise_scale": Spec(
+            dict(per_example_grads=[[1.0, 0.0], [3.0, 0.0], [2.0, 1.0], [2.0, -1.0]], hessian=[[2.0, 0.0], [0.0, 1.0]]),
+            kinds={"per_example_grads": "array", "hessian": "array"},
+            extra=[("hessian", [[1.0, 1.0], [0.0, 1.0]], "an asymmetric hessian"), mismatch("hessian", [[1.0]])],
+            shape=()),
+        "optimization.critical_batch_fit": Spec(dict(steps=[110.0, 20.0, 11.0], examples=[110.0, 200.0, 1100.0]),
+                                                kinds={"steps": "positive_array", "examples": "positive_array"},
+                                                extra=[mismatch("examples", [110.0, 200.0])], shape=None, dtype=None),
+        "optimization.logistic_stream": Spec(dict(dim=4), kinds={"dim": "count1", "condition": "real"},
+                                             extra=[("condition", 0.5, "a condition number below 1")],
+                                             shape=None, dtype=None),
+        "optimization.critical_batch_experiment": Spec(
+            dict(max_log2_batch=3, dim=4, condition=4.0, target_fraction=0.1, repeats=3, noise_samples=256),
+            kinds={"max_log2_batch": "count1", "dim": "count1", "condition": "real", "target_fraction": "unit_open",
+                   "repeats": "count1", "noise_samples": "count2", "max_steps": "count1"},
+            extra=[("repeats", 2, "an even number of repeats"), ("max_log2_batch", 17, "more than 16")],
+            shape=None, dtype=None),
         # ------------------------------------------------------------------ symmetry
         "symmetry.circle_points": Spec(dict(m=4), kinds={"m": "count1", "offset": "real"}, shape=(4, 2)),
         "symmetry.circular_harmonic": Spec(dict(points=points, d=3, k=3), kinds={"k": "degree", "kind": "choice:cos"},

@@ -230,7 +230,8 @@ def _strategy(kind: str, valid):
 
 #: Too slow to call a few times more, or their output is not a tensor whose dtype follows the input.
 NOT_DRAWN = {"information.tsne", "estimation.noise2noise", "estimation.digits_calibration", "estimation.train_denoiser",
-             "networks.fit", "networks.mlp", "estimation.denoising_data", "data.digits"}
+             "networks.fit", "networks.mlp", "estimation.denoising_data", "data.digits",
+             "optimization.critical_batch_experiment"}
 
 
 def drawable(key: str) -> dict:

@@ -3,4 +3,4 @@
 Importing this package registers every claim (see :func:`mltheory.claims.all_claims`).
 """
 
-from . import adaptive, derivatives, momentum, quadratics, second_order  # noqa: F401  (importing a module registers its claims)
+from . import adaptive, batch_size, derivatives, momentum, quadratics, second_order  # noqa: F401  (importing a module registers its claims)
