@@ -201,20 +201,25 @@ def _calibrate(distances: torch.Tensor, target: float, tol: float, max_iter: int
     finite = torch.isfinite(distances)
     # Distances measured from each point's nearest neighbour: the same p, without underflow.
     distances = distances - distances.min(dim=1, keepdim=True).values
-    mean = torch.where(finite, distances, 0).sum(dim=1) / finite.sum(dim=1)
+    finite_distances = torch.where(finite, distances, 0)  # for sums over p, where 0 * inf would give NaN
+    mean = finite_distances.sum(dim=1) / finite.sum(dim=1)
 
     def perplexities(log_beta):
-        p = torch.softmax(-log_beta.exp().unsqueeze(1) * distances, dim=1)
-        return p, torch.exp(0.0 - torch.special.xlogy(p, p).sum(dim=1))
+        # With weights w_j = exp(-beta d_j) summing to s, H(p) = log s + beta E_p[d]: no logarithm over the matrix.
+        beta = log_beta.exp().unsqueeze(1)
+        weights = torch.exp(-beta * distances)
+        total = weights.sum(dim=1, keepdim=True)
+        entropy = total.log() + beta * (weights * finite_distances).sum(dim=1, keepdim=True) / total
+        return weights, total, entropy.squeeze(1).exp()
 
     log_beta = -mean.clamp_min(_FLOOR).log()
     low = torch.full_like(log_beta, -math.inf)
     high = torch.full_like(log_beta, math.inf)
     for _ in range(max_iter):
-        p, perp = perplexities(log_beta)
+        weights, total, perp = perplexities(log_beta)
         error = perp - target
         if error.abs().max() <= tol:
-            return p, log_beta.exp()
+            return weights / total, log_beta.exp()
         too_wide = error > 0  # too many neighbours: narrow the kernel (raise beta)
         low = torch.where(too_wide, log_beta, low)
         high = torch.where(too_wide, high, log_beta)
