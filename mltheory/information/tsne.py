@@ -14,8 +14,10 @@ probabilities computed there match, in the sense of relative entropy.
   over all pairs, and minimises :math:`D(P \| Q)` (:func:`tsne_kl`) by gradient
   descent with momentum, adaptive gains and early exaggeration (:func:`tsne`).
 
-The implementation is exact (all :math:`n^2` pairs), vectorised over pairs, and
-fast enough for a few thousand points on a CPU.
+The repulsions between all :math:`n^2` pairs are computed exactly (no Barnes–Hut
+approximation), vectorised over blocks of pairs; by default :math:`p_{j|i}` is
+calibrated on the nearest neighbours only, as in scikit-learn, so the attractions act on a
+sparse set of pairs. A few thousand points take seconds on a CPU.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ __all__ = [
     "tsne_stopping_iteration",
 ]
 
-#: Floor on probabilities inside logarithms, as in scikit-learn (float64 machine epsilon).
+#: Floor on the mean squared distance from which the bisection starts (float64 machine epsilon).
 _FLOOR = torch.finfo(torch.float64).eps
 
 
@@ -118,9 +120,8 @@ def neighbour_probabilities(x, perplexity, *, tol=1e-5, max_iter=200,
         \quad (j \in N_i), \qquad p_{j|i} = 0 \quad (j \notin N_i), \qquad \beta_i = \frac{1}{2\sigma_i^2},
 
     where :math:`N_i` holds all points but :math:`x_i` or, given ``n_neighbours``
-    :math:`k`, only its :math:`k` nearest neighbours (as scikit-learn and the
-    Barnes–Hut t-SNE of van der Maaten (2014) do, with :math:`k = 3 \cdot \text{perplexity}`:
-    the Gaussian leaves almost no mass beyond them).
+    :math:`k`, only its :math:`k` nearest neighbours (as scikit-learn's t-SNE does, with
+    :math:`k = 3 \cdot \text{perplexity} + 1`): an approximation that makes :math:`p` sparse.
     The entropy of :math:`p_{\cdot|i}` falls as :math:`\beta_i` grows, so each
     :math:`\beta_i` is found by bisection (on :math:`\log\beta_i`, after
     bracketing by doubling), for all points at once, until every perplexity
