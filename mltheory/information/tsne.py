@@ -499,16 +499,16 @@ def tsne(x, *, perplexity=30.0, n_components=2, n_iter=1000, early_exaggeration=
          learning_rate=None, init="pca", seed=0, dtype=torch.float32, tol=None, n_neighbours=None) -> TSNEResult:
     r"""Embed points in a low-dimensional space with t-SNE (van der Maaten & Hinton, 2008).
 
-    The affinities :math:`p_{ij}` come from :func:`tsne_joint_probabilities`,
-    each point's calibrated on its ``n_neighbours`` nearest neighbours;
+    The affinities :math:`p_{ij}` come from :func:`tsne_joint_probabilities`, with each
+    :math:`p_{\cdot|i}` calibrated on the ``n_neighbours`` nearest neighbours of point :math:`i`;
     the embedding minimises :func:`tsne_kl` by gradient descent
     (:func:`tsne_gradient`) with the standard schedule: for the first
     ``exaggeration_iter`` steps the affinities are multiplied by
     ``early_exaggeration`` and the momentum is 0.5; then the optimiser restarts
     with momentum 0.8. Each coordinate has an adaptive gain (increased by 0.2 when the gradient changes sign,
     multiplied by 0.8 otherwise, floored at 0.01). The repulsions between all :math:`n^2`
-    pairs are computed exactly (no Barnes–Hut approximation), in a few dense passes over an
-    :math:`n \times n` matrix; the attractions only where :math:`p_{ij} > 0`.
+    pairs are computed exactly (no Barnes–Hut approximation), in a few dense passes over
+    blocks of rows of the :math:`n \times n` kernel matrix; the attractions only where :math:`p_{ij} > 0`.
 
     Parameters
     ----------
