@@ -227,6 +227,8 @@ def _specs() -> dict[str, Spec]:
     probs = [[0.9, 0.1], [0.8, 0.2], [0.3, 0.7]]
     points = [[1.0, 0.0], [0.3, -0.7], [2.0, 1.0]]
     cloud = torch.randn(12, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64).tolist()
+    TOO_FEW_OR_MANY_NEIGHBOURS = [("n_neighbours", 1, "1 neighbour"), ("n_neighbours", 3, "3 neighbours at perplexity 3"),
+                                  ("n_neighbours", 12, "12 neighbours among 12 points")]
     conditional = (torch.full((4, 4), 1 / 3, dtype=torch.float64).fill_diagonal_(0)).tolist()
     joint = (torch.full((4, 4), 1 / 12, dtype=torch.float64).fill_diagonal_(0)).tolist()
     embedding = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.5]]
@@ -440,15 +442,17 @@ def _specs() -> dict[str, Spec]:
                                                 extra=[("targets", 7.0, "a target outside the features' range")],
                                                 shape=None, dtype=None),
         "information.neighbour_probabilities": Spec(dict(x=cloud, perplexity=3.0),
-                                                    kinds={"perplexity": "perplexity"}, shape=(12, 12)),
-        "information.tsne_joint_probabilities": Spec(dict(x=cloud, perplexity=3.0), kinds={"perplexity": "perplexity"},
-                                                     shape=(12, 12)),
+                                                    kinds={"perplexity": "perplexity", "n_neighbours": "integer_or_none"},
+                                                    extra=TOO_FEW_OR_MANY_NEIGHBOURS, shape=(12, 12)),
+        "information.tsne_joint_probabilities": Spec(dict(x=cloud, perplexity=3.0),
+                                                     kinds={"perplexity": "perplexity", "n_neighbours": "integer_or_none"},
+                                                     extra=TOO_FEW_OR_MANY_NEIGHBOURS, shape=(12, 12)),
         "information.tsne": Spec(dict(x=cloud, perplexity=3.0, n_iter=20, exaggeration_iter=10),
                                  kinds={"perplexity": "perplexity", "n_components": "count1",
                                         "early_exaggeration": "positive", "exaggeration_iter": "count0",
                                         "learning_rate": "positive_or_none", "init": "choice:pca",
-                                        "tol": "positive_or_none"},
-                                 extra=[("init", np.zeros((3, 2)), "an init of 3 points")],
+                                        "tol": "positive_or_none", "n_neighbours": "integer_or_none"},
+                                 extra=[("init", np.zeros((3, 2)), "an init of 3 points"), *TOO_FEW_OR_MANY_NEIGHBOURS],
                                  shape=None, dtype=None),
         "information.reversible_add": Spec(dict(x=58, y=23, bits=16), kinds={"x": "word", "y": "word",
                                                                              "bits": "count1"},

@@ -10,7 +10,7 @@ from ..claims.tsne import digits_embeddings, two_clusters_embedding
 from ..tsne import tsne, tsne_stopping_iteration
 
 #: The tolerance of the early stop that the digits figure and page show (see :func:`mltheory.information.tsne`).
-STOP_TOL = 0.02
+STOP_TOL = 0.01
 
 __all__ = ["tsne_cluster_size_figure", "tsne_digits_figure", "tsne_perplexity_figure"]
 
