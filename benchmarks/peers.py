@@ -110,6 +110,7 @@ def main(quick: bool = False) -> dict[str, float]:
                                  lambda: torch_adam(quadratic, start, 1e-3, 100), repeats=11)
     ratios["adam"] = report("adam", "torch.optim.Adam (10^5, 100 steps)", ours, peer,
                             f"max |diff| {(a - b).abs().max().item():.1e}")
+
     for dimension in (2, 100):  # the classic start, (-1.2, 1), repeated
         start = np.resize(np.array(ROSENBROCK_START), dimension)
         ours, peer, a, b = alternate(
