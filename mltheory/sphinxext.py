@@ -585,14 +585,24 @@ def _offer_executed_notebook(app: Sphinx, pagename: str, templatename, context, 
     sphinx-book-theme copies myst-nb's executed notebook next to the page's
     source only when a launch button (Binder, Colab, ...) is configured, and
     this book has none: it must not point readers at other hosts. So the copy
-    is made here, before the theme builds its buttons.
+    is made here, before the theme builds its buttons. The outputs come from
+    the execution cache: when a page is taken from the cache, myst-nb writes
+    the notebook it read, without outputs, to ``jupyter_execute``.
     """
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
-    if pagename not in _execution_records(app.env) or not executed.is_file():
+    written = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if pagename not in _execution_records(app.env) or not written.is_file():
         return
+    import nbformat
+    from jupyter_cache import get_cache
+
+    notebook = nbformat.read(written, as_version=4)
+    try:
+        _, notebook = get_cache(str(_cache_folders(app)[0])).merge_match_into_notebook(notebook)
+    except KeyError:  # not in the cache: the page failed, or its record was dropped; offer what was written
+        pass
     target = Path(app.outdir, "_sources", f"{pagename}.ipynb")
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
+    nbformat.write(notebook, target)
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 from conftest import ROOT
@@ -196,6 +197,23 @@ def test_a_cached_page_is_not_served_after_its_module_changed_and_the_build_stat
     rebuilt = book.build()
     assert rebuilt.returncode == 0, _log(rebuilt)
     assert _executed(rebuilt) == {"page"} and "degree 5" in book.html()
+
+
+def test_the_offered_notebook_keeps_its_outputs_when_the_page_comes_from_the_cache(tmp_path):
+    """myst-nb writes a page taken from the cache without its outputs; the download must still be executed."""
+    book = MiniBook(tmp_path, "print(6 * 7)")
+
+    def offered_outputs() -> list[str]:
+        notebook = nbformat.read(tmp_path / "_build" / "html" / "_sources" / "page.ipynb", as_version=4)
+        return [output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])]
+
+    assert book.build().returncode == 0
+    assert offered_outputs() == ["42\n"]
+    page = tmp_path / "page.md"
+    os.utime(page, (page.stat().st_atime, page.stat().st_mtime + 10))  # re-read, same notebook: a cache hit
+    again = book.build()
+    assert again.returncode == 0 and "Using cached notebook" in _log(again), _log(again)
+    assert offered_outputs() == ["42\n"]
 
 
 REPORT_PAGE = "# Execution report\n\n```{execution-report}\n```\n"
