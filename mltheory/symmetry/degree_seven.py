@@ -22,6 +22,7 @@ import sympy as sp
 import torch
 
 from ..validation import (
+    SEED_LIMIT,
     as_float_tensor,
     check_array,
     check_choice,
@@ -234,8 +235,9 @@ def errors_by_size(k: int, *, sizes=tuple(range(1, 8)), trials: int = 2000, seed
     For each size :math:`m` the orbit is :func:`~mltheory.symmetry.linear.circle_points`
     ``(m)`` (the :math:`C_m` orbit of :math:`(1, 0)`, which is also
     :math:`D_m`-invariant); the random sets are ``trials`` datasets of
-    :math:`m` uniform points (:func:`random_recovery_errors`). The invariant
-    kernel :math:`(x\cdot x')^7` is used throughout.
+    :math:`m` uniform points (:func:`random_recovery_errors`), drawn with the seed
+    ``seed + m`` modulo :math:`2^{64}`. The invariant kernel :math:`(x\cdot x')^7`
+    is used throughout.
 
     Returns
     -------
@@ -258,7 +260,7 @@ def errors_by_size(k: int, *, sizes=tuple(range(1, 8)), trials: int = 2000, seed
 @lru_cache(maxsize=8)
 def _errors_by_size(k: int, sizes: tuple, trials: int, seed: int) -> dict:
     orbit = torch.stack([recovery(circle_points(m), k)[0] for m in sizes])
-    random = torch.stack([random_recovery_errors(m, k, trials=trials, seed=seed + m) for m in sizes])
+    random = torch.stack([random_recovery_errors(m, k, trials=trials, seed=(seed + m) % SEED_LIMIT) for m in sizes])
     quartiles = torch.quantile(random, torch.tensor([0.25, 0.5, 0.75], dtype=random.dtype), dim=1)
     return {"sizes": tuple(sizes), "orbit": orbit, "lower": quartiles[0], "median": quartiles[1],
             "upper": quartiles[2]}
