@@ -46,6 +46,7 @@ __all__ = [
     "check_scalar",
     "check_seed",
     "check_shape",
+    "check_vector",
     "next_seed",
     "reports_as",
     "sum_tolerance",
@@ -277,6 +278,26 @@ def check_array(x, *, name: str, func: str, positive: bool = False, nonnegative:
         return check_positive(x, name=name, func=func)
     check_finite(x, name=name, func=func)
     return check_nonnegative(x, name=name, func=func) if nonnegative else x
+
+
+def check_vector(x, *, name: str, func: str, or_module: bool = False) -> torch.Tensor:
+    """``x`` as a nonempty, finite, 1-D floating-point tensor (a parameter vector, say).
+
+    ``or_module=True`` says in the error that an ``nn.Module`` is accepted too.
+
+    Examples
+    --------
+    >>> check_vector([[1.0, 2.0]], name="theta", func="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: theta must be a nonempty 1-D vector (got shape (1, 2))
+    """
+    or_module = check_flag(or_module, name="or_module", func=func)
+    x = check_finite(as_float_tensor(x, name=name, func=func), name=name, func=func)
+    if x.dim() != 1 or x.numel() == 0:
+        raise ValueError(f"{func}: {name} must be a nonempty 1-D vector{' or an nn.Module' if or_module else ''} "
+                         f"(got shape {tuple(x.shape)})")
+    return x
 
 
 def check_counts(x, *, name: str, func: str, minimum: int = 1) -> tuple[int, ...]:

@@ -699,6 +699,8 @@ def _validation_specs() -> dict[str, Spec]:
                                                        "shapes (2,) and (3,)")]),
         "validation.check_array": Spec(dict(x=[1.0, 2.0], **demo), kinds={"positive": "flag", "nonnegative": "flag"},
                                        shape=(2,), caller="demo"),
+        "validation.check_vector": Spec(dict(x=[1.0, 2.0], **demo), kinds={"or_module": "flag"},
+                                        extra=[("x", [[1.0, 2.0]], "a matrix")], shape=(2,), caller="demo"),
         "validation.check_callable": Spec(dict(f=len, **demo), shape=None, dtype=None, caller="demo"),
         "validation.check_counts": Spec(dict(x=[2, 3], **demo), kinds={"x": "counts", "minimum": "integer_or_none"},
                                         shape=None, dtype=None, caller="demo",

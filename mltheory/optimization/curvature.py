@@ -7,16 +7,9 @@ from collections.abc import Callable
 import torch
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, as_generator, check_callable, check_finite, check_integer
+from ..validation import as_generator, check_callable, check_integer, check_vector
 
 __all__ = ["hvp", "sharpness"]
-
-
-def _vector(x, name: str, func: str) -> torch.Tensor:
-    x = check_finite(as_float_tensor(x, name=name, func=func), name=name, func=func)
-    if x.dim() != 1 or x.numel() == 0:
-        raise ValueError(f"{func}: {name} must be a nonempty 1-D vector (got shape {tuple(x.shape)})")
-    return x
 
 
 def hvp(loss: Callable, theta, v) -> torch.Tensor:
@@ -44,7 +37,7 @@ def hvp(loss: Callable, theta, v) -> torch.Tensor:
     """
     func = "hvp"
     check_callable(loss, name="loss", func=func)
-    theta, v = _vector(theta, "theta", func), _vector(v, "v", func)
+    theta, v = check_vector(theta, name="theta", func=func), check_vector(v, name="v", func=func)
     if v.shape != theta.shape:
         raise ValueError(f"{func}: v must have the shape of theta {tuple(theta.shape)} (got {tuple(v.shape)})")
     return _hessian_operator(loss, theta)(v.to(theta.dtype))
@@ -95,13 +88,13 @@ def sharpness(loss: Callable, theta, iterations: int = 100, seed=0, start=None) 
     """
     func = "sharpness"
     check_callable(loss, name="loss", func=func)
-    theta = _vector(theta, "theta", func)
+    theta = check_vector(theta, name="theta", func=func)
     iterations = check_integer(iterations, name="iterations", func=func, minimum=1)
     generator = as_generator(seed, func=func)
     if start is None:
         v = torch.randn(theta.shape, generator=generator, dtype=theta.dtype)
     else:
-        v = _vector(start, "start", func).to(theta.dtype)
+        v = check_vector(start, name="start", func=func).to(theta.dtype)
         if v.shape != theta.shape or not v.abs().sum() > 0:
             raise ValueError(f"{func}: start must be a nonzero vector of shape {tuple(theta.shape)} "
                              f"(got shape {tuple(v.shape)})")

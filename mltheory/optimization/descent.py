@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, check_callable, check_finite, check_integer, check_scalar
+from ..validation import check_callable, check_integer, check_scalar, check_vector
 
 __all__ = ["gradient_descent", "heavy_ball", "newton_step"]
 
@@ -80,11 +80,7 @@ class _Iterate:
 
 
 def _vector(theta, func: str) -> torch.Tensor:
-    theta = check_finite(as_float_tensor(theta, name="theta", func=func), name="theta", func=func)
-    if theta.dim() != 1 or theta.numel() == 0:
-        raise ValueError(f"{func}: theta must be a nonempty 1-D parameter vector or an nn.Module "
-                         f"(got shape {tuple(theta.shape)})")
-    return theta.detach().clone()
+    return check_vector(theta, name="theta", func=func, or_module=True).detach().clone()
 
 
 def _gradient(loss, theta: torch.Tensor) -> torch.Tensor:

@@ -27,6 +27,7 @@ from ..validation import (
     check_probability_vector,
     check_scalar,
     check_seed,
+    check_vector,
 )
 from .descent import _Iterate
 
@@ -34,10 +35,7 @@ __all__ = ["empirical_fisher", "fisher_matrix", "gauss_newton_matrix", "natural_
 
 
 def _parameters(theta, func: str) -> torch.Tensor:
-    theta = check_finite(as_float_tensor(theta, name="theta", func=func), name="theta", func=func)
-    if theta.dim() != 1 or theta.numel() == 0:
-        raise ValueError(f"{func}: theta must be a nonempty 1-D parameter vector (got shape {tuple(theta.shape)})")
-    return theta.detach()
+    return check_vector(theta, name="theta", func=func).detach()
 
 
 def _examples(x, name: str, func: str, like: torch.Tensor) -> torch.Tensor:

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, as_generator, check_callable, check_finite, check_integer, check_scalar
+from ..validation import as_float_tensor, as_generator, check_callable, check_finite, check_integer, check_scalar, check_vector
 
 __all__ = [
     "CriticalBatchFit",
@@ -71,11 +71,7 @@ def per_example_gradients(loss: Callable, params, x, y) -> torch.Tensor:
         raise ValueError(f"{func}: y must have one row per example of x ({x.shape[0]}) (got shape {tuple(y.shape)})")
     if isinstance(params, nn.Module):
         return _module_gradients(loss, params, x, y)
-    theta = check_finite(as_float_tensor(params, name="params", func=func), name="params", func=func)
-    if theta.dim() != 1 or theta.numel() == 0:
-        raise ValueError(f"{func}: params must be a nonempty 1-D vector or an nn.Module "
-                         f"(got shape {tuple(theta.shape)})")
-    theta = theta.detach()
+    theta = check_vector(params, name="params", func=func, or_module=True).detach()
     return torch.func.vmap(torch.func.grad(loss), in_dims=(None, 0, 0))(theta, x.to(theta.dtype), y.to(theta.dtype))
 
 

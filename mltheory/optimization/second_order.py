@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 
 from ..runtime import one_thread
-from ..validation import as_float_tensor, check_choice, check_finite, check_integer, check_scalar
+from ..validation import as_float_tensor, check_choice, check_finite, check_integer, check_scalar, check_vector
 from .descent import _Iterate
 
 __all__ = ["conjugate_gradient", "bfgs", "lbfgs_two_loop"]
@@ -76,9 +76,7 @@ def conjugate_gradient(operator, b, *, x0=None, tol=1e-10, max_iter=None) -> tor
     (3, tensor([1.0000, 0.5000, 0.5000, 0.2000], dtype=torch.float64))
     """
     func = "conjugate_gradient"
-    b = check_finite(as_float_tensor(b, name="b", func=func), name="b", func=func)
-    if b.dim() != 1 or b.numel() == 0:
-        raise ValueError(f"{func}: b must be a nonempty 1-D vector (got shape {tuple(b.shape)})")
+    b = check_vector(b, name="b", func=func)
     d = b.numel()
     apply = _matrix_or_operator(operator, d, b.dtype, func)
     tol = check_scalar(tol, name="tol", func=func, low=0, low_open=True)
@@ -282,9 +280,7 @@ def lbfgs_two_loop(gradient, steps, changes) -> torch.Tensor:
     tensor([0., 1.], dtype=torch.float64)
     """
     func = "lbfgs_two_loop"
-    q = check_finite(as_float_tensor(gradient, name="gradient", func=func), name="gradient", func=func)
-    if q.dim() != 1 or q.numel() == 0:
-        raise ValueError(f"{func}: gradient must be a nonempty 1-D vector (got shape {tuple(q.shape)})")
+    q = check_vector(gradient, name="gradient", func=func)
     pairs = []
     for name, value in (("steps", steps), ("changes", changes)):
         value = check_finite(as_float_tensor(value, name=name, func=func), name=name, func=func).to(q.dtype)
