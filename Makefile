@@ -33,8 +33,10 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
+# The tests run in one process per logical CPU (pytest-xdist); a worker stealing from a busy one keeps both
+# cores busy when the long tests (mini-book builds, trained models) come last.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n logical --dist worksteal
 
 audit: $(STAMP)
 	$(BIN)/python -m mltheory.claims.audit

@@ -13,6 +13,13 @@ settings.register_profile(
 )
 settings.load_profile("mltheory")
 
+if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
+    # Under pytest-xdist the workers share the cores: give each its share of torch's threads, so that
+    # parallel tests do not oversubscribe the machine.
+    import torch
+
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -210,7 +211,10 @@ def test_the_offered_notebook_keeps_its_outputs_when_the_page_comes_from_the_cac
     assert book.build().returncode == 0
     assert offered_outputs() == ["42\n"]
     page = tmp_path / "page.md"
-    os.utime(page, (page.stat().st_atime, page.stat().st_mtime + 10))  # re-read, same notebook: a cache hit
+    # Re-read, same notebook: a cache hit. Sphinx re-reads a page whose mtime is later than the time it was
+    # last read, so the new mtime lies an hour ahead (a +10 s bump was not enough when the first build was slow).
+    later = time.time() + 3600
+    os.utime(page, (later, later))
     again = book.build()
     assert again.returncode == 0 and "Using cached notebook" in _log(again), _log(again)
     assert offered_outputs() == ["42\n"]
