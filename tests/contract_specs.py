@@ -651,6 +651,7 @@ def _specs() -> dict[str, Spec]:
         "runtime.one_thread": Spec({}, shape=None, dtype=None),
         # ------------------------------------------------------------------ validation (reports for its caller)
         **_validation_specs(),
+        **_rl_trust_search_specs(),
     }
 
 
@@ -806,3 +807,20 @@ def _x_times_dx(p):
     from mltheory.symmetry.representations import x
 
     return x * sp.diff(p, x)
+
+
+def _rl_trust_search_specs() -> dict[str, Spec]:
+    """The functions of the RL pages on supervised learning, trust regions and search, at small sizes."""
+    logits = [[0.0, 1.0, -1.0], [0.5, 0.0, 0.0]]
+    return {
+        "rl.rl_classification_loss": Spec(dict(logits=logits, labels=[0, 2], seed=0),
+                                          kinds={"logits": "array", "labels": "labels", "epsilon": "unit"},
+                                          extra=[("labels", [0, 1, 2], "2 rows of logits and 3 labels"),
+                                                 ("logits", [0.0, 1.0], "a vector of logits")], shape=()),
+        "rl.sl_vs_rl_gradients": Spec(dict(logits=logits, labels=[0, 2]), kinds={"logits": "array", "labels": "labels"},
+                                      extra=[("labels", [0], "2 rows of logits and 1 label")], shape=(2, 3)),
+        "rl.train_digits_classifier": Spec(dict(method="reinforce", examples=32, every=16),
+                                           kinds={"method": "choice:reinforce", "examples": "count1", "every": "count1",
+                                                  "epsilon": "unit"},
+                                           shape=None, dtype=None),
+    }
