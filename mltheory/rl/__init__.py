@@ -1,0 +1,34 @@
+"""Reinforcement learning: Markov decision processes, policy gradients, Bellman optimality and Q-learning,
+trust regions, and search and self-play.
+
+The public functions are re-exported here; ``mltheory.rl.claims`` holds the checked results of the
+book's Reinforcement learning part (one module per page) and ``mltheory.rl.figures`` its figures.
+"""
+
+from .mdp import (
+    MOVES,
+    PolicyIterationResult,
+    TabularMDP,
+    action_values,
+    bellman_backup,
+    cliff_walking,
+    greedy_policy,
+    policy_evaluation,
+    policy_iteration,
+    random_mdp,
+    value_iteration,
+)
+
+__all__ = [
+    "MOVES",
+    "PolicyIterationResult",
+    "TabularMDP",
+    "action_values",
+    "bellman_backup",
+    "cliff_walking",
+    "greedy_policy",
+    "policy_evaluation",
+    "policy_iteration",
+    "random_mdp",
+    "value_iteration",
+]
