@@ -1,9 +1,38 @@
-"""Reinforcement learning: policy gradients, value functions, trust regions and search."""
+"""Reinforcement learning: Markov decision processes, policy gradients, Bellman optimality and Q-learning,
+trust regions, and search and self-play.
 
+The public functions are re-exported here; ``mltheory.rl.claims`` holds the checked results of the
+book's Reinforcement learning part (one module per page) and ``mltheory.rl.figures`` its figures.
+"""
+
+from .mdp import (
+    MOVES,
+    PolicyIterationResult,
+    TabularMDP,
+    action_values,
+    bellman_backup,
+    cliff_walking,
+    greedy_policy,
+    policy_evaluation,
+    policy_iteration,
+    random_mdp,
+    value_iteration,
+)
 from .supervised import rl_classification_loss, sl_vs_rl_gradients, train_digits_classifier
 
 __all__ = [
+    "MOVES",
+    "PolicyIterationResult",
+    "TabularMDP",
+    "action_values",
+    "bellman_backup",
+    "cliff_walking",
+    "greedy_policy",
+    "policy_evaluation",
+    "policy_iteration",
+    "random_mdp",
     "rl_classification_loss",
     "sl_vs_rl_gradients",
     "train_digits_classifier",
+    "value_iteration",
 ]
