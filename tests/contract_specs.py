@@ -809,6 +809,14 @@ def _x_times_dx(p):
     return x * sp.diff(p, x)
 
 
+def _two_action_logits(theta):
+    return theta.reshape(1, 2)
+
+
+def _first_action_probability(theta):
+    return torch.softmax(theta, -1)[0]
+
+
 def _rl_trust_search_specs() -> dict[str, Spec]:
     """The functions of the RL pages on supervised learning, trust regions and search, at small sizes."""
     logits = [[0.0, 1.0, -1.0], [0.5, 0.0, 0.0]]
@@ -823,4 +831,18 @@ def _rl_trust_search_specs() -> dict[str, Spec]:
                                            kinds={"method": "choice:reinforce", "examples": "count1", "every": "count1",
                                                   "epsilon": "unit"},
                                            shape=None, dtype=None),
+        "rl.policy_kl": Spec(dict(logits_new=logits, logits_old=[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]),
+                             kinds={"logits_new": "array", "logits_old": "array", "weights": "prob"},
+                             extra=[("logits_old", [[0.0, 0.0, 0.0]], "logits_old of another shape"),
+                                    ("weights", [0.2, 0.3, 0.5], "3 weights for 2 states")], shape=()),
+        "rl.fisher_vector_product": Spec(dict(logits_fn=_two_action_logits, theta=[0.0, 1.0], v=[1.0, 0.0]),
+                                         kinds={"logits_fn": "callable", "v": "array", "damping": "nonneg"},
+                                         extra=[("v", [1.0, 0.0, 0.0], "v of another length")], shape=(2,)),
+        "rl.trpo_step": Spec(dict(objective=_first_action_probability, logits_fn=_two_action_logits, theta=[0.0, 0.0]),
+                             kinds={"objective": "callable", "logits_fn": "callable", "max_kl": "positive",
+                                    "cg_iters": "count1", "backtracks": "count0", "damping": "nonneg"},
+                             shape=None, dtype=None),
+        "rl.ppo_clip_loss": Spec(dict(ratio=[0.5, 1.0, 1.5], advantages=[1.0, -1.0, 2.0]),
+                                 kinds={"ratio": "positive_array", "advantages": "array", "clip_eps": "unit_open"},
+                                 extra=[("advantages", [1.0, 2.0], "3 ratios and 2 advantages")], shape=()),
     }

@@ -19,20 +19,26 @@ from .mdp import (
     value_iteration,
 )
 from .supervised import rl_classification_loss, sl_vs_rl_gradients, train_digits_classifier
+from .trust_region import TRPOStep, fisher_vector_product, policy_kl, ppo_clip_loss, trpo_step
 
 __all__ = [
     "MOVES",
     "PolicyIterationResult",
+    "TRPOStep",
     "TabularMDP",
     "action_values",
     "bellman_backup",
     "cliff_walking",
+    "fisher_vector_product",
     "greedy_policy",
     "policy_evaluation",
     "policy_iteration",
+    "policy_kl",
+    "ppo_clip_loss",
     "random_mdp",
     "rl_classification_loss",
     "sl_vs_rl_gradients",
     "train_digits_classifier",
+    "trpo_step",
     "value_iteration",
 ]

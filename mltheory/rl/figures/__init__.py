@@ -1,7 +1,10 @@
 """Figures of the Reinforcement-learning part, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
 
 from .supervised import sl_vs_rl_figure
+from .trust_region import natural_step_figure, ppo_clip_figure
 
 __all__ = [
+    "natural_step_figure",
+    "ppo_clip_figure",
     "sl_vs_rl_figure",
 ]
