@@ -3,4 +3,4 @@
 Importing this package registers every claim (see :func:`mltheory.claims.all_claims`).
 """
 
-from . import supervised, trust_region  # noqa: F401  (importing a module registers its claims)
+from . import search, supervised, trust_region  # noqa: F401  (importing a module registers its claims)
