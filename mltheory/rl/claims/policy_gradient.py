@@ -1,0 +1,1 @@
+"""Claims of the page on policy gradients (``book/rl/policy-gradients.md``)."""
