@@ -292,11 +292,15 @@ def expected_maximum(n: int) -> float:
     >>> round(expected_maximum(2) * math.sqrt(math.pi), 12)
     1.0
     """
-    from scipy import integrate, stats
+    from scipy import integrate
 
     n = check_integer(n, name="n", func="expected_maximum", minimum=1)
-    value, _ = integrate.quad(lambda z: z * n * stats.norm.pdf(z) * stats.norm.cdf(z) ** (n - 1),
-                              -math.inf, math.inf, epsabs=1e-13, epsrel=1e-13)
+
+    def integrand(z: float) -> float:
+        density = math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+        return z * n * density * (0.5 * math.erfc(-z / math.sqrt(2))) ** (n - 1)
+
+    value, _ = integrate.quad(integrand, -math.inf, math.inf, epsabs=1e-13, epsrel=1e-13)
     return value
 
 
@@ -311,6 +315,7 @@ class MaximumBias(NamedTuple):
     """:math:`\\max_a \\hat Q^B_a`: select and evaluate with the other (target) copy, shape (trials,)."""
 
 
+@one_thread()
 def maximum_bias(n_actions: int, n_samples: int, trials: int, sd=1.0, seed=0) -> MaximumBias:
     r"""Estimate :math:`\max_a \mathbb E[Q_a]` from noisy samples when every true action value is 0.
 

@@ -2,11 +2,17 @@
 
 from .mdp import bandit_regret_figure, cliff_values_figure, evaluation_figure
 from .policy_gradient import estimators_figure, reinforce_figure
+from .q_learning import cliff_td_figure, double_q_figure, iteration_figure, knapsack_figure, overestimation_figure
 
 __all__ = [
     "bandit_regret_figure",
+    "cliff_td_figure",
     "cliff_values_figure",
+    "double_q_figure",
     "estimators_figure",
     "evaluation_figure",
+    "iteration_figure",
+    "knapsack_figure",
+    "overestimation_figure",
     "reinforce_figure",
 ]
