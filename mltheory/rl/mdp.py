@@ -15,10 +15,12 @@ from typing import NamedTuple
 
 import torch
 
+from ..runtime import one_thread
 from ..validation import (
     as_float_tensor,
     as_generator,
     check_array,
+    check_flag,
     check_float_dtype,
     check_integer,
     check_probability_vector,
@@ -30,7 +32,11 @@ __all__ = [
     "PolicyIterationResult",
     "TabularMDP",
     "action_values",
+    "Rollout",
+    "bandit",
     "bellman_backup",
+    "discounted_return",
+    "rollout",
     "cliff_walking",
     "greedy_policy",
     "policy_evaluation",
@@ -58,12 +64,19 @@ class TabularMDP:
         The distribution of the first state; uniform by default.
     terminal : array_like of bool, shape (S,), optional
         Which states end an episode (value zero); none by default.
+    reward_sd : array_like, shape (S, A), optional
+        The standard deviation of a sampled reward: a sample is :math:`R(s, a) + \sigma(s, a)\,\xi` with
+        :math:`\xi \sim N(0, 1)`. Zero by default. Values and backups use only the mean :math:`R`.
+    available : array_like of bool, shape (S, A), optional
+        Which actions each state offers (every action by default); each state needs at least one.
+        Maxima over actions, greedy and random choices range over the available actions only.
 
     Attributes
     ----------
-    transitions, rewards, initial : torch.Tensor
+    transitions, rewards, initial, reward_sd : torch.Tensor
         The validated tables, float64 unless given in another floating dtype.
     terminal : torch.Tensor of bool, shape (S,)
+    available : torch.Tensor of bool, shape (S, A)
     gamma : float
     n_states, n_actions : int
 
@@ -81,7 +94,7 @@ class TabularMDP:
     ValueError: TabularMDP: gamma must be a finite number in [0, 1] (got 1.5)
     """
 
-    def __init__(self, transitions, rewards, gamma, *, initial=None, terminal=None):
+    def __init__(self, transitions, rewards, gamma, *, initial=None, terminal=None, reward_sd=None, available=None):
         func = "TabularMDP"
         transitions = check_probability_vector(transitions, name="transitions", func=func)
         sizes = check_shape(transitions, ("S", "A", "S"), name="transitions", func=func)
@@ -93,7 +106,14 @@ class TabularMDP:
         initial = check_probability_vector(initial, name="initial", func=func).to(transitions.dtype)
         check_shape(initial, ("S",), name="initial", func=func, sizes=sizes)
         self.transitions, self.rewards, self.initial = transitions, rewards, initial
-        self.terminal = _check_terminal(terminal, n_states, func)
+        self.terminal = _check_mask(terminal, (n_states,), "terminal", False, func)
+        self.available = _check_mask(available, (n_states, sizes["A"]), "available", True, func)
+        if not bool(self.available.any(-1).all()):
+            raise ValueError(f"{func}: available must offer at least one action in every state "
+                             f"(got none in state {int((~self.available.any(-1)).nonzero()[0])})")
+        reward_sd = torch.zeros_like(rewards) if reward_sd is None else reward_sd
+        self.reward_sd = check_array(reward_sd, name="reward_sd", func=func, nonnegative=True).to(rewards)
+        check_shape(self.reward_sd, ("S", "A"), name="reward_sd", func=func, sizes=sizes)
         self.gamma = check_scalar(gamma, name="gamma", func=func, low=0.0, high=1.0)
         self.n_states, self.n_actions = n_states, sizes["A"]
 
@@ -102,17 +122,17 @@ class TabularMDP:
                 f"terminal={int(self.terminal.sum())})")
 
 
-def _check_terminal(terminal, n_states: int, func: str) -> torch.Tensor:
-    if terminal is None:
-        return torch.zeros(n_states, dtype=torch.bool)
-    if isinstance(terminal, torch.Tensor) and terminal.dtype == torch.bool:
-        mask = terminal
-    else:
-        values = as_float_tensor(terminal, name="terminal", func=func)
+def _check_mask(mask, shape: tuple, name: str, default: bool, func: str) -> torch.Tensor:
+    """A boolean tensor of ``shape`` (filled with ``default`` when ``mask`` is None); raise if it is not one."""
+    if mask is None:
+        return torch.full(shape, default, dtype=torch.bool)
+    if not (isinstance(mask, torch.Tensor) and mask.dtype == torch.bool):
+        values = as_float_tensor(mask, name=name, func=func)
         if not bool(((values == 0) | (values == 1)).all()):
-            raise ValueError(f"{func}: terminal must hold booleans (got {values.reshape(-1)[0].item()!r})")
+            bad = values[(values != 0) & (values != 1)][0].item()
+            raise ValueError(f"{func}: {name} must hold booleans (got {bad!r})")
         mask = values.bool()
-    check_shape(mask, (n_states,), name="terminal", func=func)
+    check_shape(mask, shape, name=name, func=func)
     return mask.cpu()
 
 
@@ -125,6 +145,10 @@ def _check_mdp(mdp, func: str) -> TabularMDP:
 def _check_policy(policy, mdp: TabularMDP, func: str) -> torch.Tensor:
     policy = check_probability_vector(policy, name="policy", func=func).to(mdp.transitions)
     check_shape(policy, (mdp.n_states, mdp.n_actions), name="policy", func=func)
+    if bool((policy[~mdp.available] > 0).any()):
+        state, action = (~mdp.available & (policy > 0)).nonzero()[0].tolist()
+        raise ValueError(f"{func}: policy must put no probability on unavailable actions "
+                         f"(got {policy[state, action].item():.6g} on action {action} in state {state})")
     return policy
 
 
@@ -132,6 +156,11 @@ def _check_q(q, mdp: TabularMDP, func: str, name: str = "q") -> torch.Tensor:
     q = check_array(q, name=name, func=func).to(mdp.transitions)
     check_shape(q, ("...", mdp.n_states, mdp.n_actions), name=name, func=func)
     return q
+
+
+def _best(mdp: TabularMDP, q: torch.Tensor) -> torch.Tensor:
+    r""":math:`\max_a Q(s, a)` over the available actions."""
+    return q.masked_fill(~mdp.available.to(q.device), -torch.inf).amax(-1)
 
 
 def _continuation(mdp: TabularMDP, values: torch.Tensor) -> torch.Tensor:
@@ -270,7 +299,7 @@ def bellman_backup(mdp: TabularMDP, q, policy=None) -> torch.Tensor:
     mdp = _check_mdp(mdp, func)
     q = _check_q(q, mdp, func)
     if policy is None:
-        values = q.amax(-1)
+        values = _best(mdp, q)
     else:
         values = (_check_policy(policy, mdp, func) * q).sum(-1)
     return mdp.rewards + mdp.gamma * _continuation(mdp, values)
@@ -295,6 +324,11 @@ def greedy_policy(q) -> torch.Tensor:
     """
     q = check_array(q, name="q", func="greedy_policy")
     check_shape(q, ("...", "S", "A"), name="q", func="greedy_policy")
+    return _greedy(q)
+
+
+def _greedy(q: torch.Tensor) -> torch.Tensor:
+    """One-hot argmax along the last dimension (``-inf`` marks an unavailable action)."""
     return torch.nn.functional.one_hot(q.argmax(-1), q.shape[-1]).to(q.dtype)
 
 
@@ -359,7 +393,7 @@ def policy_iteration(mdp: TabularMDP, policy=None, max_iter: int = 1000) -> Poli
     ----------
     mdp : TabularMDP
     policy : array_like, shape (S, A), optional
-        The starting policy; by default the first action everywhere (with :math:`\gamma = 1` give a
+        The starting policy; by default the first available action everywhere (with :math:`\gamma = 1` give a
         policy that reaches a terminal state).
     max_iter : int, default 1000
         A bound on the rounds; exceeding it raises ``RuntimeError``.
@@ -380,21 +414,22 @@ def policy_iteration(mdp: TabularMDP, policy=None, max_iter: int = 1000) -> Poli
     mdp = _check_mdp(mdp, func)
     max_iter = check_integer(max_iter, name="max_iter", func=func, minimum=1)
     if policy is None:
-        policy = torch.zeros_like(mdp.rewards)
-        policy[:, 0] = 1.0
+        policy = _greedy(mdp.available.to(mdp.rewards.dtype))
     policy = _check_policy(policy, mdp, func)
     for iteration in range(1, max_iter + 1):
         q = action_values(mdp, policy_evaluation(mdp, policy))
         current = (policy * q).sum(-1, keepdim=True)
-        improvable = q.amax(-1, keepdim=True) > current + 1e-12 * (1.0 + current.abs())
-        improved = torch.where(improvable, greedy_policy(q), policy)
+        best = q.masked_fill(~mdp.available, -torch.inf)
+        improvable = best.amax(-1, keepdim=True) > current + 1e-12 * (1.0 + current.abs())
+        improved = torch.where(improvable, _greedy(best), policy)
         if torch.equal(improved, policy):
             return PolicyIterationResult(policy, q, iteration)
         policy = improved
     raise RuntimeError(f"{func}: the policy still changed after max_iter = {max_iter} rounds")
 
 
-def random_mdp(n_states: int, n_actions: int, gamma, seed=0, dtype: torch.dtype = torch.float64) -> TabularMDP:
+def random_mdp(n_states: int, n_actions: int, gamma, seed=0, dtype: torch.dtype = torch.float64,
+               deterministic: bool = False) -> TabularMDP:
     r"""A random MDP: each :math:`P(\cdot \mid s, a)` uniform on the simplex (Dirichlet(1)), rewards standard normal.
 
     Parameters
@@ -405,6 +440,8 @@ def random_mdp(n_states: int, n_actions: int, gamma, seed=0, dtype: torch.dtype 
         The discount, in [0, 1).
     seed : int or torch.Generator, default 0
     dtype : torch.dtype, default torch.float64
+    deterministic : bool, default False
+        If true, each :math:`(s, a)` moves to one successor drawn uniformly instead.
 
     Returns
     -------
@@ -422,8 +459,12 @@ def random_mdp(n_states: int, n_actions: int, gamma, seed=0, dtype: torch.dtype 
     gamma = check_scalar(gamma, name="gamma", func=func, low=0.0, high=1.0, high_open=True)
     generator = as_generator(seed, func=func)
     dtype = check_float_dtype(dtype, func=func)
-    exponential = -torch.log1p(-torch.rand(n_states, n_actions, n_states, generator=generator, dtype=dtype))
-    transitions = exponential / exponential.sum(-1, keepdim=True)
+    if check_flag(deterministic, name="deterministic", func=func):
+        successors = torch.randint(n_states, (n_states, n_actions), generator=generator)
+        transitions = torch.nn.functional.one_hot(successors, n_states).to(dtype)
+    else:
+        exponential = -torch.log1p(-torch.rand(n_states, n_actions, n_states, generator=generator, dtype=dtype))
+        transitions = exponential / exponential.sum(-1, keepdim=True)
     rewards = torch.randn(n_states, n_actions, generator=generator, dtype=dtype)
     return TabularMDP(transitions, rewards, gamma)
 
@@ -484,3 +525,136 @@ def cliff_walking(rows: int = 4, cols: int = 12, gamma=1.0, cliff_reward=-100.0)
     terminal = cliff.clone()
     terminal[goal] = True
     return TabularMDP(transitions, rewards, gamma, initial=initial, terminal=terminal)
+
+
+def sample_index(probabilities: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One draw from each row of ``probabilities`` (..., n) by inverting its cumulative sum: indices of shape (...)."""
+    uniform = torch.rand(probabilities.shape[:-1] + (1,), generator=generator, dtype=probabilities.dtype)
+    return (probabilities.cumsum(-1) < uniform).sum(-1).clamp(max=probabilities.shape[-1] - 1)
+
+
+class Rollout(NamedTuple):
+    """Episodes sampled by :func:`rollout`, all of the same length (padded after a terminal state)."""
+
+    states: torch.Tensor
+    """Visited states, shape (n_episodes, horizon + 1); after a terminal state the episode stays there."""
+    actions: torch.Tensor
+    """Actions taken, shape (n_episodes, horizon); meaningless where ``alive`` is false."""
+    rewards: torch.Tensor
+    """Sampled rewards, shape (n_episodes, horizon); zero where ``alive`` is false."""
+    alive: torch.Tensor
+    """Whether step t was taken from a non-terminal state, bool of shape (n_episodes, horizon)."""
+
+
+@one_thread()
+def rollout(mdp: TabularMDP, policy, horizon: int, n_episodes: int, seed=0, start=None) -> Rollout:
+    r"""Sample ``n_episodes`` episodes of ``horizon`` steps of a policy, all in parallel.
+
+    The first state comes from ``mdp.initial`` (or is ``start``), each action from
+    :math:`\pi(\cdot \mid s_t)`, each next state from :math:`P(\cdot \mid s_t, a_t)` and each reward is
+    :math:`R(s_t, a_t)` plus noise of standard deviation ``mdp.reward_sd``. An episode that enters a terminal
+    state stops there: its later rewards are zero.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : array_like, shape (S, A)
+    horizon, n_episodes : int
+        At least 1 each.
+    seed : int or torch.Generator, default 0
+    start : int, optional
+        A fixed first state instead of a draw from ``mdp.initial``.
+
+    Returns
+    -------
+    Rollout
+
+    Examples
+    --------
+    >>> mdp = TabularMDP([[[1.0]]], [[1.0]], gamma=0.5)
+    >>> episodes = rollout(mdp, [[1.0]], horizon=3, n_episodes=2)
+    >>> discounted_return(episodes.rewards, mdp.gamma)
+    tensor([1.7500, 1.7500], dtype=torch.float64)
+    """
+    func = "rollout"
+    mdp = _check_mdp(mdp, func)
+    policy = _check_policy(policy, mdp, func)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
+    n_episodes = check_integer(n_episodes, name="n_episodes", func=func, minimum=1)
+    generator = as_generator(seed, func=func)
+    if start is None:
+        state = sample_index(mdp.initial.expand(n_episodes, -1), generator)
+    else:
+        start = check_integer(start, name="start", func=func, minimum=0)
+        if start >= mdp.n_states:
+            raise ValueError(f"{func}: start must be a state below {mdp.n_states} (got {start})")
+        state = torch.full((n_episodes,), start, dtype=torch.long)
+    states, actions, rewards, alive = [state], [], [], []
+    for _ in range(horizon):
+        action = sample_index(policy[state], generator)
+        noise = torch.randn(n_episodes, generator=generator, dtype=mdp.rewards.dtype)
+        live = ~mdp.terminal[state]
+        reward = (mdp.rewards[state, action] + mdp.reward_sd[state, action] * noise) * live
+        state = torch.where(live, sample_index(mdp.transitions[state, action], generator), state)
+        states.append(state), actions.append(action), rewards.append(reward), alive.append(live)
+    return Rollout(torch.stack(states, -1), torch.stack(actions, -1), torch.stack(rewards, -1), torch.stack(alive, -1))
+
+
+def discounted_return(rewards, gamma) -> torch.Tensor:
+    r"""The discounted return :math:`\sum_{t=0}^{T} \gamma^t r_t` of reward sequences along the last dimension.
+
+    Parameters
+    ----------
+    rewards : array_like, shape (..., T + 1)
+    gamma : float
+        In [0, 1].
+
+    Returns
+    -------
+    torch.Tensor, shape (...)
+
+    Examples
+    --------
+    >>> discounted_return([1.0, 1.0, 1.0], 0.5)
+    tensor(1.7500, dtype=torch.float64)
+    """
+    func = "discounted_return"
+    rewards = check_array(rewards, name="rewards", func=func)
+    gamma = check_scalar(gamma, name="gamma", func=func, low=0.0, high=1.0)
+    powers = gamma ** torch.arange(rewards.shape[-1], dtype=rewards.dtype, device=rewards.device)
+    return (rewards * powers).sum(-1)
+
+
+def bandit(means, sd=1.0) -> TabularMDP:
+    r"""A multi-armed bandit as a one-step MDP: pulling arm :math:`a` pays :math:`N(\mu_a, \text{sd}^2)` and ends the episode.
+
+    State 0 is the machine and state 1 is terminal; every episode restarts at the machine, so that a
+    learner's steps are its pulls.
+
+    Parameters
+    ----------
+    means : array_like, shape (A,)
+        The arms' mean rewards :math:`\mu_a`.
+    sd : float, default 1.0
+        Positive reward noise.
+
+    Returns
+    -------
+    TabularMDP
+
+    Examples
+    --------
+    >>> bandit([0.0, 1.0]).rewards[0]
+    tensor([0., 1.], dtype=torch.float64)
+    """
+    func = "bandit"
+    means = check_array(means, name="means", func=func)
+    check_shape(means, ("A",), name="means", func=func)
+    sd = check_scalar(sd, name="sd", func=func, low=0.0, low_open=True)
+    n_arms = means.shape[0]
+    transitions = torch.zeros(2, n_arms, 2, dtype=means.dtype)
+    transitions[..., 1] = 1.0
+    rewards = torch.stack([means, torch.zeros_like(means)])
+    reward_sd = torch.zeros_like(rewards)
+    reward_sd[0] = sd
+    return TabularMDP(transitions, rewards, 1.0, initial=[1.0, 0.0], terminal=[False, True], reward_sd=reward_sd)
