@@ -60,6 +60,6 @@ def test_mcts_uses_the_network_and_the_root_noise():
 
 
 def test_self_play_returns_a_trained_network_per_iteration():
-    run = self_play(iterations=2, games=2, n_simulations=4, epochs=2)
+    run = self_play(iterations=2, games=1, n_simulations=3, epochs=1)
     assert len(run["snapshots"]) == 2 and run["loss"].shape == (2,) and torch.isfinite(run["loss"]).all()
     assert all(n >= 5 for n in run["positions"])  # a game has at least five moves

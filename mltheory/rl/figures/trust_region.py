@@ -16,19 +16,20 @@ __all__ = ["ppo_clip_figure", "natural_step_figure"]
 def ppo_clip_figure(clip_eps: float = 0.2):
     """The PPO-clip objective −L and its slope in the ratio r, for a positive and a negative advantage."""
     fig, axes = new_figure(1, 2, height=3.2)
-    ratio = torch.linspace(0.3, 1.7, 701, dtype=torch.float64, requires_grad=True)
+    ratio = torch.linspace(0.3, 1.7, 141, dtype=torch.float64, requires_grad=True)
     for ax, advantage, color in zip(axes, (1.0, -1.0), PALETTE):
-        losses = torch.stack([ppo_clip_loss(r, advantage, clip_eps) for r in ratio.unbind()])
+        losses = torch.stack([ppo_clip_loss(r, advantage, clip_eps) for r in ratio.unbind()])  # one per sample
         slope, = torch.autograd.grad(losses.sum(), ratio)
-        r = ratio.detach()
-        ax.plot(r, -losses.detach(), color=color, label=r"objective $\min(rA, \mathrm{clip}(r)A)$")
+        r = ratio.detach().numpy()
+        ax.plot(r, -losses.detach().numpy(), color=color, label=r"objective $\min(rA, \mathrm{clip}(r)A)$")
         ax.plot(r, (r * advantage), ":", color="0.5", label=r"unclipped $rA$")
-        ax.plot(r, -slope, "--", color=PALETTE[2], label=r"its slope $-\partial L / \partial r$")
+        ax.plot(r, -slope.numpy(), "--", color=PALETTE[2], label=r"its slope $-\partial L / \partial r$")
         for edge in (1 - clip_eps, 1 + clip_eps):
             ax.axvline(edge, color="0.8", linewidth=0.8)
         ax.set(xlabel="probability ratio r", title=f"advantage A = {advantage:+g}, ε = {clip_eps:g}")
         ax.legend(fontsize=7, loc="lower right" if advantage > 0 else "lower left")
-    axes[0].set_ylabel("per-sample objective")
+    for ax in axes:
+        ax.set_ylabel("per-sample objective and slope")
     return fig
 
 
