@@ -195,7 +195,7 @@ register(Numeric(
     alternative=Alternative("the search adds nothing: two simulations per move (a uniformly random first "
                             "choice) play as well", kwargs={"n_simulations": 2}),
     page={"games": 6, "positions": 20},
-    test={"games": 2, "positions": 6},
+    test={"games": 1, "positions": 4},
     method="games of MCTS against minimax, and MCTS on positions with a single threat",
     condition=Words(r"MCTS with a uniform prior, random rollouts, 1000 simulations per move and $c_{puct}$ of "
                     r"10; the perfect player picks at random among its optimal moves"),

@@ -31,7 +31,7 @@ def mcts_visits_figure(n_simulations: int = 200, c_puct: float = 10.0):
 
 
 @figure_function
-def self_play_figure(iterations: int = 2, games: int = 4):
+def self_play_figure(iterations: int = 1, games: int = 2):
     """Training loss and the fraction of positions where the network's favourite move is optimal, by iteration."""
     run = self_play_run(iterations, games)
     fig, (left, right) = new_figure(1, 2, height=3.0)
