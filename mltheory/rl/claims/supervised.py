@@ -20,7 +20,7 @@ R = sp.IndexedBase("R")
 
 
 class p(sp.Function):
-    r"""The softmax probability :math:`p_y = e^{z_y} / \sum_b e^{z_b}` of label ``y`` over the logits, unevaluated until ``.doit()``.
+    r"""The softmax probability :math:`p_y = e^{z_y} / \sum_b e^{z_b}` of label ``y``, unevaluated until ``.doit()``.
 
     Examples
     --------
@@ -94,7 +94,8 @@ AT_UNIFORM = Reduction("writes out the sum over the three labels and each of the
 register(Identity(
     label="eq-rl-uniform-policy",
     lhs=_RL_EXPECTED,
-    rhs=sp.Mul(sp.Rational(1, N_LABELS), sp.Sum(sp.Mul(-R[y], Grad(sp.log(P)), evaluate=False), (y, 1, N_LABELS)), evaluate=False),
+    rhs=sp.Mul(sp.Rational(1, N_LABELS),
+               sp.Sum(sp.Mul(-R[y], Grad(sp.log(P)), evaluate=False), (y, 1, N_LABELS)), evaluate=False),
     method=AT_UNIFORM,
     condition=Words(r"for every reward $R_y$, at the uniform policy (all logits equal)"),
     source="ours; corrects Kaplan (8.4.4), which drops the factor 1/n_L",
@@ -158,7 +159,8 @@ register(Numeric(
     page={"draws": 4000},
     test={"draws": 2000},
     method="Monte Carlo over answers drawn uniformly for all training images",
-    condition=Words(r"for a linear softmax classifier started from zero weights and biases on the 1437 training digits, with ten labels"),
+    condition=Words(r"for a linear softmax classifier started from zero weights and biases on the 1437 training "
+                    r"digits, with ten labels"),
     source="ours; corrects Kaplan (8.4.4)",
 ))
 

@@ -19,7 +19,8 @@ def sl_vs_rl_figure(sl_examples: int = 50, examples: int = 1_000):
              "q-regression": (100, r"Q-regression, examples $/\, n_L^2$")}
     for method, curve in early_curves(sl_examples).items():
         factor, label = scale[method]
-        left.plot((curve["examples"] / factor).numpy(), curve["expected_reward"].numpy(), "o-", markersize=3, color=_COLORS[method],
+        left.plot((curve["examples"] / factor).numpy(), curve["expected_reward"].numpy(), "o-", markersize=3,
+                  color=_COLORS[method],
                   label=label)
     left.set(xlabel="examples seen (rescaled)", ylabel="mean probability of the right label",
              title=r"early training from the uniform policy, $\eta = 0.1$")
