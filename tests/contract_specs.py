@@ -651,6 +651,7 @@ def _specs() -> dict[str, Spec]:
         "runtime.one_thread": Spec({}, shape=None, dtype=None),
         # ------------------------------------------------------------------ validation (reports for its caller)
         **_validation_specs(),
+        **_rl_trust_search_specs(),
     }
 
 
@@ -806,3 +807,69 @@ def _x_times_dx(p):
     from mltheory.symmetry.representations import x
 
     return x * sp.diff(p, x)
+
+
+def _ttt(board=(0,) * 9):
+    from mltheory.rl import TicTacToe
+
+    return TicTacToe(board)
+
+
+def _two_action_logits(theta):
+    return theta.reshape(1, 2)
+
+
+def _first_action_probability(theta):
+    return torch.softmax(theta, -1)[0]
+
+
+def _rl_trust_search_specs() -> dict[str, Spec]:
+    """The functions of the RL pages on supervised learning, trust regions and search, at small sizes."""
+    logits = [[0.0, 1.0, -1.0], [0.5, 0.0, 0.0]]
+    return {
+        "rl.rl_classification_loss": Spec(dict(logits=logits, labels=[0, 2], seed=0),
+                                          kinds={"logits": "array", "labels": "labels", "epsilon": "unit"},
+                                          extra=[("labels", [0, 1, 2], "2 rows of logits and 3 labels"),
+                                                 ("logits", [0.0, 1.0], "a vector of logits")], shape=()),
+        "rl.sl_vs_rl_gradients": Spec(dict(logits=logits, labels=[0, 2]), kinds={"logits": "array", "labels": "labels"},
+                                      extra=[("labels", [0], "2 rows of logits and 1 label")], shape=(2, 3)),
+        "rl.train_digits_classifier": Spec(dict(method="reinforce", examples=32, every=16),
+                                           kinds={"method": "choice:reinforce", "examples": "count1", "every": "count1",
+                                                  "epsilon": "unit"},
+                                           shape=None, dtype=None),
+        "rl.policy_kl": Spec(dict(logits_new=logits, logits_old=[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]),
+                             kinds={"logits_new": "array", "logits_old": "array", "weights": "prob"},
+                             extra=[("logits_old", [[0.0, 0.0, 0.0]], "logits_old of another shape"),
+                                    ("weights", [0.2, 0.3, 0.5], "3 weights for 2 states")], shape=()),
+        "rl.fisher_vector_product": Spec(dict(logits_fn=_two_action_logits, theta=[0.0, 1.0], v=[1.0, 0.0]),
+                                         kinds={"logits_fn": "callable", "v": "array", "damping": "nonneg"},
+                                         extra=[("v", [1.0, 0.0, 0.0], "v of another length")], shape=(2,)),
+        "rl.trpo_step": Spec(dict(objective=_first_action_probability, logits_fn=_two_action_logits, theta=[0.0, 0.0]),
+                             kinds={"objective": "callable", "logits_fn": "callable", "max_kl": "positive",
+                                    "cg_iters": "count1", "backtracks": "count0", "damping": "nonneg"},
+                             shape=None, dtype=None),
+        "rl.legal_positions": Spec({}, shape=None, dtype=None),
+        "rl.minimax": Spec(dict(state=_ttt()), kinds={"state": "anything"},
+                           extra=[("state", None, "None"), ("state", (0,) * 9, "a tuple instead of a position")],
+                           shape=None, dtype=None),
+        "rl.mcts": Spec(dict(state=_ttt(), n_simulations=8),
+                        kinds={"state": "anything", "n_simulations": "count2", "c_puct": "positive",
+                               "prior_value_fn": "callable_or_none", "dirichlet_alpha": "positive_or_none",
+                               "dirichlet_weight": "unit"},
+                        extra=[("state", None, "None"), ("state", _ttt((1, 1, 1, -1, -1, 0, 0, 0, 0)), "a won game")],
+                        shape=(9,)),
+        "rl.puct_score": Spec(dict(q=[0.0, 0.5], prior=[0.5, 0.5], visits=[0.0, 4.0], parent_visits=4.0),
+                              kinds={"q": "array", "prior": "nonneg_array", "visits": "nonneg_array",
+                                     "parent_visits": "nonneg", "c_puct": "positive"},
+                              extra=[("prior", [0.2, 0.3, 0.5], "3 priors for 2 actions")], shape=(2,)),
+        "rl.visit_policy": Spec(dict(counts=[1.0, 3.0, 0.0]), kinds={"counts": "nonneg_array", "tau": "nonneg"},
+                                extra=[("counts", [0.0, 0.0], "no visits")], shape=(3,)),
+        "rl.self_play": Spec(dict(iterations=1, games=1, n_simulations=2, epochs=1),
+                             kinds={"iterations": "count1", "games": "count1", "n_simulations": "count2",
+                                    "temperature_moves": "count0", "dirichlet_alpha": "positive", "epochs": "count1",
+                                    "lr": "positive", "weight_decay": "nonneg"},
+                             shape=None, dtype=None),
+        "rl.ppo_clip_loss": Spec(dict(ratio=[0.5, 1.0, 1.5], advantages=[1.0, -1.0, 2.0]),
+                                 kinds={"ratio": "positive_array", "advantages": "array", "clip_eps": "unit_open"},
+                                 extra=[("advantages", [1.0, 2.0], "3 ratios and 2 advantages")], shape=()),
+    }
