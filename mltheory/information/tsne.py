@@ -535,8 +535,8 @@ def tsne(x, *, perplexity=30.0, n_components=2, n_iter=1000, early_exaggeration=
     multiplied by 0.8 otherwise, floored at 0.01). The repulsions between all :math:`n^2`
     pairs are computed exactly (no Barnes–Hut approximation), in a few dense passes over
     the blocks of the symmetric :math:`n \times n` kernel matrix on and above its diagonal;
-    the attractions only where :math:`p_{ij} > 0`. The loop runs on one thread
-    (:func:`mltheory.runtime.one_thread`), which is as fast on two idle cores and much faster on busy ones.
+    the attractions only where :math:`p_{ij} > 0`. It all runs on one processor thread, so that
+    threads waiting for each other at every small step cannot slow it down on a busy machine.
 
     Parameters
     ----------
