@@ -24,6 +24,7 @@ import scipy.stats
 import sklearn
 import torch
 from sklearn.manifold import TSNE, trustworthiness
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
 from mltheory.data import digits
 from mltheory.distances import wasserstein_1d
@@ -133,7 +134,8 @@ def main(quick: bool = False) -> dict[str, float]:
                             f"KL {float(a.kl_divergence):.3f} vs {b.kl_divergence_:.3f}")
     print(f"t-SNE settings: digits (1797 x 64), perplexity 30, early exaggeration 12 for 250 iterations, PCA init, "
           f"learning rate max(n/12/4, 50), at most 1000 iterations; ours stopped after {int(a.history[-1, 0]) + 1} "
-          f"(tol {TSNE_TOL}), exact repulsions in float32; scikit-learn ran {b.n_iter_ + 1}. Both calibrate P on the "
+          f"(tol {TSNE_TOL}), exact repulsions in float32 on one thread; scikit-learn ran {b.n_iter_ + 1}, its "
+          f"gradient on {_openmp_effective_n_threads()} OpenMP threads. Both calibrate P on the "
           f"{min(len(x) - 1, int(3 * TSNE_SETTINGS['perplexity']) + 1)} nearest neighbours of each point.")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return ratios

@@ -14,20 +14,20 @@ probabilities computed there match, in the sense of relative entropy.
   over all pairs, and minimises :math:`D(P \| Q)` (:func:`tsne_kl`) by gradient
   descent with momentum, adaptive gains and early exaggeration (:func:`tsne`).
 
-The repulsions between all :math:`n^2` pairs are computed exactly (no Barnes–Hut
-approximation), vectorised over blocks of pairs; by default :math:`p_{j|i}` is
-calibrated on the nearest neighbours only, as in scikit-learn, so the attractions act on a
-sparse set of pairs. A few thousand points take seconds on a CPU.
+The repulsions between all :math:`n^2` pairs are computed exactly (no Barnes–Hut or
+interpolation approximation), over the blocks of the kernel matrix on and above its diagonal;
+by default :math:`p_{j|i}` is calibrated on the nearest neighbours only, as in scikit-learn, so
+the attractions act on a sparse set of pairs. A few thousand points take seconds on a CPU.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from typing import NamedTuple
 
 import torch
 
+from ..runtime import one_thread
 from ..validation import (
     as_float_tensor,
     check_finite,
@@ -352,66 +352,91 @@ def tsne_gradient(p, y, *, exaggeration=1.0) -> torch.Tensor:
     return _tsne_gradient(_Pairs.of(p), y, exaggeration)[0]
 
 
-#: Rows of the kernel matrix that :func:`_tsne_gradient` computes at a time: a block of a few
-#: hundred rows of a few thousand points stays in the processor's cache through its passes, and
-#: larger blocks mean fewer calls (600 was fastest on the 1797 digits, on 2 cores).
-_BLOCK_ROWS = 600
+#: Entries of the kernel matrix that :func:`_repulsions` holds at a time (4 MiB in float32): a block
+#: of rows of that size stays in the processor's cache through the passes over it.
+_BLOCK_ENTRIES = 2**20
 
 
 class _Pairs(NamedTuple):
-    """The pairs where an ``n x n`` affinity matrix is nonzero, row by row: flat indices ``i * n + j``, values,
-    and a sparse (CSR) matrix with that pattern whose values :func:`_tsne_gradient` overwrites."""
+    """The pairs ``(i, j)`` where an ``n x n`` affinity matrix is nonzero, in row-major order: their rows,
+    columns and values, and the number of pairs in each row."""
 
-    index: torch.Tensor
+    rows: torch.Tensor
+    cols: torch.Tensor
     values: torch.Tensor
-    matrix: torch.Tensor
+    counts: torch.Tensor
 
     @classmethod
     def of(cls, p: torch.Tensor) -> _Pairs:
-        with warnings.catch_warnings():  # torch calls its CSR layout beta; the one product used here is well tested
-            warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta state")
-            matrix = p.to_sparse_csr()
-        rows = torch.repeat_interleave(torch.arange(len(p), device=p.device), matrix.crow_indices().diff())
-        return cls(rows * len(p) + matrix.col_indices(), matrix.values().clone(), matrix)
+        rows, cols = p.nonzero(as_tuple=True)
+        return cls(rows, cols, p[rows, cols], torch.bincount(rows, minlength=len(p)))
 
 
 def _tsne_gradient(p: _Pairs, y: torch.Tensor, exaggeration: float = 1.0) -> tuple[torch.Tensor, float, torch.Tensor]:
     r"""The gradient, the kernel sum :math:`Z` and the kernel at the pairs of ``p`` (no validation).
 
-    The gradient is :math:`4\,(\operatorname{diag}(F\mathbf 1) - F)\,y` with
-    :math:`F = \alpha P \circ W - W \circ W / Z`, so one product of each part of :math:`F` with
-    :math:`(\mathbf 1, y)` gives both of its terms. The repulsions :math:`W \circ W` take
-    all pairs, a block of rows at a time; the attractions only the pairs where :math:`p_{ij} > 0`.
+    The gradient is :math:`4\,(\alpha A_i - R_i / Z)` with the attractions
+    :math:`A_i = \sum_j p_{ij} w_{ij} (y_i - y_j)`, summed over the pairs where :math:`p_{ij} > 0` only,
+    and the repulsions :math:`R_i = \sum_{j \ne i} w_{ij}^2 (y_i - y_j) = y_i \phi_0 - \phi_1`, where
+    :math:`(\phi_0, \phi_1, \phi_2) = \sum_{j \ne i} w_{ij}^2 \, (1, y_j, \|y_j\|^2)` comes from all
+    pairs (:func:`_repulsions`). Since :math:`w_{ij} = w_{ij}^2 (1 + \|y_i\|^2 - 2 y_i \cdot y_j + \|y_j\|^2)`,
+    the same sums give :math:`Z = \sum_i \big((1 + \|y_i\|^2)\phi_0 - 2 y_i \cdot \phi_1 + \phi_2\big)`.
     """
-    n = len(y)
-    left, right = _kernel_factors(y)
-    # (1, y) goes in column by column: a product with a narrow row-major matrix is several times slower.
-    basis = torch.cat([torch.ones_like(y[:, :1]).T, y.T]).T
-    repulsions = torch.empty_like(basis)
-    total, at_pairs = 0.0, []
-    bounds = p.matrix.crow_indices()[::_BLOCK_ROWS].tolist() + [len(p.index)]
-    for block, start in enumerate(range(0, n, _BLOCK_ROWS)):
-        stop = min(start + _BLOCK_ROWS, n)
-        kernel = (left[start:stop] @ right).reciprocal_()
-        kernel[:, start:stop].fill_diagonal_(0)
-        total += kernel.sum().item()
-        at_pairs.append(kernel.view(-1).index_select(0, p.index[bounds[block]:bounds[block + 1]] - start * n))
-        torch.mm(kernel.mul_(kernel), basis, out=repulsions[start:stop])
-    at_pairs = torch.cat(at_pairs)
-    torch.mul(p.values, at_pairs, out=p.matrix.values())
-    forces = torch.sub(p.matrix @ basis, repulsions, alpha=1 / (exaggeration * total)).mul_(4 * exaggeration)
-    return forces[:, :1] * y - forces[:, 1:], total, at_pairs
+    # One row per coordinate, so that gathers and sums over points run along memory; centred, since the
+    # gradient is invariant to translations and the expansion in _repulsions loses digits far from 0.
+    columns = (y - y.mean(dim=0)).T.contiguous()
+    attractions, at_pairs = _attractions(p, columns)
+    sums = _repulsions(columns)
+    norms = columns.square().sum(dim=0)
+    phi0, phi1, phi2 = sums[0], sums[1:-1], sums[-1]
+    total = ((1 + norms) * phi0 - 2 * (columns * phi1).sum(dim=0) + phi2).sum(dtype=torch.float64).item()
+    repulsions = columns.mul_(phi0).sub_(phi1)
+    gradient = attractions.mul_(4 * exaggeration).sub_(repulsions, alpha=4 / total)
+    return gradient.T, total, at_pairs
 
 
-def _kernel_factors(y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Factors of :math:`1 + \\|y_i - y_j\\|^2 = (-2y_i, 1 + \\|y_i\\|^2, 1) \\cdot (y_j, 1, \\|y_j\\|^2)`.
+def _attractions(p: _Pairs, columns: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """:math:`\\sum_j p_{ij} w_{ij} (y_i - y_j)` for every point, shape (d, n), and :math:`w_{ij}` at the pairs of ``p``.
 
-    One product of the two factors fills the whole matrix (or a block of its rows). The expansion
-    loses digits to cancellation as :func:`_squared_distances` does.
+    ``columns`` holds the embedding transposed, shape (d, n). Each pair costs a few operations; the sums
+    over each row's pairs are segment sums, since the pairs come row by row.
     """
-    norms = y.square().sum(dim=1, keepdim=True)
-    ones = torch.ones_like(norms)
-    return torch.cat([-2 * y, norms + 1, ones], dim=1), torch.cat([y, ones, norms], dim=1).T
+    differences = columns.index_select(1, p.rows).sub_(columns.index_select(1, p.cols))
+    kernel = differences.square().sum(dim=0).add_(1).reciprocal_()
+    differences.mul_(kernel * p.values)
+    lengths = p.counts.expand(len(columns), -1)
+    return torch.segment_reduce(differences, "sum", lengths=lengths, axis=1, unsafe=True), kernel
+
+
+def _repulsions(columns: torch.Tensor) -> torch.Tensor:
+    r""":math:`\sum_{j \ne i} w_{ij}^2 \, (1, y_j, \|y_j\|^2)` for every point, shape (d + 2, n), over all pairs, exactly.
+
+    ``columns`` holds the embedding transposed, shape (d, n). The kernel is symmetric, so only the
+    blocks on and above the diagonal are computed: a block of rows :math:`I` against the columns
+    :math:`J \ge I`, filled with :math:`1 + \|y_i\|^2 + \|y_j\|^2 - 2\,y_i \cdot y_j` (one broadcast sum
+    and one product), raised to the power :math:`-2` in place, and multiplied by the basis
+    :math:`(1, y, \|y\|^2)` of :math:`J` (for the rows :math:`I`) and of :math:`I` (for the columns
+    :math:`J`). The expansion of the squared distance loses digits to cancellation for points far from
+    the origin (a relative error of about :math:`\|y\|^2` times the machine epsilon in :math:`w_{ij}`),
+    as :func:`_squared_distances` does.
+    """
+    n = columns.shape[1]
+    norms = columns.square().sum(dim=0)
+    basis = torch.cat([torch.ones_like(norms).unsqueeze(0), columns, norms.unsqueeze(0)])
+    points, shifted = -2 * columns.T, norms + 1
+    sums = torch.zeros_like(basis)
+    rows = max(1, _BLOCK_ENTRIES // n)
+    buffer = torch.empty(min(rows, n) * n, dtype=columns.dtype, device=columns.device)
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        kernel = buffer[:(stop - start) * (n - start)].view(stop - start, n - start)
+        torch.add(shifted[start:stop].unsqueeze(1), norms[start:], out=kernel)
+        kernel.addmm_(points[start:stop], columns[:, start:]).pow_(-2)
+        kernel[:, :stop - start].fill_diagonal_(0)
+        sums[:, start:stop].addmm_(basis[:, start:], kernel.T)
+        if stop < n:
+            sums[:, stop:].addmm_(basis[:, start:stop], kernel[:, stop - start:])
+    return sums
 
 
 def sne_kl(p, y) -> torch.Tensor:
@@ -509,7 +534,9 @@ def tsne(x, *, perplexity=30.0, n_components=2, n_iter=1000, early_exaggeration=
     with momentum 0.8. Each coordinate has an adaptive gain (increased by 0.2 when the gradient changes sign,
     multiplied by 0.8 otherwise, floored at 0.01). The repulsions between all :math:`n^2`
     pairs are computed exactly (no Barnes–Hut approximation), in a few dense passes over
-    blocks of rows of the :math:`n \times n` kernel matrix; the attractions only where :math:`p_{ij} > 0`.
+    the blocks of the symmetric :math:`n \times n` kernel matrix on and above its diagonal;
+    the attractions only where :math:`p_{ij} > 0`. It all runs on one processor thread, so that
+    threads waiting for each other at every small step cannot slow it down on a busy machine.
 
     Parameters
     ----------
@@ -594,8 +621,14 @@ def tsne(x, *, perplexity=30.0, n_components=2, n_iter=1000, early_exaggeration=
             raise ValueError(f"{func}: init must have shape ({n}, {n_components}) (got {tuple(y.shape)})")
         y = y.clone()
 
-    p = _Pairs.of(tsne_joint_probabilities(x, perplexity, n_neighbours=None if n_neighbours == n - 1 else n_neighbours)
-                  .to(dtype))
+    with one_thread():
+        p = tsne_joint_probabilities(x, perplexity, n_neighbours=None if n_neighbours == n - 1 else n_neighbours)
+        return _descend(_Pairs.of(p.to(dtype)), y, n_iter, exaggeration_iter, early_exaggeration, learning_rate, tol)
+
+
+def _descend(p: _Pairs, y: torch.Tensor, n_iter: int, exaggeration_iter: int, early_exaggeration: float,
+             learning_rate: float, tol: float | None) -> TSNEResult:
+    """The gradient descent of :func:`tsne` from ``y`` (validated arguments)."""
     update = torch.zeros_like(y)
     gains = torch.ones_like(y)
     history = []

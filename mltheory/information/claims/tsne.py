@@ -14,6 +14,7 @@ from ...claims import Alternative, Identity, Measurement, Numeric, Words, regist
 from ...data import digits
 from ..measures import entropy
 from ..tsne import (
+    _repulsions,
     neighbour_probabilities,
     sne_gradient,
     sne_kl,
@@ -261,6 +262,30 @@ def _digits_embeddings(n_points: int, perplexity: float, seed: int, n_iter: int)
         "ours_kl": ours.kl_divergence.item(), "theirs_kl": float(reference.kl_divergence_),
         "history": ours.history,
     }
+
+
+def single_precision_error(n_points: int = 1797, perplexity: float = 30.0, seed: int = 0) -> dict:
+    """How far our float32 repulsions and gradient are from float64 on the final map of :func:`digits_embeddings`.
+
+    Our t-SNE computes every pair exactly, so rounding is the only error of its gradient: mostly the
+    cancellation in :math:`1 + \\|y_i\\|^2 + \\|y_j\\|^2 - 2 y_i \\cdot y_j`, of about the machine epsilon
+    times the squared radius of the map (``scale``). Returns the largest error of the float32
+    repulsions :math:`\\sum_j w_{ij}^2 (y_i - y_j)` and of the float32 gradient, each relative to the
+    largest entry of its float64 value on the same points and affinities, and the radius of the map.
+    """
+    run = digits_embeddings(n_points, perplexity, seed)
+    images, y = run["images"], run["ours"]
+    p = tsne_joint_probabilities(images, perplexity, n_neighbours=min(len(images) - 1, int(3 * perplexity) + 1))
+    exact, single = tsne_gradient(p, y), tsne_gradient(p.float() / p.float().sum(), y.float()).double()
+    centred = (y - y.mean(dim=0)).T.contiguous()
+    repulsions = []
+    for columns in (centred, centred.float()):
+        sums = _repulsions(columns).double()
+        repulsions.append(columns.double() * sums[0] - sums[1:-1])
+    radius = centred.norm(dim=0).max().item()
+    return {"repulsions": ((repulsions[1] - repulsions[0]).abs().max() / repulsions[0].abs().max()).item(),
+            "gradient": ((single - exact).abs().max() / exact.abs().max()).item(), "radius": radius,
+            "scale": torch.finfo(torch.float32).eps * radius**2}
 
 
 def trustworthiness_check(n_points: int = 1797, perplexity: float = 30.0, seed: int = 0,
