@@ -505,6 +505,7 @@ def cliff_walking(rows: int = 4, cols: int = 12, gamma=1.0, cliff_reward=-100.0)
     ([-1.0, -100.0, -1.0, -1.0], 36)
     """
     func = "cliff_walking"
+    gamma = check_scalar(gamma, name="gamma", func=func, low=0.0, high=1.0)
     rows = check_integer(rows, name="rows", func=func, minimum=2)
     cols = check_integer(cols, name="cols", func=func, minimum=3)
     cliff_reward = check_scalar(cliff_reward, name="cliff_reward", func=func, high=0.0, high_open=True)

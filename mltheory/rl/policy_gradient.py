@@ -224,7 +224,7 @@ def enumerate_trajectories(mdp: TabularMDP, horizon: int) -> Trajectories:
         raise ValueError(f"{func}: mdp must have no terminal states (got {int(mdp.terminal.sum())})")
     count = mdp.n_states ** (horizon + 1) * mdp.n_actions ** horizon
     if count > 10**6:
-        raise ValueError(f"{func}: S^(H+1) A^H must be at most 10^6 (got {count})")
+        raise ValueError(f"{func}: horizon must keep the S^(H+1) A^H trajectories at most 10^6 (got {count})")
     grid = torch.tensor(list(itertools.product(range(mdp.n_states), range(mdp.n_actions), repeat=horizon)),
                         dtype=torch.long).reshape(-1, 2 * horizon)
     last = torch.arange(mdp.n_states).repeat(grid.shape[0])
@@ -286,6 +286,7 @@ def estimator_moments(mdp: TabularMDP, logits, horizon: int) -> EstimatorMoments
     """
     func = "estimator_moments"
     mdp = _check_mdp(mdp, func)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
     logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
     check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
     paths = enumerate_trajectories(mdp, horizon)

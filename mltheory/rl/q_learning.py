@@ -443,10 +443,10 @@ def greedy_path(mdp: TabularMDP, q) -> tuple[torch.Tensor, float]:
     """
     func = "greedy_path"
     mdp = _check_mdp(mdp, func)
+    if not bool(((mdp.transitions == 0) | (mdp.transitions == 1)).all()) or int((mdp.initial > 0).sum()) != 1:
+        raise ValueError(f"{func}: mdp must be deterministic with one start state (got {mdp!r})")
     q = check_array(q, name="q", func=func).to(mdp.rewards)
     check_shape(q, (mdp.n_states, mdp.n_actions), name="q", func=func)
-    if not bool(((mdp.transitions == 0) | (mdp.transitions == 1)).all()) or int((mdp.initial > 0).sum()) != 1:
-        raise ValueError(f"{func}: mdp must be deterministic with one start state")
     action = q.masked_fill(~mdp.available, -torch.inf).argmax(-1)
     state, total, path = int(mdp.initial.argmax()), 0.0, []
     while state not in path:
