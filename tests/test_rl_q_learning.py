@@ -58,8 +58,8 @@ def test_q_learning_finds_the_best_arm_and_q_star():
 
 def test_q_learning_and_sarsa_on_a_small_cliff():
     mdp = cliff_walking(3, 5)
-    qrun = q_learning(mdp, steps=3000, alpha=0.5, epsilon=0.1, n_runs=4, seed=0)
-    srun = sarsa(mdp, steps=3000, alpha=0.5, epsilon=0.1, n_runs=4, seed=0)
+    qrun = q_learning(mdp, steps=1500, alpha=0.5, epsilon=0.1, n_runs=4, seed=0)
+    srun = sarsa(mdp, steps=1500, alpha=0.5, epsilon=0.1, n_runs=4, seed=0)
     assert all(greedy_path(mdp, q)[1] == -6.0 for q in qrun.q)  # one up, four right, one down
     assert all(greedy_path(mdp, q)[1] < -6.0 for q in srun.q)
 

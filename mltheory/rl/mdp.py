@@ -332,6 +332,7 @@ def _greedy(q: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.one_hot(q.argmax(-1), q.shape[-1]).to(q.dtype)
 
 
+@one_thread()
 def value_iteration(mdp: TabularMDP, steps: int, q0=None) -> torch.Tensor:
     r"""Value iteration :math:`Q_{k+1} = T^* Q_k`, returning every iterate.
 
@@ -380,6 +381,7 @@ class PolicyIterationResult(NamedTuple):
     """How many evaluate-and-improve rounds ran until the policy stopped changing."""
 
 
+@one_thread()
 def policy_iteration(mdp: TabularMDP, policy=None, max_iter: int = 1000) -> PolicyIterationResult:
     r"""Policy iteration: evaluate the policy exactly, act greedily on its :math:`Q^\pi`, until nothing changes.
 
