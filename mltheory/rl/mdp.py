@@ -75,8 +75,10 @@ class TabularMDP:
     ----------
     transitions, rewards, initial, reward_sd : torch.Tensor
         The validated tables, float64 unless given in another floating dtype.
-    terminal : torch.Tensor of bool, shape (S,)
-    available : torch.Tensor of bool, shape (S, A)
+    terminal : torch.Tensor
+        Boolean, one entry per state.
+    available : torch.Tensor
+        Boolean, one entry per state and action.
     gamma : float
     n_states, n_actions : int
 
@@ -481,7 +483,7 @@ def cliff_walking(rows: int = 4, cols: int = 12, gamma=1.0, cliff_reward=-100.0)
     The agent starts in the bottom-left cell and must reach the bottom-right cell (terminal). The cells
     between them on the bottom row are a cliff: stepping into one pays ``cliff_reward`` and sends the agent
     back to the start. Every other move pays :math:`-1`. Actions are up, right, down, left (see
-    :data:`MOVES`); a move off the grid leaves the agent where it is. State :math:`s = r \cdot \text{cols} + c`.
+    ``MOVES``); a move off the grid leaves the agent where it is. State :math:`s = r \cdot \text{cols} + c`.
     Cliff cells are never occupied; they are marked terminal so that they carry no value.
 
     Parameters

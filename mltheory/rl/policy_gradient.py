@@ -244,7 +244,7 @@ class EstimatorMoments(NamedTuple):
     gradient: torch.Tensor
     """:math:`\\nabla_\\theta J`, by automatic differentiation of the enumerated :math:`J`, shape (S, A)."""
     means: dict
-    """Estimator name (see :data:`ESTIMATORS`) to :math:`\\mathbb E[\\hat g]`, shape (S, A)."""
+    """Estimator name (see ``ESTIMATORS``) to :math:`\\mathbb E[\\hat g]`, shape (S, A)."""
     variances: dict
     """Estimator name to :math:`\\mathbb E\\lVert \\hat g - \\mathbb E \\hat g \\rVert^2`, a float."""
     expected_return: float
@@ -338,12 +338,12 @@ def reinforce(mdp: TabularMDP, updates: int, batch_size: int, lr, horizon: int, 
               estimator: str = "baseline") -> ReinforceRun:
     r"""Train a tabular softmax policy by REINFORCE, tracking its exact expected return.
 
-    Each update samples ``batch_size`` episodes of at most ``horizon`` steps (:func:`~mltheory.rl.rollout`),
+    Each update samples ``batch_size`` episodes of at most ``horizon`` steps (:func:`~mltheory.rl.mdp.rollout`),
     forms the reward to go :math:`G_t` of each step and takes a gradient step on :func:`reinforce_loss` with
     weights :math:`\gamma^t G_t`. With ``estimator="baseline"`` it first subtracts the batch mean of :math:`G_t`
     over the episodes still running at step :math:`t` (a baseline that depends on time, not on the action)
     and divides by the root mean square of the result (advantage normalisation, which rescales the step). The expected return of every iterate is
-    computed exactly by :func:`~mltheory.rl.policy_evaluation`.
+    computed exactly by :func:`~mltheory.rl.mdp.policy_evaluation`.
 
     Parameters
     ----------

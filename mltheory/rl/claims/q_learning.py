@@ -261,14 +261,14 @@ register(Numeric(
 
 
 @functools.lru_cache(maxsize=4)
-def cliff_runs(steps: int = 6000, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
+def cliff_runs(steps: int = 4500, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
     """Q-learning and SARSA on the 4 × 12 CliffWalking (γ = 1), many agents each (cached for the figure)."""
     mdp = cliff_walking()
     return mdp, {"Q-learning": q_learning(mdp, steps, alpha, epsilon, n_runs=n_runs, seed=seed),
                  "SARSA": sarsa(mdp, steps, alpha, epsilon, n_runs=n_runs, seed=seed)}
 
 
-def cliff_check(steps: int = 6000, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
+def cliff_check(steps: int = 4500, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
     """How many agents of each method end with a greedy policy on the optimal 13-step path along the edge."""
     mdp, runs = cliff_runs(steps, n_runs, alpha, epsilon, seed)
     optimal = -13.0
@@ -287,7 +287,7 @@ register(Numeric(
     experiment=cliff_check,
     alternative=Alternative("SARSA learns the optimal path too, like Q-learning",
                             expected={"SARSA agents on the optimal path": 30}),
-    page={"steps": 6000, "n_runs": 30},
+    page={"steps": 4500, "n_runs": 30},
     test={"steps": 4000, "n_runs": 6, "seed": 1},
     method="tabular Q-learning and SARSA, greedy paths of the learned tables",
     condition=Words(r"on the 4 by 12 cliff walk, with step size 0.5 and $\varepsilon$ equal to 0.1"),
