@@ -75,8 +75,10 @@ class TabularMDP:
     ----------
     transitions, rewards, initial, reward_sd : torch.Tensor
         The validated tables, float64 unless given in another floating dtype.
-    terminal : torch.Tensor of bool, shape (S,)
-    available : torch.Tensor of bool, shape (S, A)
+    terminal : torch.Tensor
+        Boolean, one entry per state.
+    available : torch.Tensor
+        Boolean, one entry per state and action.
     gamma : float
     n_states, n_actions : int
 
@@ -332,6 +334,7 @@ def _greedy(q: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.one_hot(q.argmax(-1), q.shape[-1]).to(q.dtype)
 
 
+@one_thread()
 def value_iteration(mdp: TabularMDP, steps: int, q0=None) -> torch.Tensor:
     r"""Value iteration :math:`Q_{k+1} = T^* Q_k`, returning every iterate.
 
@@ -380,6 +383,7 @@ class PolicyIterationResult(NamedTuple):
     """How many evaluate-and-improve rounds ran until the policy stopped changing."""
 
 
+@one_thread()
 def policy_iteration(mdp: TabularMDP, policy=None, max_iter: int = 1000) -> PolicyIterationResult:
     r"""Policy iteration: evaluate the policy exactly, act greedily on its :math:`Q^\pi`, until nothing changes.
 
@@ -479,7 +483,7 @@ def cliff_walking(rows: int = 4, cols: int = 12, gamma=1.0, cliff_reward=-100.0)
     The agent starts in the bottom-left cell and must reach the bottom-right cell (terminal). The cells
     between them on the bottom row are a cliff: stepping into one pays ``cliff_reward`` and sends the agent
     back to the start. Every other move pays :math:`-1`. Actions are up, right, down, left (see
-    :data:`MOVES`); a move off the grid leaves the agent where it is. State :math:`s = r \cdot \text{cols} + c`.
+    ``MOVES``); a move off the grid leaves the agent where it is. State :math:`s = r \cdot \text{cols} + c`.
     Cliff cells are never occupied; they are marked terminal so that they carry no value.
 
     Parameters
@@ -505,6 +509,7 @@ def cliff_walking(rows: int = 4, cols: int = 12, gamma=1.0, cliff_reward=-100.0)
     ([-1.0, -100.0, -1.0, -1.0], 36)
     """
     func = "cliff_walking"
+    gamma = check_scalar(gamma, name="gamma", func=func, low=0.0, high=1.0)
     rows = check_integer(rows, name="rows", func=func, minimum=2)
     cols = check_integer(cols, name="cols", func=func, minimum=3)
     cliff_reward = check_scalar(cliff_reward, name="cliff_reward", func=func, high=0.0, high_open=True)

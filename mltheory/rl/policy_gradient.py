@@ -224,7 +224,7 @@ def enumerate_trajectories(mdp: TabularMDP, horizon: int) -> Trajectories:
         raise ValueError(f"{func}: mdp must have no terminal states (got {int(mdp.terminal.sum())})")
     count = mdp.n_states ** (horizon + 1) * mdp.n_actions ** horizon
     if count > 10**6:
-        raise ValueError(f"{func}: S^(H+1) A^H must be at most 10^6 (got {count})")
+        raise ValueError(f"{func}: horizon must keep the S^(H+1) A^H trajectories at most 10^6 (got {count})")
     grid = torch.tensor(list(itertools.product(range(mdp.n_states), range(mdp.n_actions), repeat=horizon)),
                         dtype=torch.long).reshape(-1, 2 * horizon)
     last = torch.arange(mdp.n_states).repeat(grid.shape[0])
@@ -244,7 +244,7 @@ class EstimatorMoments(NamedTuple):
     gradient: torch.Tensor
     """:math:`\\nabla_\\theta J`, by automatic differentiation of the enumerated :math:`J`, shape (S, A)."""
     means: dict
-    """Estimator name (see :data:`ESTIMATORS`) to :math:`\\mathbb E[\\hat g]`, shape (S, A)."""
+    """Estimator name (see ``ESTIMATORS``) to :math:`\\mathbb E[\\hat g]`, shape (S, A)."""
     variances: dict
     """Estimator name to :math:`\\mathbb E\\lVert \\hat g - \\mathbb E \\hat g \\rVert^2`, a float."""
     expected_return: float
@@ -286,6 +286,7 @@ def estimator_moments(mdp: TabularMDP, logits, horizon: int) -> EstimatorMoments
     """
     func = "estimator_moments"
     mdp = _check_mdp(mdp, func)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
     logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
     check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
     paths = enumerate_trajectories(mdp, horizon)
@@ -337,12 +338,12 @@ def reinforce(mdp: TabularMDP, updates: int, batch_size: int, lr, horizon: int, 
               estimator: str = "baseline") -> ReinforceRun:
     r"""Train a tabular softmax policy by REINFORCE, tracking its exact expected return.
 
-    Each update samples ``batch_size`` episodes of at most ``horizon`` steps (:func:`~mltheory.rl.rollout`),
+    Each update samples ``batch_size`` episodes of at most ``horizon`` steps (:func:`~mltheory.rl.mdp.rollout`),
     forms the reward to go :math:`G_t` of each step and takes a gradient step on :func:`reinforce_loss` with
     weights :math:`\gamma^t G_t`. With ``estimator="baseline"`` it first subtracts the batch mean of :math:`G_t`
     over the episodes still running at step :math:`t` (a baseline that depends on time, not on the action)
     and divides by the root mean square of the result (advantage normalisation, which rescales the step). The expected return of every iterate is
-    computed exactly by :func:`~mltheory.rl.policy_evaluation`.
+    computed exactly by :func:`~mltheory.rl.mdp.policy_evaluation`.
 
     Parameters
     ----------

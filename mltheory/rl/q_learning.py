@@ -115,9 +115,12 @@ def _td_control(func: str, method: str, mdp, steps, alpha, epsilon, n_runs, seed
     state = sample_index(mdp.initial.expand(n_runs, -1), generator)
     action = act(state)
     log = {name: [] for name in ("rewards", "episode_end", "actions", "states")}
+    noisy = bool(mdp.reward_sd.any())
     for _ in range(steps):
-        noise = torch.randn(n_runs, generator=generator, dtype=tables.dtype)
-        reward = mdp.rewards[state, action] + mdp.reward_sd[state, action] * noise
+        reward = mdp.rewards[state, action]
+        if noisy:
+            reward = reward + mdp.reward_sd[state, action] * torch.randn(n_runs, generator=generator,
+                                                                         dtype=tables.dtype)
         following = sample_index(mdp.transitions[state, action], generator)
         end = mdp.terminal[following]
         if method == "double":
@@ -129,8 +132,9 @@ def _td_control(func: str, method: str, mdp, steps, alpha, epsilon, n_runs, seed
             which = torch.zeros(n_runs, dtype=torch.long)
             if method == "q_learning":
                 bootstrap = tables[0, runs, following].masked_fill(~available[following], -torch.inf).amax(-1)
-        restart = sample_index(mdp.initial.expand(n_runs, -1), generator)
-        next_state = torch.where(end, restart, following)
+        next_state = following
+        if bool(end.any()):
+            next_state = torch.where(end, sample_index(mdp.initial.expand(n_runs, -1), generator), following)
         if method == "sarsa":
             next_action_there = act(following)
             bootstrap = tables[0, runs, following, next_action_there]
@@ -443,10 +447,10 @@ def greedy_path(mdp: TabularMDP, q) -> tuple[torch.Tensor, float]:
     """
     func = "greedy_path"
     mdp = _check_mdp(mdp, func)
+    if not bool(((mdp.transitions == 0) | (mdp.transitions == 1)).all()) or int((mdp.initial > 0).sum()) != 1:
+        raise ValueError(f"{func}: mdp must be deterministic with one start state (got {mdp!r})")
     q = check_array(q, name="q", func=func).to(mdp.rewards)
     check_shape(q, (mdp.n_states, mdp.n_actions), name="q", func=func)
-    if not bool(((mdp.transitions == 0) | (mdp.transitions == 1)).all()) or int((mdp.initial > 0).sum()) != 1:
-        raise ValueError(f"{func}: mdp must be deterministic with one start state")
     action = q.masked_fill(~mdp.available, -torch.inf).argmax(-1)
     state, total, path = int(mdp.initial.argmax()), 0.0, []
     while state not in path:

@@ -10,7 +10,8 @@ import sympy as sp
 import torch
 
 from ...claims import Alternative, Assume, Inequality, Measurement, Numeric, Term, Words, register
-from ..mdp import _best, _continuation, bellman_backup, cliff_walking, policy_iteration, random_mdp, value_iteration
+from ...runtime import one_thread
+from ..mdp import bellman_backup, cliff_walking, policy_iteration, random_mdp, value_iteration
 from ..q_learning import (
     double_q_learning,
     expected_maximum,
@@ -25,6 +26,7 @@ from ..q_learning import (
 # --------------------------------------------------------------------------- the optimality equation
 
 
+@one_thread()
 def optimality_check(n_states: int = 8, n_actions: int = 3, gamma_value: float = 0.9, seeds: int = 5,
                      max_outside: bool = False):
     """The Q* of policy iteration against one backup of it, with the max inside (or outside) the expectation."""
@@ -83,6 +85,7 @@ register(Inequality(
 # --------------------------------------------------------------------------- the contraction
 
 
+@one_thread()
 def contraction_check(n_states: int = 6, n_actions: int = 3, gamma_value: float = 0.9, n_mdps: int = 100,
                       pairs: int = 10, seed: int = 0):
     """‖TX − TY‖∞ / ‖X − Y‖∞ over random MDPs and random pairs, and for pairs that differ by a constant."""
@@ -258,14 +261,14 @@ register(Numeric(
 
 
 @functools.lru_cache(maxsize=4)
-def cliff_runs(steps: int = 6000, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
+def cliff_runs(steps: int = 4500, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
     """Q-learning and SARSA on the 4 × 12 CliffWalking (γ = 1), many agents each (cached for the figure)."""
     mdp = cliff_walking()
     return mdp, {"Q-learning": q_learning(mdp, steps, alpha, epsilon, n_runs=n_runs, seed=seed),
                  "SARSA": sarsa(mdp, steps, alpha, epsilon, n_runs=n_runs, seed=seed)}
 
 
-def cliff_check(steps: int = 6000, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
+def cliff_check(steps: int = 4500, n_runs: int = 30, alpha: float = 0.5, epsilon: float = 0.1, seed: int = 0):
     """How many agents of each method end with a greedy policy on the optimal 13-step path along the edge."""
     mdp, runs = cliff_runs(steps, n_runs, alpha, epsilon, seed)
     optimal = -13.0
@@ -284,8 +287,8 @@ register(Numeric(
     experiment=cliff_check,
     alternative=Alternative("SARSA learns the optimal path too, like Q-learning",
                             expected={"SARSA agents on the optimal path": 30}),
-    page={"steps": 6000, "n_runs": 30},
-    test={"steps": 6000, "n_runs": 12, "seed": 1},
+    page={"steps": 4500, "n_runs": 30},
+    test={"steps": 4000, "n_runs": 6, "seed": 1},
     method="tabular Q-learning and SARSA, greedy paths of the learned tables",
     condition=Words(r"on the 4 by 12 cliff walk, with step size 0.5 and $\varepsilon$ equal to 0.1"),
     source="Sutton and Barto (2018), Example 6.6",

@@ -41,7 +41,7 @@ def iteration_figure(gamma: float = 0.9, seed: int = 0):
 
 
 @figure_function
-def overestimation_figure(max_actions: int = 20, n_samples: int = 4, trials: int = 4000, seed: int = 0):
+def overestimation_figure(max_actions: int = 16, n_samples: int = 4, trials: int = 2000, seed: int = 0):
     """Bias of the single, double and target-copy estimators of max_a E[Q_a] against the number of actions."""
     counts = list(range(1, max_actions + 1))
     runs = [maximum_bias(n, n_samples, trials, seed=seed + n) for n in counts]
