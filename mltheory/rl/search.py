@@ -384,6 +384,7 @@ class PolicyValueNet(torch.nn.Module):
         return torch.log_softmax(logits, -1), torch.tanh(self.value(hidden)).squeeze(-1)
 
     def forward(self, state: TicTacToe):
+        """The network's prior over the legal moves of ``state`` (a list of probabilities) and its value, for MCTS."""
         board = torch.tensor(state.board, dtype=torch.float64) * state.to_move
         with torch.no_grad():
             log_p, value = self.forward_boards(board[None], (board == 0)[None])

@@ -6,7 +6,7 @@ moves by a step whose size is measured by the averaged policy KL
 (:func:`policy_kl`). Its Hessian at :math:`\theta' = \theta` is the policy
 Fisher matrix, so :func:`fisher_vector_product` is a Hessian-vector product of
 the KL, and :func:`trpo_step` solves :math:`F x = g` by conjugate gradients
-(:func:`mltheory.optimization.conjugate_gradient`) and takes the step
+(:func:`mltheory.optimization.second_order.conjugate_gradient`) and takes the step
 :math:`\sqrt{2\delta / x^\top F x}\; x` *up* the objective, backtracking until
 the KL is at most :math:`\delta`. :func:`ppo_clip_loss` is PPO's clipped
 surrogate loss.
