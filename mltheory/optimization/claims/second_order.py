@@ -464,7 +464,21 @@ register(Numeric(
 
 def rosenbrock(t):
     """Rosenbrock's function :math:`\\sum_i 100 (t_{i+1} - t_i^2)^2 + (1 - t_i)^2` (as ``scipy.optimize.rosen``), minimum 0 at (1, …, 1)."""
-    return (100 * (t[1:] - t[:-1] ** 2) ** 2 + (1 - t[:-1]) ** 2).sum()
+    head = t[:-1]
+    residual, distance = torch.addcmul(t[1:], head, head, value=-1), 1 - head  # t_{i+1} - t_i², 1 - t_i
+    return 100 * residual.dot(residual) + distance.dot(distance)
+
+
+def rosenbrock_gradient(t):
+    """The gradient of :func:`rosenbrock` in closed form (as ``scipy.optimize.rosen_der``).
+
+    Term :math:`i` contributes :math:`-400\\,t_i r_i - 2(1 - t_i)` to :math:`\\partial/\\partial t_i` and
+    :math:`200\\, r_i` to :math:`\\partial/\\partial t_{i+1}`, with :math:`r_i = t_{i+1} - t_i^2`.
+    """
+    head = t[:-1]
+    residual = torch.addcmul(t[1:], head, head, value=-1)
+    by_head = torch.addcmul(2 * head - 2, head, residual, value=-400)
+    return torch.nn.functional.pad(by_head, (0, 1)) + torch.nn.functional.pad(200 * residual, (1, 0))
 
 
 ROSENBROCK_START = (-1.2, 1.0)
