@@ -388,10 +388,6 @@ class CriticalBatchRun:
     optimal_loss: float
 
 
-def _logistic_example_loss(w, x, y):
-    return nn.functional.binary_cross_entropy_with_logits(x @ w, y)
-
-
 @one_thread()
 def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition: float = 30.0,
                               target_fraction: float = 0.05, repeats: int = 5, noise_samples: int = 4096,
@@ -406,9 +402,10 @@ def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition
     learning rate, the majority of the repeats has reached the target loss
     :math:`L^* + f\,(L(0) - L^*)`, ``f = target_fraction``. The hyperbola is
     then fitted by :func:`critical_batch_fit`. The simple and Hessian noise
-    scales are measured along the full-gradient path from ``noise_samples``
-    fresh examples per step, by :func:`per_example_gradients` and
-    :func:`gradient_noise_scale`.
+    scales are measured along the full-gradient path from the per-example
+    gradients :math:`(\sigma(x^\top w) - y)\,x` of ``noise_samples`` fresh
+    examples per step, by :func:`gradient_noise_scale`; ``b_simple`` of the
+    result averages their two estimates over the path before dividing.
 
     Parameters
     ----------
@@ -495,8 +492,8 @@ def _noise_along_path(problem, lr, target, noise_samples, max_steps, generator):
         if losses[-1] <= target:
             break
         x, y = problem.sample((noise_samples,), generator)
-        grads = per_example_gradients(_logistic_example_loss, w, x, y)
         p = torch.sigmoid(x @ w)
+        grads = (p - y)[:, None] * x  # per-example gradients of the logistic loss, in closed form
         hessian = (x * (p * (1 - p))[:, None]).T @ x / noise_samples
         noise, signal = _noise_and_signal(grads)
         noises.append(noise.item())
