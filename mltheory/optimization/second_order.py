@@ -144,13 +144,15 @@ def _cubic_minimum(a, fa, da, b, fb, db):
 def _wolfe_line_search(evaluate, theta, direction, value, slope, alpha, c1=1e-4, c2=0.9, max_evaluations=60):
     """A step length satisfying the strong Wolfe conditions (Nocedal & Wright, algorithms 3.5 and 3.6).
 
-    ``evaluate`` maps a point to its loss (a float) and gradient. Returns
-    ``(point, value, gradient)`` at the accepted point, or ``None`` if none was found.
+    ``evaluate`` maps a point to its loss (a float) and gradient. Returns ``(point, value, gradient, step,
+    slope)`` at the accepted point (``slope`` the derivative along ``direction`` there), or ``None`` if none
+    was found.
     """
     def at(a):
         point = torch.add(theta, direction, alpha=a)
         f, g = evaluate(point)
-        return f, torch.dot(g, direction).item(), (point, f, g)
+        d = torch.dot(g, direction).item()
+        return f, d, (point, f, g, a, d)
 
     def zoom(lo, f_lo, d_lo, hi, f_hi, d_hi, budget):
         for _ in range(budget):
@@ -265,9 +267,10 @@ def bfgs(loss: Callable, theta, *, gradient: Callable | None = None, gtol=1e-5, 
             if found is None:
                 raise ValueError(f"{func}: the line search found no step satisfying the Wolfe conditions "
                                  f"at iterate {len(path) - 1} (loss {value:.6g})")
-            new_theta, new_value, new_gradient = found
+            new_theta, new_value, new_gradient, alpha, new_slope = found
         step, change = new_theta - theta, new_gradient - gradient
-        curvature = torch.dot(change, step).item()
+        curvature = (torch.dot(change, step).item() if line_search == "exact"
+                     else alpha * (new_slope - slope))  # y^T d, from the two slopes along the direction
         if curvature > 0:  # always, after a Wolfe step or on a convex quadratic
             inverse = _inverse_update(inverse, step, change, curvature)
         value, gradient, theta, alpha = new_value, new_gradient, new_theta, 1.0

@@ -514,8 +514,8 @@ register(Numeric(
 def rosenbrock(t):
     """Rosenbrock's function :math:`\\sum_i 100 (t_{i+1} - t_i^2)^2 + (1 - t_i)^2` (as ``scipy.optimize.rosen``), minimum 0 at (1, …, 1)."""
     head = t[:-1]
-    residual, distance = torch.addcmul(t[1:], head, head, value=-1), 1 - head  # t_{i+1} - t_i², 1 - t_i
-    return 100 * residual.dot(residual) + distance.dot(distance)
+    terms = torch.cat([10 * torch.addcmul(t[1:], head, head, value=-1), 1 - head])  # 10 (t_{i+1} - t_i²), 1 - t_i
+    return terms.dot(terms)
 
 
 def rosenbrock_gradient(t):
