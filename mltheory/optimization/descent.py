@@ -87,8 +87,10 @@ class _Iterate:
                    else f"a {gradient.dtype} tensor of shape {tuple(gradient.shape)}")
             raise ValueError(f"{self.func}: gradient must return a {start.dtype} tensor of shape "
                              f"{tuple(start.shape)}, like theta (got {got})")
-        if not torch.isfinite(gradient).all():
-            raise ValueError(f"{self.func}: gradient must return finite values (got {gradient.tolist()} at the start)")
+        bad = int((~torch.isfinite(gradient)).sum())
+        if bad:
+            raise ValueError(f"{self.func}: gradient must return finite values (got {bad} non-finite of "
+                             f"{gradient.numel()} at the start)")
 
     def curvature(self, vector: torch.Tensor, direction: torch.Tensor) -> float:
         """:math:`p^\\top H p` at ``vector`` along ``direction``, by one Hessian-vector product."""
