@@ -94,6 +94,8 @@ def test_critical_batch_experiment_small_run():
     assert run.optimal_loss < run.target_loss < run.initial_loss
     assert run.path_loss[-1] <= run.target_loss < run.path_loss[-2]
     assert len(run.path_b_simple) == len(run.path_b_noise) == len(run.path_loss) - 1
+    # the ratio of averages is a mean of the per-step ratios weighted by their (positive) signal estimates
+    assert run.path_b_simple.min().item() <= run.b_simple <= run.path_b_simple.max().item()
     assert run.fit.b_crit == pytest.approx(run.fit.e_min / run.fit.s_min)
 
 

@@ -17,7 +17,7 @@ from mltheory.optimization import (
     lbfgs_two_loop,
     natural_gradient_step,
 )
-from mltheory.optimization.claims.second_order import lbfgs_check, rosenbrock
+from mltheory.optimization.claims.second_order import lbfgs_check, rosenbrock, rosenbrock_gradient
 
 DOUBLE = torch.float64
 
@@ -134,6 +134,39 @@ def test_bfgs_matches_scipy_on_rosenbrock():
     ours = bfgs(rosenbrock, [-1.2, 1.0], gtol=1e-9)
     assert np.abs(ours[-1].numpy() - peer.x).max() <= 1e-6
     assert abs((len(ours) - 1) - peer.nit) <= 5  # the same method: similar numbers of iterations
+
+
+def test_rosenbrock_and_its_gradient_equal_scipys():
+    t = torch.randn(7, generator=torch.Generator().manual_seed(0), dtype=DOUBLE)
+    assert rosenbrock(t).item() == pytest.approx(scipy.optimize.rosen(t.numpy()), rel=1e-14)
+    assert np.allclose(rosenbrock_gradient(t).numpy(), scipy.optimize.rosen_der(t.numpy()), rtol=1e-13, atol=0)
+    leaf = t.clone().requires_grad_(True)
+    assert torch.allclose(torch.autograd.grad(rosenbrock(leaf), leaf)[0], rosenbrock_gradient(t), rtol=1e-13)
+
+
+def test_bfgs_with_a_closed_form_gradient_follows_autograds_path_and_finds_scipys_minimum():
+    analytic, autograd = bfgs(rosenbrock, [-1.2, 1.0], gradient=rosenbrock_gradient), bfgs(rosenbrock, [-1.2, 1.0])
+    assert analytic.shape == autograd.shape and (analytic - autograd).abs().max() <= 1e-8  # rounding only
+    # In 100 dimensions (500 steps) rounding moves the path, but not where it ends: where scipy ends, at the
+    # global minimum (1, ..., 1) and not at the local one near (-1, 1, ..., 1) (benchmarks/peers.py compares).
+    ours = bfgs(rosenbrock, np.resize(np.array([-1.2, 1.0]), 100), gradient=rosenbrock_gradient)[-1]
+    assert (ours - 1).abs().max() <= 1e-6
+
+
+def test_bfgs_takes_a_closed_form_gradient_for_a_module():
+    x = torch.linspace(-1, 1, 20, dtype=DOUBLE)[:, None]
+    y = 3 * x - 1
+
+    def gradient(m):  # of the mean squared error, by weight then bias
+        residual = m(x) - y
+        return torch.stack([2 * (residual * x).mean(), 2 * residual.mean()])
+
+    model = torch.nn.Linear(1, 1, dtype=DOUBLE)
+    path = bfgs(lambda m: ((m(x) - y) ** 2).mean(), model, gradient=gradient, gtol=1e-10)
+    assert torch.allclose(path[-1], torch.tensor([3.0, -1.0], dtype=DOUBLE), atol=1e-8)
+    assert torch.allclose(model.bias.detach(), torch.tensor([-1.0], dtype=DOUBLE), atol=1e-8)
+    with pytest.raises(ValueError, match=r"bfgs: gradient must return a torch.float64 tensor of shape \(2,\)"):
+        bfgs(lambda m: ((m(x) - y) ** 2).mean(), model, gradient=lambda m: torch.zeros(3, dtype=DOUBLE))
 
 
 def test_bfgs_with_exact_line_search_finishes_a_quadratic_in_n_steps():

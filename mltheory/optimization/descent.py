@@ -20,12 +20,16 @@ class _Iterate:
     a scalar, or a ``torch.nn.Module``, with ``loss`` mapping the module to a
     scalar: then the vector is its trainable parameters, flattened in
     ``parameters()`` order, written into the module before each evaluation,
-    and :meth:`finish` leaves the last iterate there.
+    and :meth:`finish` leaves the last iterate there. An optional ``gradient``
+    callable takes what ``loss`` takes and returns the gradient flattened like
+    the vector; :meth:`value_and_gradient` then calls it instead of autograd.
     """
 
-    def __init__(self, loss, theta, func: str):
+    def __init__(self, loss, theta, func: str, gradient=None):
         check_callable(loss, name="loss", func=func)
-        self.loss = loss
+        if gradient is not None:
+            check_callable(gradient, name="gradient", func=func)
+        self.loss, self.analytic, self.func = loss, gradient, func
         if isinstance(theta, torch.nn.Module):
             self.module = theta
             self.parameters = [p for p in theta.parameters() if p.requires_grad]
@@ -53,6 +57,8 @@ class _Iterate:
             self.write(vector)
             leaves, value = self.parameters, self.loss(self.module, *args)
         gradients = torch.autograd.grad(value, leaves, create_graph=create_graph, allow_unused=True)
+        if self.module is None and gradients[0] is not None:
+            return value, leaves, gradients[0]
         return value, leaves, torch.cat([torch.zeros_like(p).reshape(-1) if g is None else g.reshape(-1)
                                          for p, g in zip(leaves, gradients)])
 
@@ -61,9 +67,30 @@ class _Iterate:
         return self.evaluate(vector, *args)[2]
 
     def value_and_gradient(self, vector: torch.Tensor) -> tuple[float, torch.Tensor]:
-        """The loss at ``vector`` as a float, and its gradient."""
-        value, _, gradient = self.evaluate(vector)
-        return value.item(), gradient
+        """The loss at ``vector`` as a float, and its gradient (from the ``gradient`` callable if one was given)."""
+        if self.analytic is None:
+            value, _, gradient = self.evaluate(vector)
+            return value.item(), gradient
+        if self.module is None:
+            return float(self.loss(vector)), self.analytic(vector)
+        self.write(vector)
+        with torch.no_grad():
+            return float(self.loss(self.module)), self.analytic(self.module)
+
+    def check_gradient(self, gradient) -> None:
+        """Raise unless a ``gradient`` callable's result is a finite tensor shaped and typed like the vector."""
+        if self.analytic is None:
+            return
+        start = self.start
+        if not (isinstance(gradient, torch.Tensor) and gradient.shape == start.shape and gradient.dtype == start.dtype):
+            got = (f"{type(gradient).__name__}" if not isinstance(gradient, torch.Tensor)
+                   else f"a {gradient.dtype} tensor of shape {tuple(gradient.shape)}")
+            raise ValueError(f"{self.func}: gradient must return a {start.dtype} tensor of shape "
+                             f"{tuple(start.shape)}, like theta (got {got})")
+        bad = int((~torch.isfinite(gradient)).sum())
+        if bad:
+            raise ValueError(f"{self.func}: gradient must return finite values (got {bad} non-finite of "
+                             f"{gradient.numel()} at the start)")
 
     def curvature(self, vector: torch.Tensor, direction: torch.Tensor) -> float:
         """:math:`p^\\top H p` at ``vector`` along ``direction``, by one Hessian-vector product."""

@@ -140,14 +140,20 @@ def gradient_noise_scale(per_example_grads, hessian=None) -> torch.Tensor:
         if not torch.allclose(H, H.T, rtol=1e-10, atol=1e-12 * H.abs().max().item()):
             asymmetry = (H - H.T).abs().max().item()
             raise ValueError(f"{func}: hessian must be symmetric (got an asymmetry of {asymmetry:.3g})")
+    noise, signal = _noise_and_signal(g, H)
+    if signal <= 0:
+        return torch.tensor(math.inf, dtype=g.dtype)
+    return noise / signal
+
+
+def _noise_and_signal(g: torch.Tensor, H: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Unbiased estimates of :math:`\\operatorname{tr}(H\\Sigma)` and :math:`G^\\top H G` (:math:`H = I` if ``None``) from ``n`` rows."""
+    n = g.shape[0]
     mean = g.mean(0)
     centred = g - mean
     weighted = centred if H is None else centred @ H
     noise = (weighted * centred).sum() / (n - 1)
-    signal = (mean @ mean if H is None else mean @ H @ mean) - noise / n
-    if signal <= 0:
-        return torch.tensor(math.inf, dtype=g.dtype)
-    return noise / signal
+    return noise, (mean @ mean if H is None else mean @ H @ mean) - noise / n
 
 
 # --------------------------------------------------------------------------- the S-E hyperbola
@@ -362,8 +368,9 @@ class CriticalBatchRun:
         The simple and Hessian noise scales at the start of each of the :math:`m` steps of that path, from the
         per-example gradients of fresh samples.
     b_simple : float
-        ``path_b_simple`` averaged over the loss levels the path passes through: each step weighted by the loss
-        it removes.
+        The simple noise scale of the whole path: the unbiased estimates of :math:`\operatorname{tr}\Sigma` at
+        its steps, averaged, over those of :math:`|G|^2`, averaged (as McCandlish et al. 2018 estimate it: the two
+        averages first, then their ratio).
     initial_loss, target_loss, optimal_loss : float
     """
 
@@ -381,10 +388,6 @@ class CriticalBatchRun:
     optimal_loss: float
 
 
-def _logistic_example_loss(w, x, y):
-    return nn.functional.binary_cross_entropy_with_logits(x @ w, y)
-
-
 @one_thread()
 def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition: float = 30.0,
                               target_fraction: float = 0.05, repeats: int = 5, noise_samples: int = 4096,
@@ -399,9 +402,10 @@ def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition
     learning rate, the majority of the repeats has reached the target loss
     :math:`L^* + f\,(L(0) - L^*)`, ``f = target_fraction``. The hyperbola is
     then fitted by :func:`critical_batch_fit`. The simple and Hessian noise
-    scales are measured along the full-gradient path from ``noise_samples``
-    fresh examples per step, by :func:`per_example_gradients` and
-    :func:`gradient_noise_scale`.
+    scales are measured along the full-gradient path from the per-example
+    gradients :math:`(\sigma(x^\top w) - y)\,x` of ``noise_samples`` fresh
+    examples per step, by :func:`gradient_noise_scale`; ``b_simple`` of the
+    result averages their two estimates over the path before dividing.
 
     Parameters
     ----------
@@ -457,10 +461,8 @@ def critical_batch_experiment(max_log2_batch: int = 10, dim: int = 20, condition
     steps = torch.tensor(steps, dtype=torch.float64)
     examples = batch_sizes.double() * steps
     fit = critical_batch_fit(steps, examples)
-    path_loss, path_simple, path_noise = _noise_along_path(problem, chosen[-1], target, noise_samples, max_steps,
-                                                              generator)
-    decrease = path_loss[:-1] - path_loss[1:]
-    averaged = ((path_simple * decrease).sum() / decrease.sum()).item()
+    path_loss, path_simple, path_noise, averaged = _noise_along_path(problem, chosen[-1], target, noise_samples,
+                                                                     max_steps, generator)
     return CriticalBatchRun(batch_sizes.double(), steps, examples, torch.tensor(chosen, dtype=torch.float64), fit,
                             path_loss, path_simple, path_noise, averaged, initial, target, optimal)
 
@@ -482,18 +484,23 @@ def _steps_to_target(problem, batch, learning_rates, repeats, target, max_steps,
 
 
 def _noise_along_path(problem, lr, target, noise_samples, max_steps, generator):
-    """Noise scales (simple, Hessian) at each step of full-gradient descent until the target, and the losses on the way."""
+    """Along full-gradient descent until the target: the losses, the noise scales (simple, Hessian) at each step,
+    and the simple noise scale of the whole path (the averaged noise over the averaged signal)."""
     w = torch.zeros_like(problem.w_star)
-    losses, simple, with_hessian = [problem.loss(w).item()], [], []
+    losses, simple, with_hessian, noises, signals = [problem.loss(w).item()], [], [], [], []
     for _ in range(max_steps):
         if losses[-1] <= target:
             break
         x, y = problem.sample((noise_samples,), generator)
-        grads = per_example_gradients(_logistic_example_loss, w, x, y)
         p = torch.sigmoid(x @ w)
+        grads = (p - y)[:, None] * x  # per-example gradients of the logistic loss, in closed form
         hessian = (x * (p * (1 - p))[:, None]).T @ x / noise_samples
+        noise, signal = _noise_and_signal(grads)
+        noises.append(noise.item())
+        signals.append(signal.item())
         simple.append(gradient_noise_scale(grads).item())
         with_hessian.append(gradient_noise_scale(grads, hessian).item())
         w = w - lr * problem.gradient(w)
         losses.append(problem.loss(w).item())
-    return (torch.tensor(values, dtype=torch.float64) for values in (losses, simple, with_hessian))
+    losses, simple, with_hessian = (torch.tensor(values, dtype=torch.float64) for values in (losses, simple, with_hessian))
+    return losses, simple, with_hessian, sum(noises) / sum(signals)

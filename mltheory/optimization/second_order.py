@@ -11,6 +11,7 @@ last few steps without storing any matrix.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -108,48 +109,60 @@ def conjugate_gradient(operator, b, *, x0=None, tol=1e-10, max_iter=None) -> tor
     return torch.stack(path)
 
 
-def _inverse_update(inverse: torch.Tensor, d: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def _inverse_update(inverse: torch.Tensor, d: torch.Tensor, y: torch.Tensor, curvature: float | None = None):
     r"""The BFGS update of :math:`B^{-1}`: :math:`(I - \rho d y^\top) B^{-1} (I - \rho y d^\top) + \rho d d^\top`, :math:`\rho = 1/y^\top d`.
 
     Multiplied out (``B⁻¹`` symmetric) it is three rank-one updates, :math:`O(n^2)` operations.
+    ``curvature`` is :math:`y^\top d` if the caller has it already.
     """
-    rho = 1 / (y @ d)
-    inverse_y = inverse @ y
-    updated = torch.addr(inverse, d, d, alpha=rho * (1 + rho * (y @ inverse_y)))
-    return torch.addr(torch.addr(updated, inverse_y, d, alpha=-rho), d, inverse_y, alpha=-rho)
+    rho = 1 / (torch.dot(y, d).item() if curvature is None else curvature)
+    inverse_y = torch.mv(inverse, y)
+    updated = torch.addr(inverse, d, d, alpha=rho * (1 + rho * torch.dot(y, inverse_y).item()))
+    return updated.addr_(inverse_y, d, alpha=-rho).addr_(d, inverse_y, alpha=-rho)
 
 
 def _cubic_minimum(a, fa, da, b, fb, db):
-    """The minimiser of the cubic through (a, fa, da) and (b, fb, db), or the midpoint if it is not well inside."""
+    """The minimiser of the cubic through (a, fa, da) and (b, fb, db), kept a tenth of the interval from its ends.
+
+    The midpoint if the cubic has no finite minimiser (for instance when ``fb`` is infinite).
+    """
+    if a == b:
+        return a
     d1 = da + db - 3 * (fa - fb) / (a - b)
     radicand = d1 * d1 - da * db
-    if radicand >= 0:
-        d2 = (radicand ** 0.5) * (1 if b > a else -1)
-        trial = b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2)
-        low, high = min(a, b), max(a, b)
-        if low + 0.1 * (high - low) <= trial <= high - 0.1 * (high - low):
-            return trial
-    return (a + b) / 2
+    if not radicand >= 0:
+        return (a + b) / 2
+    d2 = math.sqrt(radicand) * (1 if b > a else -1)
+    denominator = db - da + 2 * d2
+    trial = b - (b - a) * (db + d2 - d1) / denominator if denominator != 0 else math.nan
+    if not math.isfinite(trial):
+        return (a + b) / 2
+    margin = 0.1 * abs(b - a)
+    return min(max(trial, min(a, b) + margin), max(a, b) - margin)
 
 
-def _wolfe_line_search(objective, theta, direction, value, slope, alpha, c1=1e-4, c2=0.9, max_evaluations=60):
+def _wolfe_line_search(evaluate, theta, direction, value, slope, alpha, c1=1e-4, c2=0.9, max_evaluations=60):
     """A step length satisfying the strong Wolfe conditions (Nocedal & Wright, algorithms 3.5 and 3.6).
 
-    Returns ``(alpha, value, gradient)`` at the accepted point, or ``None`` if none was found.
+    ``evaluate`` maps a point to its loss (a float) and gradient. Returns ``(point, value, gradient, step,
+    slope)`` at the accepted point (``slope`` the derivative along ``direction`` there), or ``None`` if none
+    was found.
     """
     def at(a):
-        v, g = objective.value_and_gradient(theta + a * direction)
-        return v, (g @ direction).item(), g
+        point = torch.add(theta, direction, alpha=a)
+        f, g = evaluate(point)
+        d = torch.dot(g, direction).item()
+        return f, d, (point, f, g, a, d)
 
     def zoom(lo, f_lo, d_lo, hi, f_hi, d_hi, budget):
         for _ in range(budget):
             a = _cubic_minimum(lo, f_lo, d_lo, hi, f_hi, d_hi)
-            f, d, g = at(a)
+            f, d, found = at(a)
             if f > value + c1 * a * slope or f >= f_lo:
                 hi, f_hi, d_hi = a, f, d
             else:
                 if abs(d) <= -c2 * slope:
-                    return a, f, g
+                    return found
                 if d * (hi - lo) >= 0:
                     hi, f_hi, d_hi = lo, f_lo, d_lo
                 lo, f_lo, d_lo = a, f, d
@@ -157,11 +170,11 @@ def _wolfe_line_search(objective, theta, direction, value, slope, alpha, c1=1e-4
 
     previous, f_previous, d_previous = 0.0, value, slope
     for i in range(max_evaluations):
-        f, d, g = at(alpha)
+        f, d, found = at(alpha)
         if f > value + c1 * alpha * slope or (i > 0 and f >= f_previous):
             return zoom(previous, f_previous, d_previous, alpha, f, d, max_evaluations - i)
         if abs(d) <= -c2 * slope:
-            return alpha, f, g
+            return found
         if d >= 0:
             return zoom(alpha, f, d, previous, f_previous, d_previous, max_evaluations - i)
         previous, f_previous, d_previous = alpha, f, d
@@ -170,7 +183,8 @@ def _wolfe_line_search(objective, theta, direction, value, slope, alpha, c1=1e-4
 
 
 @one_thread()
-def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search: str = "wolfe") -> torch.Tensor:
+def bfgs(loss: Callable, theta, *, gradient: Callable | None = None, gtol=1e-5, max_iter: int = 1000,
+         line_search: str = "wolfe") -> torch.Tensor:
     r"""Minimise ``loss`` by BFGS, which keeps the inverse :math:`B_k^{-1}` of a Hessian approximation.
 
     With :math:`d_k = \theta_{k+1} - \theta_k` and
@@ -188,13 +202,18 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
     theta : array_like of shape (d,), or torch.nn.Module
         The start: a parameter vector, or a module whose trainable parameters are optimised (in place: they
         hold the last iterate on return).
+    gradient : callable, optional
+        The gradient of ``loss``, if you have it in closed form (scipy's ``jac=``): takes what ``loss``
+        takes and returns a tensor of shape (d,) and ``theta``'s dtype (for a module, the gradient with
+        respect to its trainable parameters flattened in ``parameters()`` order). By default the gradient
+        comes from ``torch.autograd``, which costs more than the loss itself on small problems.
     gtol : float, default 1e-5
         Stop once the largest gradient component is at most ``gtol`` (scipy's default test).
     max_iter : int, default 1000
     line_search : {"wolfe", "exact"}, default "wolfe"
         ``"wolfe"``: a step satisfying the strong Wolfe conditions (:math:`c_1 = 10^{-4}`, :math:`c_2 = 0.9`).
-        ``"exact"``: the step :math:`-g^\top p / p^\top H p` from one Hessian-vector product, the exact
-        minimiser along the line **for a quadratic loss**.
+        ``"exact"``: the step :math:`-g^\top p / p^\top H p` from one Hessian-vector product of ``loss``
+        (by autograd), the exact minimiser along the line **for a quadratic loss**.
 
     Returns
     -------
@@ -204,49 +223,58 @@ def bfgs(loss: Callable, theta, *, gtol=1e-5, max_iter: int = 1000, line_search:
     Raises
     ------
     ValueError
-        If the line search fails, or (``"exact"``) the curvature along a direction is not positive.
+        If the line search fails, (``"exact"``) the curvature along a direction is not positive, or
+        ``gradient`` returns the wrong shape or dtype, or non-finite values, at the start.
 
     Examples
     --------
     >>> rosenbrock = lambda t: (1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2
     >>> bfgs(rosenbrock, [-1.2, 1.0], gtol=1e-9)[-1].round(decimals=8)
     tensor([1., 1.], dtype=torch.float64)
+
+    With the gradient in closed form, no autograd is needed:
+
+    >>> def rosenbrock_gradient(t):
+    ...     r = t[1] - t[0] ** 2
+    ...     return torch.stack([-400 * t[0] * r - 2 * (1 - t[0]), 200 * r])
+    >>> bfgs(rosenbrock, [-1.2, 1.0], gradient=rosenbrock_gradient, gtol=1e-9)[-1].round(decimals=8)
+    tensor([1., 1.], dtype=torch.float64)
     """
     func = "bfgs"
-    objective = _Iterate(loss, theta, func)
+    objective = _Iterate(loss, theta, func, gradient)
     theta = objective.start
     gtol = check_scalar(gtol, name="gtol", func=func, low=0, low_open=True)
     max_iter = check_integer(max_iter, name="max_iter", func=func, minimum=1)
     line_search = check_choice(line_search, ("wolfe", "exact"), name="line_search", func=func)
-    value, gradient = objective.value_and_gradient(theta)
-    inverse = torch.eye(theta.numel(), dtype=theta.dtype)
+    evaluate = objective.value_and_gradient
+    value, gradient = evaluate(theta)
+    objective.check_gradient(gradient)
+    inverse = torch.eye(theta.numel(), dtype=theta.dtype, device=theta.device)
     path = [theta]
-    alpha = min(1.0, 1 / gradient.abs().sum().item()) if gradient.abs().sum() > 0 else 1.0
-    for _ in range(max_iter):
-        if gradient.abs().max() <= gtol:
-            break
-        direction = -(inverse @ gradient)
-        slope = (gradient @ direction).item()
+    alpha = 1 / max(1.0, torch.linalg.vector_norm(gradient, ord=1).item())  # a first step of length at most 1
+    while len(path) <= max_iter and torch.linalg.vector_norm(gradient, ord=math.inf).item() > gtol:
+        direction = torch.mv(inverse, gradient).neg_()
+        slope = torch.dot(gradient, direction).item()
         if line_search == "exact":
             curvature = objective.curvature(theta, direction)
             if not curvature > 0:
                 raise ValueError(f"{func}: line_search='exact' needs positive curvature along each direction "
                                  f"(got p^T H p = {curvature:.3g})")
-            alpha = -slope / curvature
-            new_value, new_gradient = objective.value_and_gradient(theta + alpha * direction)
+            new_theta = torch.add(theta, direction, alpha=-slope / curvature)
+            new_value, new_gradient = evaluate(new_theta)
         else:
-            found = _wolfe_line_search(objective, theta, direction, value, slope, alpha)
+            found = _wolfe_line_search(evaluate, theta, direction, value, slope, alpha)
             if found is None:
                 raise ValueError(f"{func}: the line search found no step satisfying the Wolfe conditions "
                                  f"at iterate {len(path) - 1} (loss {value:.6g})")
-            alpha, new_value, new_gradient = found
-        step = alpha * direction
-        change = new_gradient - gradient
-        theta, value, gradient = theta + step, new_value, new_gradient
+            new_theta, new_value, new_gradient, alpha, new_slope = found
+        step, change = new_theta - theta, new_gradient - gradient
+        curvature = (torch.dot(change, step).item() if line_search == "exact"
+                     else alpha * (new_slope - slope))  # y^T d, from the two slopes along the direction
+        if curvature > 0:  # always, after a Wolfe step or on a convex quadratic
+            inverse = _inverse_update(inverse, step, change, curvature)
+        value, gradient, theta, alpha = new_value, new_gradient, new_theta, 1.0
         path.append(theta)
-        if change @ step > 0:  # always, after a Wolfe step or on a convex quadratic
-            inverse = _inverse_update(inverse, step, change)
-        alpha = 1.0
     objective.write(theta)
     return torch.stack(path)
 

@@ -23,6 +23,7 @@ from ...claims import (
     Words,
     register,
 )
+from ...estimation.symbolic import Displayed, notation
 from ...information.claims.fisher import expectations_with_sigma, normal_log_density
 from ...information.symbolic import ScoreCovariance
 from ..curvature import hvp
@@ -91,6 +92,54 @@ register(Identity(
     condition=Words("for every invertible Jacobian", J, "and invertible symmetric Fisher matrix", F,
                     r"(proved for generic $2 \times 2$ matrices)"),
     source="Kaplan (4.6.16)–(4.6.17); Martens (2020)",
+))
+
+# --------------------------------------------------------------------------- the natural step from a Lagrangian
+
+delta = sp.MatrixSymbol(r"\delta", 2, 1)
+lam, kl = sp.Symbol("lambda", nonzero=True), sp.Symbol("Delta", positive=True)
+_ENTRIES[delta] = _general(r"\delta", 2, 1)
+
+Scalar = notation("ScalarOfOneByOne", "#1", lambda M: sp.ImmutableMatrix(M)[0, 0])
+Gradient = notation("GradientByVector", r"\nabla_{#2} \left(#1\right)",
+                    lambda f, v: sp.ImmutableMatrix([sp.diff(f, v[i]) for i in range(v.shape[0])]))
+At = notation("AtVector", r"\left. #1 \right|_{#2 = #3}",
+              lambda f, v, point: f.xreplace(dict(zip(v, sp.ImmutableMatrix(point.as_explicit())))))
+
+LAGRANGIAN = Scalar(g.T * delta) + lam * (Scalar(delta.T * F * delta) / 2 - kl)
+"""The linear change of the loss plus λ times (the KL divergence to second order minus its budget Δ)."""
+STATIONARY_STEP = sp.MatMul(-1 / lam, sp.Inverse(F), g, evaluate=False)
+_GENERIC_FISHER = Words("for symmetric invertible", F, r"(proved for generic $2 \times 2$ matrices)")
+
+register(Identity(
+    label="eq-natural-lagrangian",
+    lhs=Gradient(LAGRANGIAN, delta),
+    rhs=Displayed(sp.MatAdd(g, sp.MatMul(lam, F, delta, evaluate=False), evaluate=False)),
+    method=GENERIC,
+    condition=Words("for symmetric", F, r"(proved for generic $2 \times 2$ matrices)"),
+    source="Kaplan (4.6.12)",
+))
+
+register(Identity(
+    label="eq-natural-lagrangian-solution",
+    lhs=At(Gradient(LAGRANGIAN, delta), delta, STATIONARY_STEP),
+    rhs=Displayed(sp.ZeroMatrix(2, 1)),
+    method=GENERIC,
+    condition=_GENERIC_FISHER,
+    source="Kaplan (4.6.13)",
+))
+
+_NATURAL_NORM = Scalar(g.T * sp.Inverse(F) * g)
+register(Identity(
+    label="eq-natural-multiplier",
+    lhs=At(Scalar(delta.T * F * delta) / 2, delta, STATIONARY_STEP),
+    steps=(_NATURAL_NORM / (2 * lam**2),),
+    show_steps=True,
+    rhs=kl,
+    method=GENERIC,
+    given=((lam, sp.Pow(_NATURAL_NORM / (2 * kl), sp.Rational(1, 2), evaluate=False)),),
+    condition=Words("for symmetric invertible", F, r"(proved for generic $2 \times 2$ matrices) and the multiplier"),
+    source="ours (the multiplier of Kaplan (4.6.12) with the KL budget of (4.6.15))",
 ))
 
 mu, s = sp.symbols("mu s", real=True)
@@ -464,7 +513,21 @@ register(Numeric(
 
 def rosenbrock(t):
     """Rosenbrock's function :math:`\\sum_i 100 (t_{i+1} - t_i^2)^2 + (1 - t_i)^2` (as ``scipy.optimize.rosen``), minimum 0 at (1, …, 1)."""
-    return (100 * (t[1:] - t[:-1] ** 2) ** 2 + (1 - t[:-1]) ** 2).sum()
+    head = t[:-1]
+    terms = torch.cat([10 * torch.addcmul(t[1:], head, head, value=-1), 1 - head])  # 10 (t_{i+1} - t_i²), 1 - t_i
+    return terms.dot(terms)
+
+
+def rosenbrock_gradient(t):
+    """The gradient of :func:`rosenbrock` in closed form (as ``scipy.optimize.rosen_der``).
+
+    Term :math:`i` contributes :math:`-400\\,t_i r_i - 2(1 - t_i)` to :math:`\\partial/\\partial t_i` and
+    :math:`200\\, r_i` to :math:`\\partial/\\partial t_{i+1}`, with :math:`r_i = t_{i+1} - t_i^2`.
+    """
+    head = t[:-1]
+    residual = torch.addcmul(t[1:], head, head, value=-1)
+    by_head = torch.addcmul(2 * head - 2, head, residual, value=-400)
+    return torch.nn.functional.pad(by_head, (0, 1)) + torch.nn.functional.pad(200 * residual, (1, 0))
 
 
 ROSENBROCK_START = (-1.2, 1.0)
