@@ -328,7 +328,7 @@ def robustness_figure(epsilons=(0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2))
     left.set(xlabel="ε, change of every pixel (pixel range [0, 1])", ylabel="test accuracy", ylim=(0, 1.02),
              title="a worst-case nudge, not noise")
     left.legend(fontsize=8)
-    accuracy = augmentation_experiment(copies=3, epochs=20)["accuracy"]
+    accuracy = augmentation_experiment()["accuracy"]
     names = ("plain", "augmented")
     positions = torch.arange(2, dtype=torch.float64)
     for offset, (color, test) in zip((-0.18, 0.18), ((PALETTE[2], "clean"), (PALETTE[4], "transformed"))):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import torch
 
-from ..validation import as_float_tensor, check_choice, check_integer, check_shape
+from ..validation import as_float_tensor, check_choice, check_finite, check_integer, check_shape
 
 __all__ = [
     "SYMMETRIES",
@@ -138,6 +138,13 @@ def tiling_image(tile: int = 32, tiles: int = 6) -> torch.Tensor:
     return _PALETTE[colour].repeat(tiles, tiles, 1)
 
 
+def _check_symmetries(symmetries, func: str) -> tuple[str, ...]:
+    if not isinstance(symmetries, (tuple, list)) or not symmetries:
+        raise ValueError(f"{func}: symmetries must be a non-empty list or tuple of names from {SYMMETRIES} "
+                         f"(got {symmetries!r})")
+    return tuple(check_choice(name, SYMMETRIES, name="symmetries", func=func) for name in symmetries)
+
+
 def _check_even(value, *, name: str, func: str, minimum: int) -> int:
     value = check_integer(value, name=name, func=func, minimum=minimum)
     if value % 2:
@@ -219,11 +226,7 @@ def tiling_action(height: int, width: int, tile: int, symmetries=SYMMETRIES) -> 
     tile = check_integer(tile, name="tile", func=func, minimum=1)
     if height % tile or width % tile:
         raise ValueError(f"{func}: height and width must be multiples of tile (got {height} × {width}, tile {tile})")
-    if isinstance(symmetries, str) or not len(symmetries):
-        raise ValueError(f"{func}: symmetries must be a non-empty sequence of names from {SYMMETRIES} "
-                         f"(got {symmetries!r})")
-    for name in symmetries:
-        check_choice(name, SYMMETRIES, name="symmetries", func=func)
+    symmetries = _check_symmetries(symmetries, func)
     rows, cols = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
     corner_r, corner_c = rows - rows % tile, cols - cols % tile
     a, b = rows % tile, cols % tile
@@ -268,7 +271,7 @@ def orbit_fill(image, known, action) -> torch.Tensor:
     [[1.0, 2.0, 2.0, 1.0]]
     """
     func = "orbit_fill"
-    image = as_float_tensor(image, name="image", func=func)
+    image = check_finite(as_float_tensor(image, name="image", func=func), name="image", func=func)
     sizes = check_shape(image, ("height", "width", "channels"), name="image", func=func)
     known = _as_bool(known, name="known", func=func)
     check_shape(known, ("height", "width"), name="known", func=func, sizes=sizes)
@@ -290,6 +293,8 @@ def orbit_fill(image, known, action) -> torch.Tensor:
 
 
 def _as_bool(x, *, name: str, func: str) -> torch.Tensor:
+    if not isinstance(x, (torch.Tensor, list, tuple)) and not hasattr(x, "__array__"):
+        raise TypeError(f"{func}: {name} must be a boolean mask (got {type(x).__name__})")
     x = torch.as_tensor(x)
     if x.dtype != torch.bool:
         raise TypeError(f"{func}: {name} must be a boolean mask (got dtype {x.dtype})")
@@ -297,7 +302,12 @@ def _as_bool(x, *, name: str, func: str) -> torch.Tensor:
 
 
 def _as_table(action, *, height: int, width: int, func: str) -> torch.Tensor:
-    action = torch.as_tensor(action)
+    if not isinstance(action, (torch.Tensor, list, tuple)) and not hasattr(action, "__array__"):
+        raise TypeError(f"{func}: action must be a table of pixel indices (got {type(action).__name__})")
+    try:
+        action = torch.as_tensor(action)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(f"{func}: action must be a table of pixel indices (got {action!r})") from error
     if action.is_floating_point() or action.is_complex() or action.dtype == torch.bool:
         raise TypeError(f"{func}: action must hold integer pixel indices (got dtype {action.dtype})")
     check_shape(action, ("generators", height, width), name="action", func=func)
@@ -379,6 +389,7 @@ def tiling_reconstruction(tile: int = 32, tiles: int = 6, symmetries=SYMMETRIES)
     func = "tiling_reconstruction"
     tile = _check_even(tile, name="tile", func=func, minimum=8)
     tiles = check_integer(tiles, name="tiles", func=func, minimum=1)
+    symmetries = _check_symmetries(symmetries, func)
     image = tiling_image(tile, tiles)
     side = tile * tiles
     rows, cols = torch.meshgrid(torch.arange(side), torch.arange(side), indexing="ij")

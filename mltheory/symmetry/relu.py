@@ -67,15 +67,16 @@ def relu_interpolant(X, y, *, seed: int = 0) -> nn.Sequential:
     X = check_finite(as_float_tensor(X, name="X", func=func), name="X", func=func)
     y = check_finite(as_float_tensor(y, name="y", func=func), name="y", func=func)
     sizes = check_shape(X, ("n", "d"), name="X", func=func)
+    if sizes["n"] < 2:
+        raise ValueError(f"{func}: X must hold at least 2 points (got {sizes['n']})")
     check_shape(y, ("n",), name="y", func=func, sizes=sizes)
     n, d = sizes["n"], sizes["d"]
-    if n < 2:
-        raise ValueError(f"{func}: X must hold at least 2 points (got {n})")
+    seed = check_seed(seed, func=func)
     X, y = X.double(), y.double()
     if d == 1:
         direction = torch.ones(1, dtype=torch.float64)
     else:
-        generator = torch.Generator().manual_seed(check_seed(seed, func=func))
+        generator = torch.Generator().manual_seed(seed)
         direction = torch.randn(d, generator=generator, dtype=torch.float64)
         direction = direction / direction.norm()
     t, order = (X @ direction).sort()
@@ -187,6 +188,8 @@ def sawtooth(x, depth: int) -> torch.Tensor:
     """
     func = "sawtooth"
     x = check_finite(as_float_tensor(x, name="x", func=func), name="x", func=func)
+    if x.numel() == 0:
+        raise ValueError(f"{func}: x must hold at least one point (got an empty array)")
     depth = check_integer(depth, name="depth", func=func, minimum=0)
     for _ in range(depth):
         x = 2 * torch.relu(x) - 4 * torch.relu(x - 0.5)

@@ -11,7 +11,7 @@ FGSM_EPSILON = 0.15
 """The attack size at which :func:`fgsm_check` compares the attack with random noise."""
 
 
-def asymmetric_check(pairs: int = 8, steps: int = 1000) -> list[Measurement]:
+def asymmetric_check(pairs: int = 8, steps: int = 300) -> list[Measurement]:
     """A network trained to give mirror images opposite targets does so: h(x) - h(gx) = 2 up to its residuals."""
     result = asymmetric_fit(pairs, steps=steps)
     residual = result["max_residual"]
@@ -64,7 +64,7 @@ register(Numeric(
 ))
 
 
-def fgsm_check(attack: str = "fgsm", epochs: int = 30) -> list[Measurement]:
+def fgsm_check(attack: str = "fgsm", epochs: int = 20) -> list[Measurement]:
     """The digits classifier before and after a perturbation of size 0.15 per pixel."""
     curve = fgsm_curve([0.0, FGSM_EPSILON], attack=attack, epochs=epochs)
     clean, attacked = curve["accuracy"]
