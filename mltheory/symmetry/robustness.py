@@ -75,8 +75,8 @@ def asymmetric_fit(pairs: int = 8, *, steps: int = 300, seed: int = 0) -> dict:
 
     Examples
     --------
-    >>> result = asymmetric_fit(4)
-    >>> round(result["gap"], 1)
+    >>> result = asymmetric_fit(2, steps=150)
+    >>> round(result["gap"], 2)
     2.0
     """
     func = "asymmetric_fit"
