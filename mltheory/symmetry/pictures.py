@@ -301,15 +301,21 @@ def _as_bool(x, *, name: str, func: str) -> torch.Tensor:
     return x
 
 
-def _as_table(action, *, height: int, width: int, func: str) -> torch.Tensor:
-    if not isinstance(action, (torch.Tensor, list, tuple)) and not hasattr(action, "__array__"):
-        raise TypeError(f"{func}: action must be a table of pixel indices (got {type(action).__name__})")
+def as_integer_tensor(x, *, name: str, func: str) -> torch.Tensor:
+    """``x`` as an integer tensor; ``TypeError`` naming ``func`` and ``name`` for anything else (floats included)."""
+    if not isinstance(x, (torch.Tensor, list, tuple)) and not hasattr(x, "__array__"):
+        raise TypeError(f"{func}: {name} must hold integers (got {type(x).__name__})")
     try:
-        action = torch.as_tensor(action)
+        x = torch.as_tensor(x)
     except (TypeError, ValueError, RuntimeError) as error:
-        raise TypeError(f"{func}: action must be a table of pixel indices (got {action!r})") from error
-    if action.is_floating_point() or action.is_complex() or action.dtype == torch.bool:
-        raise TypeError(f"{func}: action must hold integer pixel indices (got dtype {action.dtype})")
+        raise TypeError(f"{func}: {name} must hold integers (got {x!r})") from error
+    if x.is_floating_point() or x.is_complex() or x.dtype == torch.bool:
+        raise TypeError(f"{func}: {name} must hold integers (got dtype {x.dtype})")
+    return x
+
+
+def _as_table(action, *, height: int, width: int, func: str) -> torch.Tensor:
+    action = as_integer_tensor(action, name="action", func=func)
     check_shape(action, ("generators", height, width), name="action", func=func)
     if len(action) == 0 or action.min() < -1 or action.max() >= height * width:
         raise ValueError(f"{func}: action must hold at least one table of pixel indices in [-1, {height * width}) "

@@ -23,6 +23,7 @@ from torch import nn
 from ..data import digits, train_test_indices
 from ..networks import fit, mlp
 from ..runtime import one_thread
+from .pictures import as_integer_tensor
 from ..validation import (
     as_float_tensor,
     check_choice,
@@ -138,14 +139,7 @@ def transform_digits(images, *, brightness, shift) -> torch.Tensor:
     if not ((brightness > 0) & (brightness <= 1)).all():
         raise ValueError(f"{func}: brightness must lie in (0, 1] (got values in "
                          f"[{brightness.min().item()}, {brightness.max().item()}])")
-    if not isinstance(shift, (torch.Tensor, list, tuple)) and not hasattr(shift, "__array__"):
-        raise TypeError(f"{func}: shift must hold integers (got {type(shift).__name__})")
-    try:
-        shift = torch.as_tensor(shift)
-    except (TypeError, ValueError, RuntimeError) as error:
-        raise TypeError(f"{func}: shift must hold integers (got {shift!r})") from error
-    if shift.is_floating_point() or shift.dtype == torch.bool or shift.is_complex():
-        raise TypeError(f"{func}: shift must hold integers (got dtype {shift.dtype})")
+    shift = as_integer_tensor(shift, name="shift", func=func)
     shift = shift.expand(sizes["m"], 2) if shift.shape == (2,) else shift
     check_shape(shift, ("m", 2), name="shift", func=func, sizes=sizes)
     if shift.abs().max() > 1:
