@@ -81,7 +81,7 @@ def correct_sets_check(grid: int = 720) -> list[Measurement]:
     """Two exact interpolants of the same data, and two test sets that rank them in opposite orders."""
     result = two_interpolants(grid=grid)
     fit = Measurement.exact("largest training residual of h_A and h_B", result["train_residual"], 0.0,
-                            tolerance=result["train_bound"], relation="<=",
+                            tolerance=result["train_bound"],
                             reason="float64 rounding bound of the minimum-norm solve",
                             quantity=r"\max_{x \in D} |h_A(x) - f(x)|,\ |h_B(x) - f(x)|", expected_latex="0")
     ranking = Measurement.exact("product of the ranking signs", result["ranking_product"], -1.0,
@@ -121,7 +121,7 @@ def impossibility_check(grid: int = 720) -> list[Measurement]:
                           reason="q is exactly 0.0 at each data point in float64 (a product with a zero factor)",
                           quantity=r"\max_{x \in D} |g(x) - h(x)|", expected_latex="0"),
         Measurement.exact("change of the learned weights when trained on g", result["refit_gap"], 0.0,
-                          tolerance=result["refit_bound"], relation="<=",
+                          tolerance=result["refit_bound"],
                           reason="float64 rounding bound of two minimum-norm solves",
                           quantity=r"\lVert w_g - w_f \rVert_\infty", expected_latex="0"),
         Measurement.exact("fraction of the grid where h = g", result["correct_fraction"], 0.0,
