@@ -274,8 +274,8 @@ def _picture(ax, image: torch.Tensor, title: str):
     """Draw an RGB picture, with pixels that are still unknown (nan) in light grey."""
     shown = torch.where(image.isnan(), torch.tensor(0.85, dtype=image.dtype), image)
     ax.imshow(shown.numpy(), interpolation="nearest")
-    ax.set(title=title, xticks=[], yticks=[])
-    ax.grid(False)
+    ax.set_title(title)
+    ax.set_axis_off()  # a picture: its pixel axes carry no units
 
 
 @figure_function
@@ -335,6 +335,6 @@ def robustness_figure(epsilons=(0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2))
         right.bar(positions + offset, [accuracy[name, test] for name in names], width=0.36, color=color,
                   label=f"{test} test digits")
     right.set(xticks=positions.tolist(), xticklabels=["trained plain", "trained with\nbrightness and shifts"],
-              ylabel="test accuracy", ylim=(0, 1.02), title="the data must carry the symmetry")
+              xlabel="classifier", ylabel="test accuracy", ylim=(0, 1.02), title="the data must carry the symmetry")
     right.legend(fontsize=8, loc="lower right")
     return fig
