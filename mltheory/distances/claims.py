@@ -314,3 +314,16 @@ register(Numeric(
     method="exact computation: p uniform on [0, 1), q_s the same shifted by s, on a grid",
     source="Kaplan §3.6; Arjovsky et al. (2017)",
 ))
+
+
+# --------------------------------------------------------------------------- co-adaptation: simultaneous gradient play
+
+_player_x, _player_y = sp.symbols("x y", real=True)
+_eta = sp.Symbol("eta", positive=True)
+register(Identity(
+    label="eq-simultaneous-play",
+    lhs=(_player_x - _eta * _player_y) ** 2 + (_player_y + _eta * _player_x) ** 2,
+    rhs=(1 + _eta**2) * (_player_x**2 + _player_y**2),
+    method="expand",
+    source="ours",
+))

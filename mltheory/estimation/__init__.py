@@ -51,6 +51,7 @@ from .sampling import (
     gumbel_softmax,
     reparam_grad,
     score_function_grad,
+    sparse_reward_gradients,
 )
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "sample_cumulants",
     "sample_variance",
     "score_function_grad",
+    "sparse_reward_gradients",
     "soft_threshold",
     "standardized_sums",
     "summarize_estimates",

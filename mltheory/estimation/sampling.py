@@ -35,6 +35,7 @@ __all__ = [
     "gumbel_softmax",
     "reparam_grad",
     "score_function_grad",
+    "sparse_reward_gradients",
 ]
 
 
@@ -343,3 +344,57 @@ def dropout(x, p, *, seed, train=True) -> torch.Tensor:
         return x
     keep = torch.rand(x.shape, generator=generator, dtype=x.dtype, device=x.device) >= p
     return torch.where(keep, x / (1 - p), torch.zeros_like(x))
+
+
+def sparse_reward_gradients(actions: int, horizon: int, episodes: int, *, batches: int = 1,
+                            seed=0) -> torch.Tensor:
+    r"""Score-function estimates of a policy gradient when only one action sequence earns a reward.
+
+    The policy plays ``horizon`` steps, choosing each of ``actions`` actions
+    with probability :math:`\operatorname{softmax}(\theta_t)`, here at
+    :math:`\theta = 0` (uniform, the usual start of training). The reward is 1
+    for the single sequence that plays action 0 at every step and 0 otherwise.
+    From ``episodes`` episodes the estimate is
+
+    .. math::
+
+        \hat g = \frac1N \sum_{n=1}^N R(a^{(n)}) \, \nabla_\theta \log \pi_\theta(a^{(n)}),
+        \qquad \nabla_{\theta_t} \log \pi_\theta(a) = e_{a_t} - \operatorname{softmax}(\theta_t),
+
+    which is exactly zero unless some episode was rewarded, an event of
+    probability :math:`1 - (1 - k^{-T})^N` for :math:`k` actions and horizon
+    :math:`T`.
+
+    Parameters
+    ----------
+    actions : int
+        :math:`k`, at least 2.
+    horizon : int
+        :math:`T`, at least 1.
+    episodes : int
+        :math:`N`, episodes per estimate.
+    batches : int, default 1
+        Independent estimates.
+    seed : int or torch.Generator, default 0
+
+    Returns
+    -------
+    torch.Tensor, shape (batches, horizon, actions)
+        The estimates :math:`\hat g`, float64.
+
+    Examples
+    --------
+    >>> g = sparse_reward_gradients(2, 1, 100, batches=3)
+    >>> g.shape, bool((g != 0).any(dim=(1, 2)).all())
+    (torch.Size([3, 1, 2]), True)
+    """
+    func = "sparse_reward_gradients"
+    actions = check_integer(actions, name="actions", func=func, minimum=2)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
+    episodes = check_integer(episodes, name="episodes", func=func, minimum=1)
+    batches = check_integer(batches, name="batches", func=func, minimum=1)
+    generator = as_generator(seed, func=func)
+    played = torch.randint(0, actions, (batches, episodes, horizon), generator=generator)
+    reward = (played == 0).all(-1).double()
+    score = torch.nn.functional.one_hot(played, actions).double() - 1.0 / actions
+    return (reward[..., None, None] * score).mean(1)

@@ -12,6 +12,11 @@ min_norm_interpolant`` works. The modules are
 - :mod:`mltheory.symmetry.ntk`: empirical and infinite-width kernels of networks, and trained ensembles;
 - :mod:`mltheory.symmetry.degree_seven` and :mod:`mltheory.symmetry.random_labels`: the seeded
   experiments of the book's pages;
+- :mod:`mltheory.symmetry.pictures`: pictures filled in from a patch by their symmetry group;
+- :mod:`mltheory.symmetry.correct_sets`: correct and error sets of interpolants, and a target that defeats any learner;
+- :mod:`mltheory.symmetry.relu`: exact interpolation with one hidden ReLU layer, and linear pieces that grow with depth;
+- :mod:`mltheory.symmetry.robustness`: symmetry that the data must carry (an asymmetric fit, augmentation on the
+  digits) and adversarial examples (FGSM);
 - :mod:`mltheory.symmetry.symbolic`: the unevaluated sympy objects that the claims display;
 - ``mltheory.symmetry.claims``: the checked results of the part "Symmetry and generalization",
   one module per page.

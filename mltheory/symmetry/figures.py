@@ -9,14 +9,18 @@ import torch
 from matplotlib.patches import Circle
 
 from ..plotting import PALETTE, figure_function, new_figure
+from .correct_sets import _target, two_interpolants
 from .degree_seven import errors_by_size, features, gradient_descent_run, recovery, target
 from .groups import dihedral_group, invariance_error
 from .linear import Interpolant, circle_points, gradient_field_at_zero, gradient_flow, min_norm_interpolant
 from .ntk import ensemble_invariance, ntk_invariance_errors, power_law_fit
+from .pictures import mirror_reconstruction, tiling_reconstruction
 from .random_labels import CASES, random_labels_experiment
+from .robustness import augmentation_experiment, fgsm_curve
 from .representations import circular_harmonic
 
 __all__ = [
+    "correct_sets_figure",
     "errors_by_size_figure",
     "gradient_descent_figure",
     "gradient_field_figure",
@@ -26,6 +30,8 @@ __all__ = [
     "ntk_invariance_figure",
     "random_labels_figure",
     "reparametrisation_figure",
+    "robustness_figure",
+    "symmetric_pictures_figure",
     "trained_invariance_figure",
 ]
 
@@ -261,4 +267,74 @@ def trained_invariance_figure(widths=(16, 64, 256, 1024), seeds: int = 16):
     ax.set(xlabel="width n (hidden units)", ylabel="relative $D_3$ invariance error",
            title="networks trained on the $D_3$ orbit")
     ax.legend(fontsize=8)
+    return fig
+
+
+def _picture(ax, image: torch.Tensor, title: str):
+    """Draw an RGB picture, with pixels that are still unknown (nan) in light grey."""
+    shown = torch.where(image.isnan(), torch.tensor(0.85, dtype=image.dtype), image)
+    ax.imshow(shown.numpy(), interpolation="nearest")
+    ax.set_title(title)
+    ax.set_axis_off()  # a picture: its pixel axes carry no units
+
+
+@figure_function
+def symmetric_pictures_figure(size: int = 128, tile: int = 32, tiles: int = 4):
+    r"""Top: a butterfly from its left half. Bottom: a tiled floor from one eighth of a tile."""
+    mirror = mirror_reconstruction(size)
+    wrong = mirror_reconstruction(size, axis="x2")
+    within = tiling_reconstruction(tile, tiles, ("rotations", "reflections"))
+    floor = tiling_reconstruction(tile, tiles)
+    fig, axes = new_figure(2, 3, height=5.2)
+    _picture(axes[0, 0], torch.where(mirror["known"][..., None], mirror["image"], torch.nan), "the data D: left half")
+    _picture(axes[0, 1], mirror["filled"], r"filled in by $(x_1, x_2) \mapsto (-x_1, x_2)$")
+    _picture(axes[0, 2], wrong["filled"], r"the wrong mirror, $x_2 \mapsto -x_2$")
+    _picture(axes[1, 0], torch.where(floor["known"][..., None], floor["image"], torch.nan),
+             "the data D: 1/8 of a tile")
+    _picture(axes[1, 1], within["filled"], "filled in by the tile's $D_4$")
+    _picture(axes[1, 2], floor["filled"], r"and by the shifts of $\mathbb{Z}^2$")
+    return fig
+
+
+@figure_function
+def correct_sets_figure(grid: int = 720):
+    r"""Two interpolants of the same three points, with their correct sets and the two test sets."""
+    result = two_interpolants(grid=grid)
+    angle, circle = _angles()
+    fig, ax = new_figure(width=6.6, height=3.6)
+    ax.plot(angle, _target(circle), color="black", linewidth=2.2, label="target f")
+    for color, name in zip(PALETTE, ("A", "B")):
+        ax.plot(angle, result["models"][name](circle), color=color, linewidth=1.4, label=f"$h_{name}$")
+        test = result["tests"][name]
+        ax.plot(_angle_of(test), torch.full((len(test),), -1.45 if name == "A" else -1.6), "|", color=color,
+                markersize=8, label=f"test set $D'_{name}$")
+    ax.plot(_angle_of(result["data"]), _target(result["data"]), "o", color="black", markersize=7, label="data D",
+            zorder=5)
+    ax.set(xlabel="angle θ on the unit circle (rad)", ylabel="value at (cos θ, sin θ)", ylim=(-1.75, 1.6),
+           title="both fit D; each is right on a different arc")
+    ax.legend(loc="upper right", fontsize=7, ncols=2)
+    return fig
+
+
+@figure_function
+def robustness_figure(epsilons=(0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2)):
+    r"""Left: accuracy of the digits classifier against the size of a perturbation. Right: transformed digits."""
+    fig, (left, right) = new_figure(1, 2, height=3.3)
+    for color, attack, label in ((PALETTE[1], "fgsm", "gradient sign (FGSM)"),
+                                 (PALETTE[0], "random", "random signs")):
+        curve = fgsm_curve(epsilons, attack=attack)
+        left.plot(curve["epsilons"], curve["accuracy"], "o-", color=color, label=label)
+    left.axhline(0.1, color="black", linestyle=":", linewidth=1, label="chance (1/10)")
+    left.set(xlabel="ε, change of every pixel (pixel range [0, 1])", ylabel="test accuracy", ylim=(0, 1.02),
+             title="a worst-case nudge, not noise")
+    left.legend(fontsize=8)
+    accuracy = augmentation_experiment()["accuracy"]
+    names = ("plain", "augmented")
+    positions = torch.arange(2, dtype=torch.float64)
+    for offset, (color, test) in zip((-0.18, 0.18), ((PALETTE[2], "clean"), (PALETTE[4], "transformed"))):
+        right.bar(positions + offset, [accuracy[name, test] for name in names], width=0.36, color=color,
+                  label=f"{test} test digits")
+    right.set(xticks=positions.tolist(), xticklabels=["trained plain", "trained with\nbrightness and shifts"],
+              xlabel="classifier", ylabel="test accuracy", ylim=(0, 1.02), title="the data must carry the symmetry")
+    right.legend(fontsize=8, loc="lower right")
     return fig

@@ -272,3 +272,25 @@ register(Inequality(
     condition=(Domain(p, sp.Interval.open(0, 1)), Domain(frequency, sp.Interval.open(0, 1))),
     source="Kaplan (3.4.20)",
 ))
+
+
+# --------------------------------------------------------------------------- the loss is not the goal
+
+SURROGATE_A = (sp.Rational(3, 5),) * 3
+"""Probabilities that classifier A gives the correct class of three examples: all right, none confidently."""
+SURROGATE_B = (sp.Rational(9, 10), sp.Rational(9, 10), sp.Rational(3, 10))
+"""The same for classifier B: two confidently right, one wrong (below 1/2 in a two-class problem)."""
+
+
+def _mean_cross_entropy(probabilities) -> sp.Expr:
+    terms = [sp.log(1 / p_correct, evaluate=False) for p_correct in probabilities]
+    return sp.Mul(sp.Rational(1, len(terms)), sp.Add(*terms, evaluate=False), evaluate=False)
+
+
+register(Inequality(
+    label="eq-surrogate-loss",
+    lhs=_mean_cross_entropy(SURROGATE_B),
+    rhs=_mean_cross_entropy(SURROGATE_A),
+    relation="<",
+    source="ours, after Jang (2017)",
+))

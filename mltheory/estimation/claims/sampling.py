@@ -9,7 +9,15 @@ import torch
 
 from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
 from ..estimators import summarize_estimates
-from ..sampling import binary_gumbel_softmax_mean, dropout, gumbel_max_sample, gumbel_softmax, reparam_grad, score_function_grad
+from ..sampling import (
+    binary_gumbel_softmax_mean,
+    dropout,
+    gumbel_max_sample,
+    gumbel_softmax,
+    reparam_grad,
+    score_function_grad,
+    sparse_reward_gradients,
+)
 from ..symbolic import change_variables, differentiate_under_integral, expectation_of_polynomial, gaussian_raw_moment, notation
 from ._evidence import clearly_positive
 
@@ -270,4 +278,40 @@ register(Numeric(
     test={"units": 1_000_000, "seed": 1},
     method="Monte Carlo",
     source="Kaplan §3.4.5",
+))
+
+
+# --------------------------------------------------------------------------- sparse rewards
+
+SPARSE_ACTIONS, SPARSE_HORIZON, SPARSE_EPISODES = 2, 8, 64
+"""The sparse-reward problem of :func:`sparse_reward_check`: k actions, horizon T, N episodes per estimate."""
+
+
+def sparse_reward_check(batches: int = 4000, hit_probability: float | None = None) -> Measurement:
+    r"""Fraction of score-function estimates that are exactly zero, against :math:`(1 - k^{-T})^N`.
+
+    Each estimate is zero or not independently, so the fraction is a binomial
+    proportion with standard error :math:`\sqrt{P(1 - P)/B}` over ``batches``
+    estimates. ``hit_probability`` replaces :math:`k^{-T}` in the expected
+    value (for the wrong alternative).
+    """
+    k, T, N = SPARSE_ACTIONS, SPARSE_HORIZON, SPARSE_EPISODES
+    estimates = sparse_reward_gradients(k, T, N, batches=batches, seed=0)
+    zero = (estimates == 0).all(-1).all(-1).double()
+    p_zero = (1 - (k ** -T if hit_probability is None else hit_probability)) ** N
+    return Measurement.from_standard_error(
+        f"fraction of zero estimates, k = {k}, T = {T}, N = {N}", zero.mean().item(),
+        math.sqrt(p_zero * (1 - p_zero) / batches), p_zero, samples=f"{batches} seeded estimates",
+        quantity=r"P(\hat g = 0)", expected_latex=r"(1 - k^{-T})^{N}")
+
+
+register(Numeric(
+    label="eq-sparse-reward",
+    experiment=sparse_reward_check,
+    alternative=Alternative("the chance of stumbling on the reward falls only like 1/(kT), not exponentially "
+                            "in T", kwargs={"hit_probability": 1 / (SPARSE_ACTIONS * SPARSE_HORIZON)}),
+    page={"batches": 4000},
+    test={"batches": 2000},
+    method="Monte Carlo over seeded batches of episodes",
+    source="ours, after Jang (2017)",
 ))
