@@ -31,7 +31,7 @@ def grid_panel(ax, mdp, values, policy=None, title: str = "", cols: int = 12):
         ax.text(index[1], index[0], "×", ha="center", va="center", color="0.4", fontsize=9)
     ax.text(0, rows - 1, "S", ha="center", va="bottom", color="white", fontsize=9, fontweight="bold")
     ax.text(cols - 1, rows - 1, "G", ha="center", va="center", color="black", fontsize=9, fontweight="bold")
-    ax.set(title=title, xticks=[], yticks=[])
+    ax.set(title=title, xticks=[], yticks=[], xlabel="column of the grid", ylabel="row")
 
 
 @figure_function

@@ -32,7 +32,7 @@ def estimators_figure(seed: int = 0):
     names = list(_LABELS)[:3]
     right.bar(range(3), [moments.variances[name] for name in names], color=PALETTE[:3])
     right.set_xticks(range(3), ["vanilla", "reward to go", "baseline"])
-    right.set(ylabel=r"$\mathbb{E}\,\|\hat g - \nabla J\|^2$", title="variances (exact)")
+    right.set(xlabel="estimator", ylabel=r"$\mathbb{E}\,\|\hat g - \nabla J\|^2$", title="variances (exact)")
     return fig
 
 

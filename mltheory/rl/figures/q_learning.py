@@ -95,7 +95,8 @@ def cliff_td_figure(smooth: int = 10):
         cliff[-1, -1] = 0
         ax.imshow(cliff.numpy(), cmap="Greys", vmin=0, vmax=2)
         ax.plot(path % 12, path // 12, "o-", color=color, markersize=3)
-        ax.set(title=f"{name}: greedy path, return {total:g}", xticks=[], yticks=[])
+        ax.set(title=f"{name}: greedy path, return {total:g}", xticks=[], yticks=[], xlabel="column of the grid",
+               ylabel="row")
     return fig
 
 
