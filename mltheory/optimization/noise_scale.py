@@ -27,6 +27,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------- per-example gradients
 
+@one_thread()
 def per_example_gradients(loss: Callable, params, x, y) -> torch.Tensor:
     r"""The gradient of the loss of each example separately, :math:`\nabla_\theta L_{x_i}(\theta)`, by ``torch.func``.
 
@@ -88,6 +89,7 @@ def _module_gradients(loss: Callable, model: nn.Module, x: torch.Tensor, y: torc
 
 # --------------------------------------------------------------------------- the noise scale
 
+@one_thread()
 def gradient_noise_scale(per_example_grads, hessian=None) -> torch.Tensor:
     r"""The gradient noise scale estimated from per-example gradients.
 
