@@ -27,6 +27,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------- per-example gradients
 
+@one_thread()
 def per_example_gradients(loss: Callable, params, x, y) -> torch.Tensor:
     r"""The gradient of the loss of each example separately, :math:`\nabla_\theta L_{x_i}(\theta)`, by ``torch.func``.
 
@@ -88,6 +89,7 @@ def _module_gradients(loss: Callable, model: nn.Module, x: torch.Tensor, y: torc
 
 # --------------------------------------------------------------------------- the noise scale
 
+@one_thread()
 def gradient_noise_scale(per_example_grads, hessian=None) -> torch.Tensor:
     r"""The gradient noise scale estimated from per-example gradients.
 
@@ -251,8 +253,13 @@ class _LogisticProblem:
     w_star: torch.Tensor
     slope: torch.Tensor  # E σ'(w*·x)
 
+    @functools.cached_property
+    def scales(self) -> torch.Tensor:
+        """The standard deviations of the inputs, computed once (the sampler needs them at every step)."""
+        return self.variances.sqrt()
+
     def sample(self, shape: tuple[int, ...], generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        x = torch.randn(*shape, self.w_star.numel(), generator=generator, dtype=torch.float64) * self.variances.sqrt()
+        x = torch.randn(*shape, self.w_star.numel(), generator=generator, dtype=torch.float64) * self.scales
         y = (torch.rand(shape, generator=generator, dtype=torch.float64) < torch.sigmoid(x @ self.w_star)).double()
         return x, y
 
@@ -471,11 +478,14 @@ def _steps_to_target(problem, batch, learning_rates, repeats, target, max_steps,
     """First step at which, for some learning rate, most repeats have reached the target; and that learning rate."""
     w = torch.zeros(len(learning_rates), repeats, problem.w_star.numel(), dtype=torch.float64)
     reached = torch.zeros(len(learning_rates), repeats, dtype=torch.bool)
+    rates = learning_rates[:, None, None]
     for step in range(1, max_steps + 1):
         x, y = problem.sample((repeats, batch), generator)
         residual = torch.sigmoid(torch.einsum("rbd,lrd->lrb", x, w)) - y
-        w = w - learning_rates[:, None, None] * torch.einsum("lrb,rbd->lrd", residual, x) / batch
-        w = torch.where(torch.isfinite(w), w, torch.zeros_like(w))  # a diverged run restarts and keeps failing
+        w = w - rates * torch.einsum("lrb,rbd->lrd", residual, x) / batch
+        finite = torch.isfinite(w)
+        if not finite.all():
+            w = torch.where(finite, w, 0.0)  # a diverged run restarts and keeps failing
         reached |= problem.loss(w) <= target
         majority = reached.sum(1) > repeats // 2
         if majority.any():

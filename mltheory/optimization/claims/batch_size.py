@@ -265,9 +265,15 @@ CRITICAL_BATCH_SEEDS = tuple(range(8))
 """The seeds of the critical-batch experiment: independent problems (the direction of the optimum) and streams."""
 
 
-@functools.lru_cache(maxsize=len(CRITICAL_BATCH_SEEDS))
 def cached_critical_batch_experiment(seed: int = 0, repeats: int = 5, noise_samples: int = 4096):
-    """:func:`~mltheory.optimization.critical_batch_experiment` with its defaults, cached so that the claim and figure share a run."""
+    """:func:`~mltheory.optimization.critical_batch_experiment` with its defaults, cached so that the page's numbers,
+    the claim and the figure share one run per seed, however the arguments are spelled."""
+    return _critical_batch_run(int(seed), int(repeats), int(noise_samples))
+
+
+@functools.lru_cache(maxsize=2 * len(CRITICAL_BATCH_SEEDS))
+def _critical_batch_run(seed: int, repeats: int, noise_samples: int):
+    """The cache behind :func:`cached_critical_batch_experiment`, keyed by all three arguments in one spelling."""
     return critical_batch_experiment(seed=seed, repeats=repeats, noise_samples=noise_samples)
 
 
