@@ -24,11 +24,15 @@ from .mdp import (
 )
 from .policy_gradient import (
     EstimatorMoments,
+    GAEMoments,
     ReinforceRun,
     Trajectories,
     enumerate_trajectories,
     estimator_moments,
+    finite_horizon_values,
     gae,
+    gae_moments,
+    n_step_advantage,
     reinforce,
     reinforce_loss,
     rewards_to_go,
@@ -53,6 +57,7 @@ from .trust_region import TRPOStep, fisher_vector_product, policy_kl, ppo_clip_l
 
 __all__ = [
     "EstimatorMoments",
+    "GAEMoments",
     "MOVES",
     "MaximumBias",
     "PolicyIterationResult",
@@ -74,8 +79,10 @@ __all__ = [
     "epsilon_greedy",
     "estimator_moments",
     "expected_maximum",
+    "finite_horizon_values",
     "fisher_vector_product",
     "gae",
+    "gae_moments",
     "greedy_path",
     "greedy_policy",
     "knapsack_dp",
@@ -84,6 +91,7 @@ __all__ = [
     "maximum_bias",
     "mcts",
     "minimax",
+    "n_step_advantage",
     "policy_evaluation",
     "policy_iteration",
     "policy_kl",
