@@ -328,26 +328,11 @@ def estimator_moments(mdp: TabularMDP, logits, horizon: int) -> EstimatorMoments
     >>> bool(torch.allclose(moments.means["vanilla"], moments.gradient, atol=1e-12))
     True
     """
-    func = "estimator_moments"
-    mdp = _check_mdp(mdp, func)
-    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
-    logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
-    check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
-    paths = enumerate_trajectories(mdp, horizon)
-    discount = mdp.gamma ** torch.arange(horizon, dtype=logits.dtype)
+    mdp, logits, horizon = _check_enumerable("estimator_moments", mdp, logits, horizon)
+    paths, prob, discount, expected_return, gradient, scores = _enumerated_policy(mdp, logits, horizon)
     discounted = paths.rewards * discount
     total = discounted.sum(-1)
     to_go = discounted.flip(-1).cumsum(-1).flip(-1)
-
-    def log_policy(theta):
-        return torch.log_softmax(theta, -1)[paths.states[:, :-1], paths.actions]
-
-    theta = logits.detach().requires_grad_(True)
-    prob = (paths.log_dynamics + log_policy(theta).sum(-1)).exp()
-    expected_return = (prob * total).sum()
-    (gradient,) = torch.autograd.grad(expected_return, theta)
-    scores = torch.func.jacrev(log_policy)(logits)  # (N, H, S, A)
-    prob = prob.detach()
     baseline = _time_values(paths, prob, to_go, mdp.n_states)
     weights = {"vanilla": total[:, None].expand(-1, horizon), "reward_to_go": to_go,
                "baseline": to_go - baseline,
@@ -357,7 +342,33 @@ def estimator_moments(mdp: TabularMDP, logits, horizon: int) -> EstimatorMoments
         per_path = torch.einsum("nh,nhsa->nsa", weight, scores)
         means[name] = torch.einsum("n,nsa->sa", prob, per_path)
         variances[name] = (prob * ((per_path - means[name]) ** 2).sum((-2, -1))).sum().item()
-    return EstimatorMoments(gradient, means, variances, expected_return.item())
+    return EstimatorMoments(gradient, means, variances, expected_return)
+
+
+def _check_enumerable(func: str, mdp, logits, horizon) -> tuple[TabularMDP, torch.Tensor, int]:
+    """The checked MDP, logits of shape (S, A) in its dtype, and horizon of an enumeration."""
+    mdp = _check_mdp(mdp, func)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
+    logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
+    check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
+    return mdp, logits, horizon
+
+
+def _enumerated_policy(mdp: TabularMDP, logits: torch.Tensor, horizon: int):
+    r"""Every trajectory, its probability under the softmax policy, the discounts :math:`\gamma^t`, the exact
+    :math:`J` and :math:`\nabla_\theta J`, and the scores :math:`\psi_t` of every trajectory, shape (N, H, S, A)."""
+    paths = enumerate_trajectories(mdp, horizon)
+    discount = mdp.gamma ** torch.arange(horizon, dtype=logits.dtype)
+
+    def log_policy(theta):
+        return torch.log_softmax(theta, -1)[paths.states[:, :-1], paths.actions]
+
+    theta = logits.detach().requires_grad_(True)
+    prob = (paths.log_dynamics + log_policy(theta).sum(-1)).exp()
+    expected_return = (prob * (paths.rewards * discount).sum(-1)).sum()
+    (gradient,) = torch.autograd.grad(expected_return, theta)
+    scores = torch.func.jacrev(log_policy)(logits)
+    return paths, prob.detach(), discount, expected_return.item(), gradient, scores
 
 
 def _time_values(paths: Trajectories, prob: torch.Tensor, to_go: torch.Tensor, n_states: int) -> torch.Tensor:
@@ -451,29 +462,15 @@ def gae_moments(mdp: TabularMDP, logits, horizon: int, lams, values=None) -> GAE
     tensor([False,  True])
     """
     func = "gae_moments"
-    mdp = _check_mdp(mdp, func)
-    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
-    logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
-    check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
+    mdp, logits, horizon = _check_enumerable(func, mdp, logits, horizon)
     lams = check_in_interval(check_array(lams, name="lams", func=func), name="lams", func=func, low=0.0, high=1.0)
     check_shape(lams, ("L",), name="lams", func=func)
     if values is None:
         values = finite_horizon_values(mdp, torch.softmax(logits, -1), horizon)
     values = check_array(values, name="values", func=func).to(logits)
     check_shape(values, (horizon, mdp.n_states), name="values", func=func)
-    paths = enumerate_trajectories(mdp, horizon)
-    steps = torch.arange(horizon)
-    discount = mdp.gamma ** steps.to(logits)
-
-    def log_policy(theta):
-        return torch.log_softmax(theta, -1)[paths.states[:, :-1], paths.actions]
-
-    theta = logits.detach().requires_grad_(True)
-    prob = (paths.log_dynamics + log_policy(theta).sum(-1)).exp()
-    (gradient,) = torch.autograd.grad((prob * (paths.rewards * discount).sum(-1)).sum(), theta)
-    prob = prob.detach()
-    scores = torch.func.jacrev(log_policy)(logits)  # (N, H, S, A)
-    critic = torch.cat([values[steps, paths.states[:, :-1]], torch.zeros(len(prob), 1, dtype=logits.dtype)], 1)
+    paths, prob, discount, _, gradient, scores = _enumerated_policy(mdp, logits, horizon)
+    critic = torch.cat([values[torch.arange(horizon), paths.states[:, :-1]], torch.zeros(len(prob), 1, dtype=logits.dtype)], 1)
     advantages = torch.stack([gae(paths.rewards, critic, mdp.gamma, lam.item()) for lam in lams])  # (L, N, H)
     per_path = torch.einsum("lnh,nhsa->lnsa", advantages * discount, scores)
     means = torch.einsum("n,lnsa->lsa", prob, per_path)
