@@ -42,7 +42,9 @@ sum over time dropped, :math:`R(\\tau)\\nabla\\log\\pi(a_0 \\mid s_0)`, which is
 
 
 def _discounted_cumsum(x: torch.Tensor, factor: float, window: int | None = None) -> torch.Tensor:
-    r""":math:`y_t = \sum_{t \le k < t + \text{window}} \text{factor}^{k-t} x_k` along the last dimension (no window: to the end)."""
+    r""":math:`y_t = \sum_{t \le k < t + \text{window}} \text{factor}^{k-t} x_k` along the last dimension.
+
+    Without a window the sum runs to the end."""
     steps = torch.arange(x.shape[-1], device=x.device)
     lag = steps[None, :] - steps[:, None]
     inside = (lag >= 0) if window is None else (lag >= 0) & (lag < window)
@@ -470,7 +472,8 @@ def gae_moments(mdp: TabularMDP, logits, horizon: int, lams, values=None) -> GAE
     values = check_array(values, name="values", func=func).to(logits)
     check_shape(values, (horizon, mdp.n_states), name="values", func=func)
     paths, prob, discount, _, gradient, scores = _enumerated_policy(mdp, logits, horizon)
-    critic = torch.cat([values[torch.arange(horizon), paths.states[:, :-1]], torch.zeros(len(prob), 1, dtype=logits.dtype)], 1)
+    critic = torch.cat([values[torch.arange(horizon), paths.states[:, :-1]],
+                        torch.zeros(len(prob), 1, dtype=logits.dtype)], 1)  # V_H = 0: the episode ends
     advantages = torch.stack([gae(paths.rewards, critic, mdp.gamma, lam.item()) for lam in lams])  # (L, N, H)
     per_path = torch.einsum("lnh,nhsa->lnsa", advantages * discount, scores)
     means = torch.einsum("n,lnsa->lsa", prob, per_path)

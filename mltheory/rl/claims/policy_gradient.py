@@ -279,11 +279,13 @@ def gae_critic_check(seed: int = 0, unbiased_lam: float = 1.0):
         Measurement.exact("Var at λ = 1 / Var at λ = 0, true critic",
                           (true.variances[-1] / true.variances[0]).item(), 1.0, relation=">=",
                           reason="exact sums, compared exactly", expected_latex="1",
-                          quantity=r"\operatorname{Var}\hat g_{1} / \operatorname{Var}\hat g_{0}\ \text{at}\ V = V^\pi"),
+                          quantity=r"\operatorname{Var}\hat g_{1} / \operatorname{Var}\hat g_{0}"
+                                   r"\ \text{at}\ V = V^\pi"),
         Measurement.exact("Var at λ = 1 / Var at λ = 0, halved critic",
                           (halved.variances[-1] / halved.variances[0]).item(), 1.0, relation=">=",
                           reason="exact sums, compared exactly", expected_latex="1",
-                          quantity=r"\operatorname{Var}\hat g_{1} / \operatorname{Var}\hat g_{0}\ \text{at}\ V = V^\pi/2"),
+                          quantity=r"\operatorname{Var}\hat g_{1} / \operatorname{Var}\hat g_{0}"
+                                   r"\ \text{at}\ V = V^\pi/2"),
     ]
 
 
