@@ -78,3 +78,40 @@ def test_reinforce_learns_a_bandit():
     bandit = TabularMDP([[[1.0], [1.0], [1.0]]], [[0.0, 1.0, 0.5]], gamma=0.5)
     run = reinforce(bandit, updates=60, batch_size=16, lr=0.5, horizon=1, seed=0)
     assert run.expected_return[-1] > 0.9 and run.expected_return.shape == (61,)
+
+
+def test_n_step_advantage_is_the_truncated_sum_of_k_rewards_and_a_value():
+    from mltheory.rl import n_step_advantage
+    g = torch.Generator().manual_seed(3)
+    rewards, values = torch.randn(2, 5, generator=g, dtype=DOUBLE), torch.randn(2, 6, generator=g, dtype=DOUBLE)
+    for k in (1, 2, 3, 7):
+        expected = torch.stack([-values[:, t] + sum(0.8**j * rewards[:, t + j] for j in range(min(k, 5 - t)))
+                                + 0.8 ** min(k, 5 - t) * values[:, t + min(k, 5 - t)] for t in range(5)], -1)
+        assert torch.allclose(n_step_advantage(rewards, values, 0.8, k), expected, atol=1e-12)
+    with pytest.raises(ValueError, match="n_step_advantage: k"):
+        n_step_advantage(rewards, values, 0.8, 0)
+
+
+def test_finite_horizon_values_match_the_enumerated_conditional_returns():
+    from mltheory.rl import finite_horizon_values
+    mdp = random_mdp(3, 2, gamma=0.9, seed=4)
+    policy = softmax_policy(torch.randn(3, 2, generator=torch.Generator().manual_seed(5), dtype=DOUBLE))
+    moments = estimator_moments(mdp, policy.log(), 3)
+    values = finite_horizon_values(mdp, policy, 3)
+    assert torch.allclose((mdp.initial * values[0]).sum(), torch.tensor(moments.expected_return, dtype=DOUBLE))
+
+
+def test_gae_moments_unbiased_at_true_critic_and_at_lambda_one_for_any_critic():
+    from mltheory.rl import finite_horizon_values, gae_moments
+    mdp = random_mdp(2, 2, gamma=0.8, seed=6)
+    logits = torch.randn(2, 2, generator=torch.Generator().manual_seed(7), dtype=DOUBLE)
+    lams = torch.tensor([0.0, 0.5, 1.0], dtype=DOUBLE)
+    true = gae_moments(mdp, logits, 3, lams)
+    assert (true.means - true.gradient).abs().max() < 1e-12
+    wrong = gae_moments(mdp, logits, 3, lams, values=finite_horizon_values(mdp, softmax_policy(logits), 3) + 1.0
+                        + torch.tensor([[0.0, 0.5]] * 3, dtype=DOUBLE))
+    bias = (wrong.means - wrong.gradient).abs().amax((-2, -1))
+    assert bias[-1] < 1e-12 and bias[0] > 1e-3
+    # lambda = 1 is the baselined estimator of estimator_moments
+    baseline = estimator_moments(mdp, logits, 3)
+    assert abs(true.variances[-1].item() - baseline.variances["baseline"]) < 1e-12

@@ -101,3 +101,32 @@ def test_policy_iteration_respects_unavailable_actions():
     result = policy_iteration(mdp)
     assert result.policy[0].argmax().item() == 0  # right: left is worth -0.1
     assert result.q[0, 1].item() == pytest.approx(-0.1)
+
+
+def test_pessimistic_maximum_is_the_plain_maximum_at_k_zero_and_decreases_in_k():
+    from mltheory.rl import expected_pessimistic_maximum
+    assert abs(expected_pessimistic_maximum(5, 3, 0.0) - expected_maximum(5)) < 1e-8
+    values = [expected_pessimistic_maximum(5, 3, k) for k in (0.0, 1.0, 2.0, 4.0)]
+    assert all(a > b for a, b in zip(values, values[1:])) and values[-1] < 0
+    # one action: E[Z - kS] = -k E[S], with E[S] = sqrt(2/(n-1)) Γ(n/2)/Γ((n-1)/2) for n samples
+    n = 5
+    mean_s = math.sqrt(2 / (n - 1)) * math.gamma(n / 2) / math.gamma((n - 1) / 2)
+    assert abs(expected_pessimistic_maximum(1, n, 2.0) + 2.0 * mean_s) < 1e-8
+
+
+def test_dqn_loss_targets_terminal_states_and_double_dqn():
+    from mltheory.rl import dqn_loss
+    q = torch.tensor([[1.0, 2.0], [0.0, 1.0]], dtype=torch.float64, requires_grad=True)
+    next_q = torch.tensor([[0.0, 4.0], [3.0, 1.0]], dtype=torch.float64)
+    online = torch.tensor([[5.0, 0.0], [3.0, 1.0]], dtype=torch.float64)
+    # targets: 1 + 0.5 * 4 = 3, and 0 (terminal); Double DQN selects action 0 in the first row: 1 + 0.5 * 0 = 1
+    loss = dqn_loss(q, [0, 1], [1.0, 0.0], next_q, 0.5, terminal=[False, True])
+    assert torch.isclose(loss, torch.tensor(0.5 * ((1 - 3) ** 2 + 1**2) / 2, dtype=torch.float64))
+    double = dqn_loss(q, [0, 1], [1.0, 0.0], next_q, 0.5, terminal=[False, True], next_q_online=online)
+    assert torch.isclose(double, torch.tensor(0.5 * (0.0 + 1.0) / 2, dtype=torch.float64))
+    # the target is a constant unless stop_grad is off
+    target = next_q.clone().requires_grad_(True)
+    dqn_loss(q, [0, 1], [1.0, 0.0], target, 0.5).backward()
+    assert target.grad is None
+    dqn_loss(q, [0, 1], [1.0, 0.0], target, 0.5, stop_grad=False).backward()
+    assert target.grad[0, 1] == 0.5 * (3 - 1) / 2

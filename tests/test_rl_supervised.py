@@ -51,3 +51,15 @@ def test_bad_input_is_named():
         sl_vs_rl_gradients(torch.zeros(1, 3), [3])
     with pytest.raises(ValueError, match="train_digits_classifier: method must be one of"):
         train_digits_classifier("adam")
+
+
+def test_epsilon_greedy_expected_gradient_is_the_on_policy_one_times_one_minus_epsilon():
+    logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(2), dtype=DOUBLE).requires_grad_(True)
+    labels = torch.tensor([0, 9, 3, 3])
+    epsilon = 0.3
+    mixture = (1 - epsilon) * torch.softmax(logits, -1) + epsilon / 10
+    # E_{y ~ pi}[-R(y) grad log pi(y)], summed exactly over the answers y (R is one at the label)
+    expected = -(mixture.detach().gather(-1, labels[:, None]) * mixture.gather(-1, labels[:, None]).log()).sum()
+    grad, = torch.autograd.grad(expected, logits)
+    _, rl = sl_vs_rl_gradients(logits.detach(), labels)
+    assert torch.allclose(grad, (1 - epsilon) * rl, atol=1e-14)

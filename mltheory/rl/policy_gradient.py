@@ -15,16 +15,21 @@ from typing import NamedTuple
 import torch
 
 from ..runtime import one_thread
-from ..validation import as_generator, check_array, check_choice, check_integer, check_scalar, check_shape
-from .mdp import TabularMDP, _check_mdp, policy_evaluation, rollout
+from ..validation import (as_generator, check_array, check_choice, check_in_interval, check_integer, check_scalar,
+                          check_shape)
+from .mdp import TabularMDP, _check_mdp, _check_policy, policy_evaluation, rollout
 
 __all__ = [
     "EstimatorMoments",
+    "GAEMoments",
     "ReinforceRun",
     "Trajectories",
     "enumerate_trajectories",
     "estimator_moments",
+    "finite_horizon_values",
     "gae",
+    "gae_moments",
+    "n_step_advantage",
     "reinforce",
     "reinforce_loss",
     "rewards_to_go",
@@ -36,11 +41,14 @@ ESTIMATORS = ("vanilla", "reward_to_go", "baseline", "first_step")
 sum over time dropped, :math:`R(\\tau)\\nabla\\log\\pi(a_0 \\mid s_0)`, which is biased."""
 
 
-def _discounted_cumsum(x: torch.Tensor, factor: float) -> torch.Tensor:
-    r""":math:`y_t = \sum_{k \ge t} \text{factor}^{k-t} x_k` along the last dimension."""
+def _discounted_cumsum(x: torch.Tensor, factor: float, window: int | None = None) -> torch.Tensor:
+    r""":math:`y_t = \sum_{t \le k < t + \text{window}} \text{factor}^{k-t} x_k` along the last dimension.
+
+    Without a window the sum runs to the end."""
     steps = torch.arange(x.shape[-1], device=x.device)
     lag = steps[None, :] - steps[:, None]
-    weights = torch.where(lag >= 0, factor ** lag.clamp(min=0).to(x.dtype), torch.zeros((), dtype=x.dtype))
+    inside = (lag >= 0) if window is None else (lag >= 0) & (lag < window)
+    weights = torch.where(inside, factor ** lag.clamp(min=0).to(x.dtype), torch.zeros((), dtype=x.dtype))
     return x @ weights.T
 
 
@@ -95,16 +103,54 @@ def gae(rewards, values, gamma, lam) -> torch.Tensor:
     >>> gae([1.0, 1.0], [0.5, 0.5, 0.0], gamma=1.0, lam=1.0)
     tensor([1.5000, 0.5000], dtype=torch.float64)
     """
-    func = "gae"
+    delta, gamma = _td_errors("gae", rewards, values, gamma)
+    lam = check_scalar(lam, name="lam", func="gae", low=0.0, high=1.0)
+    return _discounted_cumsum(delta, gamma * lam)
+
+
+def _td_errors(func: str, rewards, values, gamma) -> tuple[torch.Tensor, float]:
+    r"""The checked temporal-difference errors :math:`\delta_t = r_t + \gamma V_{t+1} - V_t`, and :math:`\gamma`."""
     rewards = check_array(rewards, name="rewards", func=func)
     values = check_array(values, name="values", func=func).to(rewards)
     sizes = check_shape(rewards, ("...", "T"), name="rewards", func=func)
     sizes["T1"] = sizes["T"] + 1
     check_shape(values, ("...", "T1"), name="values", func=func, sizes=sizes)
     gamma = check_scalar(gamma, name="gamma", func=func, low=0.0, high=1.0)
-    lam = check_scalar(lam, name="lam", func=func, low=0.0, high=1.0)
-    delta = rewards + gamma * values[..., 1:] - values[..., :-1]
-    return _discounted_cumsum(delta, gamma * lam)
+    return rewards + gamma * values[..., 1:] - values[..., :-1], gamma
+
+
+def n_step_advantage(rewards, values, gamma, k: int) -> torch.Tensor:
+    r"""The :math:`k`-step advantage :math:`A^{(k)}_t = \sum_{l<k} \gamma^l r_{t+l} + \gamma^k V(s_{t+k}) - V(s_t)`.
+
+    It uses :math:`k` sampled rewards and then trusts :math:`V`; the values in between telescope, so
+    :math:`A^{(k)}_t = \sum_{l<k} \gamma^l \delta_{t+l}`. Near the end of the episode the sum stops at the last
+    step and bootstraps from the final value :math:`V(s_T)` (zero for an episode that ended). :math:`k = 1` is
+    the one-step advantage :math:`\delta_t`; :math:`k \ge T` is the return to go minus :math:`V(s_t)`, the
+    :math:`\lambda = 1` end of :func:`gae`, which averages all :math:`A^{(k)}` with weights
+    :math:`(1 - \lambda)\lambda^{k-1}`.
+
+    Parameters
+    ----------
+    rewards : array_like, shape (..., T)
+    values : array_like, shape (..., T + 1)
+        :math:`V(s_0), \dots, V(s_T)`.
+    gamma : float
+        In [0, 1].
+    k : int
+        At least 1.
+
+    Returns
+    -------
+    torch.Tensor, shape (..., T)
+
+    Examples
+    --------
+    >>> n_step_advantage([1.0, 1.0, 1.0], [0.5, 0.5, 0.5, 0.0], gamma=1.0, k=2)
+    tensor([2.0000, 1.5000, 0.5000], dtype=torch.float64)
+    """
+    delta, gamma = _td_errors("n_step_advantage", rewards, values, gamma)
+    k = check_integer(k, name="k", func="n_step_advantage", minimum=1)
+    return _discounted_cumsum(delta, gamma, window=k)
 
 
 def reinforce_loss(log_probs, returns, baseline=None) -> torch.Tensor:
@@ -284,26 +330,11 @@ def estimator_moments(mdp: TabularMDP, logits, horizon: int) -> EstimatorMoments
     >>> bool(torch.allclose(moments.means["vanilla"], moments.gradient, atol=1e-12))
     True
     """
-    func = "estimator_moments"
-    mdp = _check_mdp(mdp, func)
-    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
-    logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
-    check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
-    paths = enumerate_trajectories(mdp, horizon)
-    discount = mdp.gamma ** torch.arange(horizon, dtype=logits.dtype)
+    mdp, logits, horizon = _check_enumerable("estimator_moments", mdp, logits, horizon)
+    paths, prob, discount, expected_return, gradient, scores = _enumerated_policy(mdp, logits, horizon)
     discounted = paths.rewards * discount
     total = discounted.sum(-1)
     to_go = discounted.flip(-1).cumsum(-1).flip(-1)
-
-    def log_policy(theta):
-        return torch.log_softmax(theta, -1)[paths.states[:, :-1], paths.actions]
-
-    theta = logits.detach().requires_grad_(True)
-    prob = (paths.log_dynamics + log_policy(theta).sum(-1)).exp()
-    expected_return = (prob * total).sum()
-    (gradient,) = torch.autograd.grad(expected_return, theta)
-    scores = torch.func.jacrev(log_policy)(logits)  # (N, H, S, A)
-    prob = prob.detach()
     baseline = _time_values(paths, prob, to_go, mdp.n_states)
     weights = {"vanilla": total[:, None].expand(-1, horizon), "reward_to_go": to_go,
                "baseline": to_go - baseline,
@@ -313,7 +344,33 @@ def estimator_moments(mdp: TabularMDP, logits, horizon: int) -> EstimatorMoments
         per_path = torch.einsum("nh,nhsa->nsa", weight, scores)
         means[name] = torch.einsum("n,nsa->sa", prob, per_path)
         variances[name] = (prob * ((per_path - means[name]) ** 2).sum((-2, -1))).sum().item()
-    return EstimatorMoments(gradient, means, variances, expected_return.item())
+    return EstimatorMoments(gradient, means, variances, expected_return)
+
+
+def _check_enumerable(func: str, mdp, logits, horizon) -> tuple[TabularMDP, torch.Tensor, int]:
+    """The checked MDP, logits of shape (S, A) in its dtype, and horizon of an enumeration."""
+    mdp = _check_mdp(mdp, func)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
+    logits = check_array(logits, name="logits", func=func).to(mdp.transitions)
+    check_shape(logits, (mdp.n_states, mdp.n_actions), name="logits", func=func)
+    return mdp, logits, horizon
+
+
+def _enumerated_policy(mdp: TabularMDP, logits: torch.Tensor, horizon: int):
+    r"""Every trajectory, its probability under the softmax policy, the discounts :math:`\gamma^t`, the exact
+    :math:`J` and :math:`\nabla_\theta J`, and the scores :math:`\psi_t` of every trajectory, shape (N, H, S, A)."""
+    paths = enumerate_trajectories(mdp, horizon)
+    discount = mdp.gamma ** torch.arange(horizon, dtype=logits.dtype)
+
+    def log_policy(theta):
+        return torch.log_softmax(theta, -1)[paths.states[:, :-1], paths.actions]
+
+    theta = logits.detach().requires_grad_(True)
+    prob = (paths.log_dynamics + log_policy(theta).sum(-1)).exp()
+    expected_return = (prob * (paths.rewards * discount).sum(-1)).sum()
+    (gradient,) = torch.autograd.grad(expected_return, theta)
+    scores = torch.func.jacrev(log_policy)(logits)
+    return paths, prob.detach(), discount, expected_return.item(), gradient, scores
 
 
 def _time_values(paths: Trajectories, prob: torch.Tensor, to_go: torch.Tensor, n_states: int) -> torch.Tensor:
@@ -322,6 +379,106 @@ def _time_values(paths: Trajectories, prob: torch.Tensor, to_go: torch.Tensor, n
     mass = torch.einsum("n,nhs->hs", prob, visited)
     value = torch.einsum("n,nh,nhs->hs", prob, to_go, visited) / mass.clamp(min=torch.finfo(prob.dtype).tiny)
     return torch.einsum("hs,nhs->nh", value, visited)
+
+
+def finite_horizon_values(mdp: TabularMDP, policy, horizon: int) -> torch.Tensor:
+    r"""The exact values :math:`V_t(s)` of the remaining :math:`H - t` steps, by backward recursion.
+
+    :math:`V_H = 0` and :math:`V_t(s) = \sum_a \pi(a \mid s)\,[R(s, a) + \gamma \sum_{s'} P(s' \mid s, a) V_{t+1}(s')]`.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+    policy : array_like, shape (S, A)
+        Rows sum to one.
+    horizon : int
+        At least 1.
+
+    Returns
+    -------
+    torch.Tensor, shape (horizon, S)
+        Row :math:`t` is :math:`V_t`.
+
+    Examples
+    --------
+    >>> mdp = TabularMDP([[[1.0]]], [[1.0]], gamma=0.5)
+    >>> finite_horizon_values(mdp, [[1.0]], 3)[:, 0]
+    tensor([1.7500, 1.5000, 1.0000], dtype=torch.float64)
+    """
+    func = "finite_horizon_values"
+    mdp = _check_mdp(mdp, func)
+    policy = _check_policy(policy, mdp, func)
+    horizon = check_integer(horizon, name="horizon", func=func, minimum=1)
+    values = [torch.zeros(mdp.n_states, dtype=mdp.transitions.dtype)]
+    for _ in range(horizon):
+        q = mdp.rewards + mdp.gamma * mdp.transitions @ values[-1]
+        values.append((policy * q.masked_fill(~mdp.available, 0.0)).sum(-1))
+    return torch.stack(values[:0:-1])
+
+
+class GAEMoments(NamedTuple):
+    """Exact gradient and the exact mean and total variance of the GAE policy-gradient estimator, per λ."""
+
+    gradient: torch.Tensor
+    r""":math:`\nabla_\theta J` by automatic differentiation of the enumerated :math:`J`, shape (S, A)."""
+    lams: torch.Tensor
+    r"""The values of :math:`\lambda`, shape (L,)."""
+    means: torch.Tensor
+    r""":math:`\mathbb E[\hat g_\lambda]`, shape (L, S, A)."""
+    variances: torch.Tensor
+    r""":math:`\mathbb E\lVert \hat g_\lambda - \mathbb E \hat g_\lambda \rVert^2`, shape (L,)."""
+
+
+@one_thread()
+def gae_moments(mdp: TabularMDP, logits, horizon: int, lams, values=None) -> GAEMoments:
+    r"""The exact mean and variance of the GAE policy-gradient estimator for each :math:`\lambda`, by enumeration.
+
+    The estimator of one trajectory is :math:`\hat g_\lambda = \sum_t \gamma^t \hat A_t(\lambda)\,\psi_t`, with
+    :math:`\psi_t = \nabla_\theta \log\pi_\theta(a_t \mid s_t)` and :math:`\hat A_t(\lambda)` the :func:`gae`
+    advantages computed with the critic :math:`V_t(s_t)` (and :math:`V_H = 0`: the episode ends). With the exact
+    values of the policy (:func:`finite_horizon_values`, the default) its mean is :math:`\nabla_\theta J` for every
+    :math:`\lambda`; with a wrong critic only :math:`\lambda = 1` stays unbiased.
+
+    Parameters
+    ----------
+    mdp : TabularMDP
+        Small and without terminal states (see :func:`enumerate_trajectories`).
+    logits : array_like, shape (S, A)
+        :math:`\theta` of a :func:`softmax_policy`.
+    horizon : int
+    lams : array_like, shape (L,)
+        Values of :math:`\lambda` in [0, 1].
+    values : array_like, shape (horizon, S), optional
+        The critic :math:`V_t(s)`; the exact values by default.
+
+    Returns
+    -------
+    GAEMoments
+
+    Examples
+    --------
+    >>> from mltheory.rl import random_mdp
+    >>> mdp = random_mdp(2, 2, gamma=0.9, seed=0)
+    >>> moments = gae_moments(mdp, torch.zeros(2, 2), 2, [0.0, 1.0], values=torch.zeros(2, 2))
+    >>> (moments.means - moments.gradient).abs().amax((-2, -1)) < 1e-12   # no critic: only lambda = 1 is unbiased
+    tensor([False,  True])
+    """
+    func = "gae_moments"
+    mdp, logits, horizon = _check_enumerable(func, mdp, logits, horizon)
+    lams = check_in_interval(check_array(lams, name="lams", func=func), name="lams", func=func, low=0.0, high=1.0)
+    check_shape(lams, ("L",), name="lams", func=func)
+    if values is None:
+        values = finite_horizon_values(mdp, torch.softmax(logits, -1), horizon)
+    values = check_array(values, name="values", func=func).to(logits)
+    check_shape(values, (horizon, mdp.n_states), name="values", func=func)
+    paths, prob, discount, _, gradient, scores = _enumerated_policy(mdp, logits, horizon)
+    critic = torch.cat([values[torch.arange(horizon), paths.states[:, :-1]],
+                        torch.zeros(len(prob), 1, dtype=logits.dtype)], 1)  # V_H = 0: the episode ends
+    advantages = torch.stack([gae(paths.rewards, critic, mdp.gamma, lam.item()) for lam in lams])  # (L, N, H)
+    per_path = torch.einsum("lnh,nhsa->lnsa", advantages * discount, scores)
+    means = torch.einsum("n,lnsa->lsa", prob, per_path)
+    variances = torch.einsum("n,ln->l", prob, ((per_path - means[:, None]) ** 2).sum((-2, -1)))
+    return GAEMoments(gradient, lams, means, variances)
 
 
 class ReinforceRun(NamedTuple):

@@ -9,7 +9,7 @@ import torch
 
 from ...claims import Alternative, Domain, Identity, Inequality, Measurement, Numeric, Reduction, Term, Words, register
 from ..mdp import cliff_walking, greedy_policy, policy_evaluation, policy_iteration, random_mdp
-from ..policy_gradient import estimator_moments, reinforce
+from ..policy_gradient import estimator_moments, finite_horizon_values, gae_moments, reinforce
 
 theta = sp.Symbol("theta", real=True)
 t = sp.Symbol("t", integer=True, nonnegative=True)
@@ -230,4 +230,74 @@ register(Numeric(
     method="REINFORCE with a baseline, evaluated exactly",
     condition=Words(r"on a 3 by 5 cliff walk with $\gamma$ equal to 0.95, after 200 updates of 32 episodes"),
     source="ours (Kaplan §8.2; Williams (1992))",
+))
+
+
+# --------------------------------------------------------------------------- GAE with a wrong critic
+
+GAE_LAMBDAS = tuple(j / 10 for j in range(11))
+"""The grid of λ on which the GAE estimator's exact moments are computed."""
+
+
+@functools.lru_cache(maxsize=8)
+def gae_critic_moments(critic: str = "true", seed: int = 0):
+    """Exact moments of the GAE gradient estimator on the page's two-step MDP, for each λ of ``GAE_LAMBDAS``.
+
+    ``critic`` is ``"true"`` (the exact values), ``"halved"`` (every value halved) or ``"noisy"`` (the exact values
+    plus independent standard normal errors, seeded by ``seed + 2``).
+    """
+    mdp = random_mdp(3, 2, gamma=0.9, seed=seed)
+    logits = torch.randn(3, 2, generator=torch.Generator().manual_seed(seed + 1), dtype=torch.float64)
+    values = finite_horizon_values(mdp, torch.softmax(logits, -1), 2)
+    if critic == "halved":
+        values = values / 2
+    elif critic == "noisy":
+        values = values + torch.randn(values.shape, generator=torch.Generator().manual_seed(seed + 2),
+                                      dtype=torch.float64)
+    return gae_moments(mdp, logits, 2, torch.tensor(GAE_LAMBDAS, dtype=torch.float64), values=values)
+
+
+def _largest_bias(moments) -> torch.Tensor:
+    """max over the logits of |E[ĝ_λ] − ∇J|, for each λ."""
+    return (moments.means - moments.gradient).abs().amax((-2, -1))
+
+
+def gae_critic_check(seed: int = 0, unbiased_lam: float = 1.0):
+    """The GAE estimator's exact bias for every λ at the true critic, and at λ = ``unbiased_lam`` for a halved
+    critic; and its exact variance at λ = 1 against λ = 0 for both critics."""
+    true, halved = gae_critic_moments("true", seed), gae_critic_moments("halved", seed)
+    rounding = "float64 rounding of sums over every trajectory"
+    index = GAE_LAMBDAS.index(unbiased_lam)
+    return [
+        Measurement.exact("largest bias over λ, true critic", _largest_bias(true).max().item(), 0.0, tolerance=1e-10,
+                          reason=rounding, expected_latex="0",
+                          quantity=r"\max_{\lambda} \max \bigl|\mathbb E[\hat g_\lambda] - \nabla_\theta J\bigr|"
+                                   r"\ \text{at}\ V = V^\pi"),
+        Measurement.exact("bias of the halved critic at λ = 1", _largest_bias(halved)[index].item(), 0.0,
+                          tolerance=1e-10, reason=rounding, expected_latex="0",
+                          quantity=r"\max \bigl|\mathbb E[\hat g_{1}] - \nabla_\theta J\bigr|\ \text{at}\ V = V^\pi/2"),
+        Measurement.exact("Var at λ = 1 / Var at λ = 0, true critic",
+                          (true.variances[-1] / true.variances[0]).item(), 1.0, relation=">=",
+                          reason="exact sums, compared exactly", expected_latex="1",
+                          quantity=r"\operatorname{Var}\hat g_{1} / \operatorname{Var}\hat g_{0}"
+                                   r"\ \text{at}\ V = V^\pi"),
+        Measurement.exact("Var at λ = 1 / Var at λ = 0, halved critic",
+                          (halved.variances[-1] / halved.variances[0]).item(), 1.0, relation=">=",
+                          reason="exact sums, compared exactly", expected_latex="1",
+                          quantity=r"\operatorname{Var}\hat g_{1} / \operatorname{Var}\hat g_{0}"
+                                   r"\ \text{at}\ V = V^\pi/2"),
+    ]
+
+
+register(Numeric(
+    label="eq-gae-critic",
+    experiment=gae_critic_check,
+    alternative=Alternative("a wrong critic leaves GAE unbiased at every λ, as it does at λ = 1 (here λ = 0)",
+                            kwargs={"unbiased_lam": 0.0}),
+    page={"seed": 0},
+    test={"seed": 0},
+    method="exact sums over all 108 trajectories of the two-step MDP, for λ = 0, 0.1, …, 1",
+    condition=Words(r"for the two-step MDP and softmax policy above, with $\hat g_\lambda$ the estimator $\sum_t "
+                    r"\gamma^t \hat A_t(\lambda)\,\psi_t$ and GAE advantages computed with the critic $V$"),
+    source="ours (Kaplan (8.2.12); Schulman et al. (2016))",
 ))

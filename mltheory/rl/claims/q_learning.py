@@ -14,7 +14,9 @@ from ...runtime import one_thread
 from ..mdp import bellman_backup, cliff_walking, policy_iteration, random_mdp, value_iteration
 from ..q_learning import (
     double_q_learning,
+    dqn_loss,
     expected_maximum,
+    expected_pessimistic_maximum,
     greedy_path,
     knapsack_dp,
     maximization_bias_mdp,
@@ -203,10 +205,14 @@ register(Numeric(
 # --------------------------------------------------------------------------- overestimation
 
 
+PESSIMISM = 3.0
+"""How many estimated standard errors the lower-confidence-bound estimator subtracts."""
+
+
 @functools.lru_cache(maxsize=4)
 def bias_run(n_actions: int = 10, n_samples: int = 4, trials: int = 20_000, seed: int = 0):
-    """:func:`~mltheory.rl.maximum_bias` with σ = 1, cached so that two claims and the figure share it."""
-    return maximum_bias(n_actions, n_samples, trials, sd=1.0, seed=seed)
+    """:func:`~mltheory.rl.maximum_bias` with σ = 1, cached so that three claims and the figure share it."""
+    return maximum_bias(n_actions, n_samples, trials, sd=1.0, seed=seed, k=PESSIMISM)
 
 
 def overestimation_check(n_actions: int = 10, n_samples: int = 4, trials: int = 20_000, seed: int = 0):
@@ -255,6 +261,73 @@ register(Numeric(
     method="Monte Carlo against quadrature",
     condition=Words(r"for the same 10 actions, with a second independent estimate $\hat Q^B$ as the target copy"),
     source="ours (Kaplan §8.3, erratum 34; Mnih et al. (2015); van Hasselt et al. (2016))",
+))
+
+def pessimistic_check(n_actions: int = 10, n_samples: int = 4, trials: int = 20_000, seed: int = 0):
+    """The lower-confidence-bound estimator max_a (Q^A_a − k s_a/√n) against its quadrature mean (negative)."""
+    run = bias_run(n_actions, n_samples, trials, seed)
+    return Measurement.monte_carlo(
+        "lower confidence bound", run.pessimistic * math.sqrt(n_samples),
+        expected_pessimistic_maximum(n_actions, n_samples, PESSIMISM),
+        quantity=rf"\sqrt{{n}}\,\mathbb E\bigl[\max_a (\hat Q^A_a - {PESSIMISM:g}\,\hat s_a/\sqrt n)\bigr] / \sigma",
+        expected_latex=rf"\mathbb E\bigl[\max_{{a \le {n_actions}}} (Z_a - {PESSIMISM:g} S_a)\bigr]")
+
+
+register(Numeric(
+    label="eq-pessimistic-bias",
+    experiment=pessimistic_check,
+    alternative=Alternative("subtracting k standard errors lowers the bias by exactly k, to E[max Z] − k, as if "
+                            "the noise of each estimate were known",
+                            expected={"lower confidence bound": expected_maximum(10) - PESSIMISM}),
+    page={"trials": 20_000},
+    test={"trials": 10_000, "seed": 1},
+    method="Monte Carlo against quadrature",
+    condition=Words(r"for the same 10 actions and 4 samples each, with $\hat s_a$ the standard deviation of the "
+                    r"samples of action $a$, $Z_a$ standard normal and $S_a^2$ an independent $\chi^2_3/3$"),
+    source="ours (toy F1; the dropout lower bound of Jaques et al. (2019))",
+))
+
+
+@one_thread()
+def dqn_tabular_check(n_states: int = 5, n_actions: int = 3, batch: int = 64, lr: float = 0.5, seed: int = 0,
+                      stop_grad: bool = True):
+    """One gradient step on the DQN loss of a tabular Q against the batch Q-learning update.
+
+    The target network is the current table itself (just synchronised), so the two differ only if the
+    gradient flows through the target (``stop_grad=False``).
+    """
+    mdp = random_mdp(n_states, n_actions, 0.9, seed=seed)
+    g = torch.Generator().manual_seed(seed + 1)
+    table = torch.randn(n_states, n_actions, generator=g, dtype=torch.float64)
+    states = torch.randint(n_states, (batch,), generator=g)
+    actions = torch.randint(n_actions, (batch,), generator=g)
+    next_states = torch.multinomial(mdp.transitions[states, actions], 1, generator=g)[:, 0]
+    rewards = mdp.rewards[states, actions]
+    theta = table.clone().requires_grad_(True)
+    loss = dqn_loss(theta[states], actions, rewards, theta[next_states], 0.9, stop_grad=stop_grad)
+    (grad,) = torch.autograd.grad(loss, theta)
+    stepped = table - lr * grad
+    errors = rewards + 0.9 * table[next_states].amax(-1) - table[states, actions]
+    updated = table.index_put((states, actions), lr * errors / batch, accumulate=True)
+    return Measurement.exact(
+        "largest difference from the Q-learning update", (stepped - updated).abs().max().item(), 0.0,
+        tolerance=1e-12, reason="float64 rounding of sums of 64 terms of order 1",
+        quantity=r"\max_{s,a} \bigl| Q - \alpha \nabla_Q L_{\text{DQN}} - Q_{\text{Q-learning}} \bigr|",
+        expected_latex="0")
+
+
+register(Numeric(
+    label="eq-dqn-tabular",
+    experiment=dqn_tabular_check,
+    alternative=Alternative("the gradient may flow through the target as well (no stop-gradient)",
+                            kwargs={"stop_grad": False}),
+    page={"seed": 0},
+    test={"seed": 1},
+    method="automatic differentiation of the DQN loss against the Q-learning update",
+    condition=Words(r"for a tabular $Q$ on a random MDP with 5 states and 3 actions, a batch of 64 transitions, "
+                    r"step size $\alpha$ and the batch Q-learning update with step $\alpha/64$ per transition, "
+                    r"the target network being a frozen copy of $Q$"),
+    source="ours (Kaplan §8.3, erratum 34; Mnih et al. (2015))",
 ))
 
 # --------------------------------------------------------------------------- Q-learning against SARSA

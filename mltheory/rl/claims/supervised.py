@@ -187,3 +187,19 @@ def examples_to_reach(curve: dict[str, torch.Tensor], accuracy: float) -> int | 
     """The first tested number of examples at which the test accuracy reaches ``accuracy`` (None if never)."""
     reached = (curve["accuracy"] >= accuracy).nonzero()
     return int(curve["examples"][reached[0, 0]]) if len(reached) else None
+
+
+# --------------------------------------------------------------------------- epsilon-greedy REINFORCE
+
+epsilon = sp.Symbol("epsilon", positive=True)
+_MIXTURE = (1 - epsilon) * P + epsilon / N_LABELS
+
+register(Identity(
+    label="eq-rl-epsilon-greedy",
+    lhs=sp.Sum(sp.Mul(-R[y], _MIXTURE, Grad(sp.log(_MIXTURE)), evaluate=False), (y, 1, N_LABELS)),
+    rhs=sp.Mul(1 - epsilon, sp.Sum(sp.Mul(-R[y], Grad(P), evaluate=False), (y, 1, N_LABELS)), evaluate=False),
+    method=COMPONENTS,
+    condition=Words(r"for a softmax over three logits, every reward $R_y$ and the answer drawn from the mixture "
+                    r"of the softmax and the uniform policy with weight $\epsilon$"),
+    source="ours (Kaplan §8.4; the loss of rl_classification_loss with epsilon)",
+))

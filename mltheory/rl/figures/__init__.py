@@ -1,7 +1,7 @@
 """Figures of the Reinforcement learning part, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
 
 from .mdp import bandit_regret_figure, cliff_values_figure, evaluation_figure
-from .policy_gradient import estimators_figure, reinforce_figure
+from .policy_gradient import estimators_figure, gae_critic_figure, reinforce_figure
 from .q_learning import cliff_td_figure, double_q_figure, iteration_figure, knapsack_figure, overestimation_figure
 from .search import mcts_visits_figure, self_play_figure
 from .supervised import sl_vs_rl_figure
@@ -14,6 +14,7 @@ __all__ = [
     "double_q_figure",
     "estimators_figure",
     "evaluation_figure",
+    "gae_critic_figure",
     "iteration_figure",
     "knapsack_figure",
     "mcts_visits_figure",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import torch
 
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.policy_gradient import cliff_reinforce, enumerated_moments
+from ..claims.policy_gradient import GAE_LAMBDAS, cliff_reinforce, enumerated_moments, gae_critic_moments
 from ..mdp import greedy_policy, policy_evaluation
 from .mdp import grid_panel
 
-__all__ = ["estimators_figure", "reinforce_figure"]
+__all__ = ["estimators_figure", "gae_critic_figure", "reinforce_figure"]
 
 _LABELS = {"vanilla": "vanilla  R(τ)Σψ", "reward_to_go": "reward to go  ΣGψ", "baseline": "baseline  Σ(G−V)ψ",
            "first_step": "sum dropped  R(τ)ψ₀"}
@@ -50,4 +50,21 @@ def reinforce_figure(seed: int = 0):
     policy = torch.softmax(run.logits, -1)
     grid_panel(right, mdp, policy_evaluation(mdp, policy), policy, title="final policy: values and mean moves",
                cols=5)
+    return fig
+
+
+@figure_function
+def gae_critic_figure(seed: int = 0):
+    """Exact bias and variance of the GAE gradient estimator against λ, for a true, a halved and a noisy critic."""
+    fig, (left, right) = new_figure(1, 2, height=3.2)
+    critics = {"true": r"true $V^\pi$", "halved": r"halved $V^\pi/2$", "noisy": r"noisy $V^\pi + N(0, 1)$"}
+    for (critic, label), color, marker in zip(critics.items(), PALETTE, "os^"):
+        moments = gae_critic_moments(critic, seed)
+        bias = (moments.means - moments.gradient).flatten(1).norm(dim=1)
+        left.plot(GAE_LAMBDAS, bias, marker=marker, color=color, markersize=4, label=label)
+        right.plot(GAE_LAMBDAS, moments.variances, marker=marker, color=color, markersize=4, label=label)
+    left.set(xlabel=r"$\lambda$", ylabel=r"$\|\mathbb{E}\,\hat g_\lambda - \nabla J\|$", title="bias (exact)")
+    right.set(xlabel=r"$\lambda$", ylabel=r"$\mathbb{E}\,\|\hat g_\lambda - \mathbb{E}\,\hat g_\lambda\|^2$",
+              title="variance (exact)")
+    left.legend(fontsize=8)
     return fig

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.q_learning import bias_mdp_runs, cliff_runs, iteration_runs
+from ..claims.q_learning import PESSIMISM, bias_mdp_runs, cliff_runs, iteration_runs
 from ..mdp import bellman_backup, random_mdp
-from ..q_learning import expected_maximum, greedy_path, knapsack_dp, maximum_bias
+from ..q_learning import expected_maximum, expected_pessimistic_maximum, greedy_path, knapsack_dp, maximum_bias
 
 __all__ = ["cliff_td_figure", "double_q_figure", "iteration_figure", "knapsack_figure", "overestimation_figure"]
 
@@ -42,24 +42,28 @@ def iteration_figure(gamma: float = 0.9, seed: int = 0):
 
 @figure_function
 def overestimation_figure(max_actions: int = 16, n_samples: int = 4, trials: int = 2000, seed: int = 0):
-    """Bias of the single, double and target-copy estimators of max_a E[Q_a] against the number of actions."""
+    """Bias of the single, double, target-copy and lower-confidence-bound estimators of max_a E[Q_a] against the
+    number of actions."""
     counts = list(range(1, max_actions + 1))
-    runs = [maximum_bias(n, n_samples, trials, seed=seed + n) for n in counts]
+    runs = [maximum_bias(n, n_samples, trials, seed=seed + n, k=PESSIMISM) for n in counts]
     scale = n_samples**0.5
     fig, ax = new_figure(height=3.4)
     ax.plot(counts, [expected_maximum(n) for n in counts], color="0.3", linewidth=1,
             label=r"$\mathbb{E}[\max_a Z_a]$ (quadrature)")
-    for name, color, marker in (("single", PALETTE[0], "o"), ("target", PALETTE[2], "^"), ("double", PALETTE[1], "s")):
+    ax.plot(counts, [expected_pessimistic_maximum(n, n_samples, PESSIMISM) for n in counts], color="0.3",
+            linewidth=1, linestyle="--", label=rf"$\mathbb{{E}}[\max_a (Z_a - {PESSIMISM:g} S_a)]$ (quadrature)")
+    labels = {"single": r"single: $\max_a \hat Q^A_a$", "target": r"target copy: $\max_a \hat Q^B_a$",
+              "double": r"double: $\hat Q^B_{\arg\max \hat Q^A}$",
+              "pessimistic": rf"lower bound: $\max_a (\hat Q^A_a - {PESSIMISM:g}\hat s_a/\sqrt{{n}})$"}
+    for (name, label), color, marker in zip(labels.items(), (PALETTE[0], PALETTE[2], PALETTE[1], PALETTE[3]), "o^sD"):
         means = torch.tensor([getattr(run, name).mean().item() * scale for run in runs])
         errors = torch.tensor([getattr(run, name).std().item() * scale / trials**0.5 for run in runs])
-        label = {"single": r"single: $\max_a \hat Q^A_a$", "target": r"target copy: $\max_a \hat Q^B_a$",
-                 "double": r"double: $\hat Q^B_{\arg\max \hat Q^A}$"}[name]
         ax.errorbar(counts, means, yerr=2 * errors, fmt=marker, color=color, markersize=4, fillstyle="none",
                     label=label)
     ax.axhline(0, color="0.6", linewidth=0.8)
     ax.set(xlabel="number of actions", ylabel=r"bias $\times \sqrt{n}/\sigma$",
-           title="overestimation by the maximum of noisy estimates (true values 0)")
-    ax.legend(fontsize=8)
+           title="bias of the maximum of noisy estimates (true values 0)", ylim=(-4.6, 2.2))
+    ax.legend(fontsize=7, ncol=2, loc="lower right")
     return fig
 
 
