@@ -12,7 +12,7 @@ import torch
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Reduction, Words, register
 from ...optimization import conjugate_gradient, fisher_matrix
 from ..trust_region import fisher_vector_product, policy_kl
-from .supervised import N_LABELS, p, z
+from .supervised import N_LABELS, Grad, components, p, z
 
 # --------------------------------------------------------------------------- the KL's Hessian is the Fisher
 
@@ -294,4 +294,105 @@ register(Numeric(
     condition=Words(r"for arms of mean reward 1, 0.5, 0.2 and 0 and logits 0.3, $-0.2$, 0.1 and 0, with "
                     r"$\delta$ from $10^{-4}$ to $10^{-7}$"),
     source="Kaplan §8.5; Kakade (2002); Schulman et al. (2015)",
+))
+
+
+# --------------------------------------------------------------------------- normalised advantages
+
+N_BATCH = 3
+i_ = sp.Symbol("i", integer=True, positive=True)
+adv = sp.symbols(f"A_1:{N_BATCH + 1}", real=True)
+scale, shift = sp.Symbol("a", positive=True), sp.Symbol("b", real=True)
+
+
+class norm(sp.Function):
+    r"""Entry ``i`` of a batch of advantages standardised to mean 0 and variance 1, unevaluated until ``.doit()``."""
+
+    @classmethod
+    def eval(cls, index, *entries):
+        return None
+
+    def doit(self, deep=True, **hints):
+        index, *entries = self.args
+        if not index.is_Integer:  # a summation index: written out once the sum is
+            return self
+        mean = sp.Add(*entries) / len(entries)
+        spread = sp.sqrt(sp.Add(*[(entry - mean) ** 2 for entry in entries]) / len(entries))
+        return (entries[int(index) - 1] - mean) / spread
+
+    def _latex(self, printer, exp=None):
+        index, *entries = self.args
+        tex = rf"\hat A_{{{printer._print(index)}}}\left({', '.join(printer._print(e) for e in entries)}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def _each_entry(expr):
+    """Writes out the sums over the batch and each entry i of the batch, then simplifies."""
+    expr = sp.sympify(expr).replace(lambda e: isinstance(e, sp.Sum), lambda e: e.doit(deep=False))
+    if i_ not in expr.free_symbols:
+        return sp.simplify(expr.doit())
+    return sp.simplify(sp.ImmutableMatrix([sp.simplify(expr.subs(i_, k).doit()) for k in range(1, N_BATCH + 1)]))
+
+
+EACH_ENTRY = Reduction("writes out the sums over the batch and the standardised advantages, for each of the three "
+                       "entries $i$, then simplifies", _each_entry)
+
+register(Identity(
+    label="eq-advantages-standardised",
+    lhs=sp.ImmutableMatrix([sp.Sum(norm(i_, *adv), (i_, 1, N_BATCH)) / N_BATCH,
+                            sp.Sum(norm(i_, *adv) ** 2, (i_, 1, N_BATCH)) / N_BATCH]),
+    rhs=sp.ImmutableMatrix([0, 1]),
+    method=EACH_ENTRY,
+    condition=Words(r"for a batch of three advantages that are not all equal"),
+    source="PPO implementations (Schulman et al. 2017); Kaplan §8.5 mentions only the division",
+))
+
+register(Identity(
+    label="eq-advantages-affine-invariant",
+    lhs=norm(i_, *[scale * entry + shift for entry in adv]),
+    rhs=norm(i_, *adv),
+    method=EACH_ENTRY,
+    condition=[Domain(scale, sp.Interval.open(0, sp.oo)),
+               Words(r"every offset $b$, each entry $i$ of a batch of three advantages that are not all equal")],
+    source="ours",
+))
+
+
+# --------------------------------------------------------------------------- the KL-penalty variant
+
+z_old = sp.symbols(f"w_1:{N_LABELS + 1}", real=True)
+A_ = sp.Symbol("A", real=True)
+beta = sp.Symbol("beta", positive=True)
+b_ = sp.Symbol("b", integer=True, positive=True)
+
+
+class p_old(p):
+    r"""The old policy's softmax probability, written :math:`p^{old}_y`."""
+
+    def _latex(self, printer, exp=None):
+        tex = rf"p^{{old}}_{{{printer._print(self.args[0])}}}"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+class GradOf(Grad):
+    r"""The gradient :math:`\nabla_z [f]` of a sum, bracketed."""
+
+    def _latex(self, printer, exp=None):
+        return rf"\nabla_{{z}} \left[{printer._print(self.args[0])}\right]"
+
+
+_PENALTY = sp.Sum(p_old(b_, *z_old) * sp.log(p_old(b_, *z_old) / p(b_, *z)), (b_, 1, N_LABELS))
+_KL_PENALTY_LOSS = -p(1, *z) / p_old(1, *z_old) * A_ + beta * _PENALTY
+AT_OLD = Reduction("writes out the sum over the three actions and each of the three components of the gradient, "
+                   "then sets the logits to the old ones and simplifies",
+                   lambda expr: components(expr, at=dict(zip(z, z_old))))
+
+register(Identity(
+    label="eq-ppo-kl-penalty-gradient",
+    lhs=GradOf(_KL_PENALTY_LOSS),
+    rhs=sp.Mul(-A_, Grad(sp.log(p(1, *z))), evaluate=False),
+    method=AT_OLD,
+    condition=Words(r"at the old policy, logits $z$ equal to the old logits $w$ (ratio 1), for a softmax over three "
+                    r"actions, the sampled action 1, every advantage $A$ and every $\beta$"),
+    source="Schulman et al. (2017), §4; Kaplan §8.5",
 ))
