@@ -11,7 +11,7 @@ import torch
 
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Reduction, Words, register
 from ...optimization import conjugate_gradient, fisher_matrix
-from ..trust_region import fisher_vector_product, policy_kl
+from ..trust_region import fisher_vector_product, normalize_advantages, policy_kl, ppo_clip_loss
 from .supervised import N_LABELS, Grad, components, p, z
 
 # --------------------------------------------------------------------------- the KL's Hessian is the Fisher
@@ -395,4 +395,62 @@ register(Identity(
     condition=Words(r"at the old policy, logits $z$ equal to the old logits $w$ (ratio 1), for a softmax over three "
                     r"actions, the sampled action 1, every advantage $A$ and every $\beta$"),
     source="Schulman et al. (2017), §4; Kaplan §8.5",
+))
+
+
+# --------------------------------------------------------------------------- several updates on one batch
+
+def batch_updates(method: str = "ppo", seed: int = 0, *, batch: int = 64, epochs: int = 20, lr: float = 1.0,
+                  clip_eps: float = 0.2, noise_sd: float = 1.0) -> dict:
+    """``epochs`` gradient steps on one batch of the four-armed bandit, from the uniform policy.
+
+    The batch holds ``batch`` arms drawn from the uniform policy, with rewards of the arm's mean plus Gaussian
+    noise, normalised into advantages. ``method="ppo"`` steps on the PPO-clip loss, ``"pg"`` on the vanilla
+    policy-gradient surrogate :math:`-\\langle \\log\\pi_\\theta(a) \\hat A \\rangle`, whose gradient agrees with
+    PPO's at the first step. Returns the KL :math:`D(\\pi_{old} \\| \\pi_\\theta)` after each step and the final
+    ratios of the four arms.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    means = torch.tensor(BANDIT_MEANS, dtype=torch.float64)
+    old = torch.full((len(means),), -math.log(len(means)), dtype=torch.float64)
+    arms = torch.multinomial(old.exp(), batch, replacement=True, generator=generator)
+    advantages = normalize_advantages(means[arms] + noise_sd * torch.randn(batch, generator=generator,
+                                                                           dtype=torch.float64))
+    theta = torch.zeros(len(means), dtype=torch.float64, requires_grad=True)
+    kls = []
+    for _ in range(epochs):
+        log_p = torch.log_softmax(theta, -1)[arms]
+        if method == "ppo":
+            loss = ppo_clip_loss((log_p - old[arms]).exp(), advantages, clip_eps)
+        else:
+            loss = -(log_p * advantages).mean()
+        gradient, = torch.autograd.grad(loss, theta)
+        with torch.no_grad():
+            theta -= lr * gradient
+        kls.append(policy_kl(old[None], theta.detach()[None]).item())
+    return {"kl": kls, "ratio": (torch.log_softmax(theta.detach(), -1) - old).exp()}
+
+
+def several_updates_check(seeds: int = 100, method: str = "ppo", clip_eps: float = 0.2):
+    """The largest KL from the old policy after 20 steps on one batch, over ``seeds`` batches."""
+    worst = max(batch_updates(method, seed, clip_eps=clip_eps)["kl"][-1] for seed in range(seeds))
+    return Measurement.exact(
+        "largest KL after 20 steps", worst, -math.log(1 - clip_eps), relation="<=",
+        reason=f"deterministic given the {seeds} seeds; the bound holds whenever every ratio is at least 1 − ε",
+        quantity=r"\max_{\text{batches}} D(\pi_{\theta_{old}} \,\|\, \pi_{\theta_{20}})",
+        expected_latex=r"-\log(1 - \epsilon)")
+
+
+register(Numeric(
+    label="eq-ppo-several-updates",
+    experiment=several_updates_check,
+    alternative=Alternative("the vanilla policy-gradient surrogate stays in the same trust region when it is "
+                            "reused for the same 20 steps", kwargs={"method": "pg"}),
+    page={"seeds": 100},
+    test={"seeds": 30},
+    method="20 gradient steps of size 1 on each of the batches, each of 64 arms drawn from the uniform policy with "
+           "rewards normalised into advantages, and the exact KL of the final policy from the old",
+    condition=Words(r"for the four-armed softmax bandit above with unit Gaussian reward noise, a clip range "
+                    r"$\epsilon$ of 0.2, from the uniform policy"),
+    source="ours; Schulman et al. (2017)",
 ))
