@@ -72,7 +72,8 @@ def several_updates_figure(seeds: int = 20, clip_eps: float = 0.2):
     left.legend(fontsize=7)
     right.axhspan(1 - clip_eps, 1 + clip_eps, color="0.9", label="clip range")
     right.set_yscale("log")
-    right.set(xlabel="arm", xticks=arms, xticklabels=[f"{a + 1} (mean {m:g})" for a, m in zip(arms, BANDIT_MEANS)],
+    right.set(xlabel="arm (mean rewards " + ", ".join(f"{m:g}" for m in BANDIT_MEANS) + ")", xticks=arms,
+              xticklabels=[str(a + 1) for a in arms],
               ylabel=r"ratio $\pi_\theta(a) / \pi_{old}(a)$ after 20 steps", title="final ratio of each arm")
     right.legend(fontsize=7)
     return fig
