@@ -396,7 +396,7 @@ class PolicyValueNet(torch.nn.Module):
 
 
 def alphazero_loss(log_probs, values, targets, results, *, parameters=(), weight_decay=0.0) -> torch.Tensor:
-    r"""The AlphaZero loss :math:`\langle (z - v)^2 - \pi^\top \log p \rangle + c \|\theta\|^2` (Silver et al., 2017, 2018).
+    r"""The AlphaZero loss :math:`\langle (z - v)^2 - \pi^\top \log p \rangle + c \|\theta\|^2` (Silver et al. 2017, 2018).
 
     Averaged over positions: the squared error of the value :math:`v` against
     the game's result :math:`z`, plus the cross-entropy of the network's move

@@ -292,7 +292,7 @@ class KLPenaltyLoss(NamedTuple):
 
 
 def ppo_kl_penalty_loss(logits, logits_old, actions, advantages, beta=1.0, kl_target=None) -> KLPenaltyLoss:
-    r"""PPO's KL-penalised surrogate loss, :math:`-\langle r A \rangle + \beta\, \bar D(\pi_{old} \,\|\, \pi_\theta)`, with the adaptive :math:`\beta`.
+    r"""PPO's KL-penalty loss :math:`-\langle r A \rangle + \beta\, \bar D(\pi_{old} \,\|\, \pi_\theta)`, with adaptive :math:`\beta`.
 
     The variant of PPO in Schulman et al. (2017, §4) that penalises the KL
     divergence of the new policy from the old instead of clipping the ratio
