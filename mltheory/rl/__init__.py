@@ -53,13 +53,23 @@ from .q_learning import (
     q_learning,
     sarsa,
 )
-from .search import PolicyValueNet, TicTacToe, legal_positions, mcts, minimax, puct_score, self_play, visit_policy
+from .search import PolicyValueNet, TicTacToe, alphazero_loss, legal_positions, mcts, minimax, puct_score, self_play, visit_policy
 from .supervised import rl_classification_loss, sl_vs_rl_gradients, train_digits_classifier
-from .trust_region import TRPOStep, fisher_vector_product, policy_kl, ppo_clip_loss, trpo_step
+from .trust_region import (
+    KLPenaltyLoss,
+    TRPOStep,
+    fisher_vector_product,
+    normalize_advantages,
+    policy_kl,
+    ppo_clip_loss,
+    ppo_kl_penalty_loss,
+    trpo_step,
+)
 
 __all__ = [
     "EstimatorMoments",
     "GAEMoments",
+    "KLPenaltyLoss",
     "MOVES",
     "MaximumBias",
     "PolicyIterationResult",
@@ -72,6 +82,7 @@ __all__ = [
     "TicTacToe",
     "Trajectories",
     "action_values",
+    "alphazero_loss",
     "bandit",
     "bellman_backup",
     "cliff_walking",
@@ -96,10 +107,12 @@ __all__ = [
     "mcts",
     "minimax",
     "n_step_advantage",
+    "normalize_advantages",
     "policy_evaluation",
     "policy_iteration",
     "policy_kl",
     "ppo_clip_loss",
+    "ppo_kl_penalty_loss",
     "puct_score",
     "q_learning",
     "random_mdp",

@@ -7,7 +7,8 @@ uniform prior and random rollouts by default, or with a network's prior and
 value in place of the rollouts, as in AlphaZero, with optional Dirichlet noise
 at the root. :func:`visit_policy` turns the root's visit counts into a move
 distribution at temperature :math:`\tau`. :func:`self_play` trains a small
-policy-value network from games that it plays against itself.
+policy-value network from games that it plays against itself, on the loss
+:func:`alphazero_loss`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from ..validation import (
     check_callable,
     check_finite,
     check_integer,
+    check_probability_vector,
     check_scalar,
     check_seed,
 )
 
-__all__ = ["PolicyValueNet", "TicTacToe", "legal_positions", "mcts", "minimax", "puct_score", "self_play", "visit_policy"]
+__all__ = ["PolicyValueNet", "TicTacToe", "alphazero_loss", "legal_positions", "mcts", "minimax", "puct_score",
+           "self_play", "visit_policy"]
 
 LINES = ((0, 1, 2), (3, 4, 5), (6, 7, 8), (0, 3, 6), (1, 4, 7), (2, 5, 8), (0, 4, 8), (2, 4, 6))
 """The eight winning lines of the 3 × 3 board, cells numbered row by row from 0."""
@@ -392,6 +395,66 @@ class PolicyValueNet(torch.nn.Module):
         return log_p[0, moves].exp().tolist(), value.item()
 
 
+def alphazero_loss(log_probs, values, targets, results, *, parameters=(), weight_decay=0.0) -> torch.Tensor:
+    r"""The AlphaZero loss :math:`\langle (z - v)^2 - \pi^\top \log p \rangle + c \|\theta\|^2` (Silver et al. 2017, 2018).
+
+    Averaged over positions: the squared error of the value :math:`v` against
+    the game's result :math:`z`, plus the cross-entropy of the network's move
+    probabilities :math:`p` against the search's visit distribution
+    :math:`\pi`, plus the L2 penalty :math:`c \|\theta\|^2` on the network's
+    parameters that the notes' (8.6.1) omits. The cross-entropy is
+    :math:`H(\pi) + D(\pi \| p)`, smallest at :math:`p = \pi`, and its gradient
+    in the logits is :math:`p - \pi`.
+
+    Parameters
+    ----------
+    log_probs : array_like, shape (positions, moves)
+        :math:`\log p`; :math:`-\infty` is allowed on moves that the targets give no mass (illegal cells).
+    values : array_like, shape (positions,)
+        The network's values :math:`v`.
+    targets : array_like, shape (positions, moves)
+        The search's distributions :math:`\pi` (rows summing to 1).
+    results : array_like, shape (positions,)
+        The results :math:`z` for the player to move at each position.
+    parameters : iterable of torch.Tensor, default ()
+        :math:`\theta`, e.g. ``net.parameters()``.
+    weight_decay : float, default 0
+        :math:`c \ge 0`.
+
+    Returns
+    -------
+    torch.Tensor, scalar
+
+    Examples
+    --------
+    >>> log_p = torch.log(torch.tensor([[0.5, 0.5, 0.0]], dtype=torch.float64))
+    >>> alphazero_loss(log_p, [0.5], [[1.0, 0.0, 0.0]], [1.0])  # (1 - 0.5)² + log 2
+    tensor(0.9431, dtype=torch.float64)
+    """
+    func = "alphazero_loss"
+    log_probs = as_float_tensor(log_probs, name="log_probs", func=func)
+    if log_probs.dim() != 2 or log_probs.numel() == 0 or torch.isnan(log_probs).any() or (log_probs > 0).any():
+        raise ValueError(f"{func}: log_probs must be a non-empty (positions, moves) array of log-probabilities "
+                         f"(at most 0, -inf allowed) (got shape {tuple(log_probs.shape)})")
+    targets = check_probability_vector(targets, name="targets", func=func).to(log_probs.dtype)
+    if targets.shape != log_probs.shape:
+        raise ValueError(f"{func}: targets must have the shape of log_probs {tuple(log_probs.shape)} "
+                         f"(got {tuple(targets.shape)})")
+    if (torch.isinf(log_probs) & (targets > 0)).any():
+        raise ValueError(f"{func}: targets must give no mass to moves of probability 0 (log_probs -inf)")
+    positions = (log_probs.shape[0],)
+    values, results = (check_finite(as_float_tensor(x, name=name, func=func), name=name, func=func)
+                       for x, name in ((values, "values"), (results, "results")))
+    for x, name in ((values, "values"), (results, "results")):
+        if x.shape != positions:
+            raise ValueError(f"{func}: {name} must have shape {positions}, one per position (got {tuple(x.shape)})")
+    weight_decay = check_scalar(weight_decay, name="weight_decay", func=func, low=0)
+    cross_entropy = -torch.where(targets > 0, targets * log_probs, 0.0).sum(-1)
+    loss = ((results.to(values.dtype) - values) ** 2 + cross_entropy).mean()
+    penalty = sum(parameter.square().sum() for parameter in parameters)
+    return loss + weight_decay * penalty
+
+
 def _play_one_game(net, n_simulations, temperature_moves, dirichlet_alpha, seed):
     """One self-play game: the positions, the search's move distributions at τ = 1, and the final result."""
     rng = random.Random(seed)
@@ -418,8 +481,9 @@ def self_play(iterations: int = 4, games: int = 12, *, n_simulations: int = 24, 
     ``temperature_moves`` moves and :math:`\tau \to 0` after. Every position
     is stored with the search's distribution :math:`\pi` (at :math:`\tau = 1`)
     and the game's result :math:`z` for the player to move; the network is then
-    trained for ``epochs`` full-batch Adam steps on
-    :math:`(z - v)^2 - \pi^\top \log p + c \|\theta\|^2` (Silver et al., 2017, 2018).
+    trained for ``epochs`` full-batch Adam steps on :func:`alphazero_loss`,
+    :math:`(z - v)^2 - \pi^\top \log p + c \|\theta\|^2` averaged over the
+    positions (Silver et al., 2017, 2018).
 
     Parameters
     ----------
@@ -433,7 +497,7 @@ def self_play(iterations: int = 4, games: int = 12, *, n_simulations: int = 24, 
     epochs : int, default 20
     lr : float, default 0.01
     weight_decay : float, default 1e-4
-        :math:`c`, as Adam's L2 penalty.
+        :math:`c`, the weight of the L2 term of the loss.
     seed : int, default 0
 
     Returns
@@ -460,7 +524,7 @@ def self_play(iterations: int = 4, games: int = 12, *, n_simulations: int = 24, 
     weight_decay = check_scalar(weight_decay, name="weight_decay", func=func, low=0)
     seed = check_seed(seed, func=func)
     net = PolicyValueNet(seed=seed)
-    optimiser = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=weight_decay)
+    optimiser = torch.optim.Adam(net.parameters(), lr=lr)
     losses, positions, snapshots = [], [], []
     for iteration in range(iterations):
         boards, targets, results = [], [], []
@@ -476,8 +540,8 @@ def self_play(iterations: int = 4, games: int = 12, *, n_simulations: int = 24, 
         legal = boards == 0
         for _ in range(epochs):
             log_p, value = net.forward_boards(boards, legal)
-            cross_entropy = -(targets * log_p.masked_fill(~legal, 0.0)).sum(-1)
-            loss = ((results - value) ** 2 + cross_entropy).mean()
+            loss = alphazero_loss(log_p, value, targets, results, parameters=net.parameters(),
+                                  weight_decay=weight_decay)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()

@@ -9,7 +9,9 @@ the KL, and :func:`trpo_step` solves :math:`F x = g` by conjugate gradients
 (:func:`mltheory.optimization.second_order.conjugate_gradient`) and takes the step
 :math:`\sqrt{2\delta / x^\top F x}\; x` *up* the objective, backtracking until
 the KL is at most :math:`\delta`. :func:`ppo_clip_loss` is PPO's clipped
-surrogate loss.
+surrogate loss, :func:`ppo_kl_penalty_loss` its variant with an adaptive KL
+penalty, and :func:`normalize_advantages` the per-batch standardisation of the
+advantages that PPO implementations apply first.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from ..validation import (
     check_callable,
     check_finite,
     check_integer,
+    check_labels,
     check_scalar,
     check_vector,
 )
 
-__all__ = ["TRPOStep", "fisher_vector_product", "policy_kl", "ppo_clip_loss", "trpo_step"]
+__all__ = ["KLPenaltyLoss", "TRPOStep", "fisher_vector_product", "normalize_advantages", "policy_kl", "ppo_clip_loss",
+           "ppo_kl_penalty_loss", "trpo_step"]
 
 
 def _logits(x, name: str, func: str) -> torch.Tensor:
@@ -239,3 +243,116 @@ def ppo_clip_loss(ratio, advantages, clip_eps=0.2) -> torch.Tensor:
     clip_eps = check_scalar(clip_eps, name="clip_eps", func=func, low=0, high=1, low_open=True, high_open=True)
     clipped = ratio.clamp(1 - clip_eps, 1 + clip_eps)
     return -torch.minimum(ratio * advantages, clipped * advantages).mean()
+
+
+def normalize_advantages(advantages) -> torch.Tensor:
+    r"""The advantages of a batch standardised: :math:`\hat A_i = (A_i - \bar A) / s`, mean 0 and variance 1.
+
+    :math:`\bar A` is the batch mean and :math:`s` the batch standard deviation
+    with divisor :math:`n` (all entries together, whatever the shape), so the
+    result has mean exactly 0 and mean square exactly 1. It is unchanged when
+    every advantage is replaced by :math:`aA_i + b` with :math:`a > 0`, so the
+    PPO loss computed from it does not depend on the scale or offset of the
+    advantages; :math:`a < 0` flips its sign.
+
+    Parameters
+    ----------
+    advantages : array_like
+        At least two entries, not all equal; gradients flow through them.
+
+    Returns
+    -------
+    torch.Tensor, the shape of ``advantages``
+
+    Examples
+    --------
+    >>> a = torch.tensor([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], dtype=torch.float64)  # mean 5, deviation 2
+    >>> normalize_advantages(a).tolist()
+    [-1.5, -0.5, -0.5, -0.5, 0.0, 0.0, 1.0, 2.0]
+    >>> torch.allclose(normalize_advantages(10 * a - 3), normalize_advantages(a))  # a = 10, b = -3: the same
+    True
+    """
+    func = "normalize_advantages"
+    advantages = check_finite(as_float_tensor(advantages, name="advantages", func=func), name="advantages",
+                              func=func)
+    centred = advantages - advantages.mean()
+    spread = centred.square().mean().sqrt()
+    if advantages.numel() < 2 or spread.item() == 0:
+        raise ValueError(f"{func}: advantages must have at least two entries that are not all equal "
+                         f"(got {advantages.detach().flatten()[:4].tolist()})")
+    return centred / spread
+
+
+class KLPenaltyLoss(NamedTuple):
+    """What :func:`ppo_kl_penalty_loss` computed: the loss, the mean KL, and the coefficient for the next batch."""
+
+    loss: torch.Tensor
+    kl: float
+    beta: float
+
+
+def ppo_kl_penalty_loss(logits, logits_old, actions, advantages, beta=1.0, kl_target=None) -> KLPenaltyLoss:
+    r"""PPO's KL-penalty loss :math:`-\langle r A \rangle + \beta\, \bar D(\pi_{old} \,\|\, \pi_\theta)`, with adaptive :math:`\beta`.
+
+    The variant of PPO in Schulman et al. (2017, §4) that penalises the KL
+    divergence of the new policy from the old instead of clipping the ratio
+    :math:`r = \pi_\theta(a \mid s) / \pi_{old}(a \mid s)`. The penalty and its
+    gradient vanish at :math:`\theta = \theta_{old}`, so the first step on a
+    batch is the plain policy gradient. With a target :math:`d` the
+    coefficient adapts: the returned ``beta`` is halved if the mean KL is
+    below :math:`d / 1.5` and doubled if it is above :math:`1.5\, d`; call the
+    loss at the end of a round of updates to get the coefficient for the next
+    batch.
+
+    Parameters
+    ----------
+    logits : array_like, shape (samples, actions)
+        The new policy's logits at each sample's state; the gradient flows through them.
+    logits_old : array_like, shape (samples, actions)
+        The logits of the policy that collected the data (detached).
+    actions : array_like of int, shape (samples,)
+        The sampled actions.
+    advantages : array_like, shape (samples,)
+    beta : float, default 1
+        The penalty coefficient :math:`\beta \ge 0`.
+    kl_target : float, optional
+        The target :math:`d > 0` of the adaptive rule; without it ``beta`` is returned unchanged.
+
+    Returns
+    -------
+    KLPenaltyLoss
+
+    Examples
+    --------
+    >>> logits = torch.zeros(2, 3, dtype=torch.float64, requires_grad=True)
+    >>> out = ppo_kl_penalty_loss(logits, torch.zeros(2, 3), [0, 2], [1.0, -1.0], beta=1.0, kl_target=0.01)
+    >>> out.kl, out.beta  # equal policies: no KL, so the coefficient is halved
+    (0.0, 0.5)
+    >>> torch.autograd.grad(out.loss, logits)[0][0]  # the policy gradient -A ∇ log p_a / n of the first sample
+    tensor([-0.3333,  0.1667,  0.1667], dtype=torch.float64)
+    """
+    func = "ppo_kl_penalty_loss"
+    logits, logits_old = _logits(logits, "logits", func), _logits(logits_old, "logits_old", func)
+    if logits_old.shape != logits.shape:
+        raise ValueError(f"{func}: logits_old must have the shape of logits {tuple(logits.shape)} "
+                         f"(got {tuple(logits_old.shape)})")
+    samples, n_actions = logits.shape
+    actions = check_labels(actions, name="actions", func=func, classes=n_actions, shape=(samples,))
+    advantages = check_finite(as_float_tensor(advantages, name="advantages", func=func), name="advantages",
+                              func=func)
+    if advantages.shape != (samples,):
+        raise ValueError(f"{func}: advantages must have shape ({samples},), one per sample "
+                         f"(got {tuple(advantages.shape)})")
+    beta = check_scalar(beta, name="beta", func=func, low=0)
+    if kl_target is not None:
+        kl_target = check_scalar(kl_target, name="kl_target", func=func, low=0, low_open=True)
+    logits_old = logits_old.detach().to(logits.dtype)
+    rows = torch.arange(samples)
+    ratio = (torch.log_softmax(logits, -1)[rows, actions] - torch.log_softmax(logits_old, -1)[rows, actions]).exp()
+    kl = policy_kl(logits_old, logits)  # D(π_old ‖ π_θ), averaged over the samples' states
+    loss = -(ratio * advantages.to(logits.dtype)).mean() + beta * kl
+    if kl_target is not None and kl.item() < kl_target / 1.5:
+        beta = beta / 2
+    elif kl_target is not None and kl.item() > 1.5 * kl_target:
+        beta = beta * 2
+    return KLPenaltyLoss(loss, kl.item(), beta)

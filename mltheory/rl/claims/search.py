@@ -10,6 +10,7 @@ import torch
 
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Reduction, Words, register
 from ..search import TicTacToe, legal_positions, mcts, minimax, puct_score
+from .supervised import N_LABELS, p, y, z
 
 # --------------------------------------------------------------------------- PUCT and the visit-count policy
 
@@ -236,3 +237,26 @@ def self_play_run(iterations: int = 6, games: int = 12, seed: int = 0) -> dict:
     run = self_play(iterations=iterations, games=games, seed=seed)
     rates = [optimal_move_rate(PolicyValueNet(seed=seed))] + [optimal_move_rate(net) for net in run["snapshots"]]
     return {**run, "optimal_rate": torch.tensor(rates, dtype=torch.float64)}
+
+
+# --------------------------------------------------------------------------- the AlphaZero loss's policy term
+
+PI = sp.IndexedBase("pi", real=True)
+_CROSS_ENTROPY = -sp.Sum(PI[y] * sp.log(p(y, *z)), (y, 1, N_LABELS))
+
+
+def _written_out(expr):
+    """Writes out the sum over the three moves, the softmax and its derivatives, then simplifies."""
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum), lambda e: e.doit(deep=False))
+    return sp.simplify(expr.doit())
+
+
+register(Identity(
+    label="eq-alphazero-policy-gradient",
+    lhs=sp.ImmutableMatrix([sp.Derivative(_CROSS_ENTROPY, logit) for logit in z]),
+    rhs=sp.ImmutableMatrix([p(move, *z) - PI[move] for move in range(1, N_LABELS + 1)]),
+    method=_written_out,
+    given=((PI[1] + PI[2] + PI[3], 1),),
+    condition=Words(r"for a softmax $p$ over three moves with logits $z$ and a search distribution $\pi$"),
+    source="Silver et al. (2017, 2018); Kaplan (8.6.1)",
+))

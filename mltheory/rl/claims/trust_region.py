@@ -11,8 +11,8 @@ import torch
 
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Reduction, Words, register
 from ...optimization import conjugate_gradient, fisher_matrix
-from ..trust_region import fisher_vector_product, policy_kl
-from .supervised import N_LABELS, p, z
+from ..trust_region import fisher_vector_product, normalize_advantages, policy_kl, ppo_clip_loss
+from .supervised import N_LABELS, Grad, components, p, z
 
 # --------------------------------------------------------------------------- the KL's Hessian is the Fisher
 
@@ -294,4 +294,163 @@ register(Numeric(
     condition=Words(r"for arms of mean reward 1, 0.5, 0.2 and 0 and logits 0.3, $-0.2$, 0.1 and 0, with "
                     r"$\delta$ from $10^{-4}$ to $10^{-7}$"),
     source="Kaplan §8.5; Kakade (2002); Schulman et al. (2015)",
+))
+
+
+# --------------------------------------------------------------------------- normalised advantages
+
+N_BATCH = 3
+i_ = sp.Symbol("i", integer=True, positive=True)
+adv = sp.symbols(f"A_1:{N_BATCH + 1}", real=True)
+scale, shift = sp.Symbol("a", positive=True), sp.Symbol("b", real=True)
+
+
+class norm(sp.Function):
+    r"""Entry ``i`` of a batch of advantages standardised to mean 0 and variance 1, unevaluated until ``.doit()``."""
+
+    @classmethod
+    def eval(cls, index, *entries):
+        return None
+
+    def doit(self, deep=True, **hints):
+        index, *entries = self.args
+        if not index.is_Integer:  # a summation index: written out once the sum is
+            return self
+        mean = sp.Add(*entries) / len(entries)
+        spread = sp.sqrt(sp.Add(*[(entry - mean) ** 2 for entry in entries]) / len(entries))
+        return (entries[int(index) - 1] - mean) / spread
+
+    def _latex(self, printer, exp=None):
+        index, *entries = self.args
+        tex = rf"\hat A_{{{printer._print(index)}}}\left({', '.join(printer._print(e) for e in entries)}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+def _each_entry(expr):
+    """Writes out the sums over the batch and each entry i of the batch, then simplifies."""
+    expr = sp.sympify(expr).replace(lambda e: isinstance(e, sp.Sum), lambda e: e.doit(deep=False))
+    if i_ not in expr.free_symbols:
+        return sp.simplify(expr.doit())
+    return sp.simplify(sp.ImmutableMatrix([sp.simplify(expr.subs(i_, k).doit()) for k in range(1, N_BATCH + 1)]))
+
+
+EACH_ENTRY = Reduction("writes out the sums over the batch and the standardised advantages, for each of the three "
+                       "entries $i$, then simplifies", _each_entry)
+
+register(Identity(
+    label="eq-advantages-standardised",
+    lhs=sp.ImmutableMatrix([sp.Sum(norm(i_, *adv), (i_, 1, N_BATCH)) / N_BATCH,
+                            sp.Sum(norm(i_, *adv) ** 2, (i_, 1, N_BATCH)) / N_BATCH]),
+    rhs=sp.ImmutableMatrix([0, 1]),
+    method=EACH_ENTRY,
+    condition=Words(r"for a batch of three advantages that are not all equal"),
+    source="PPO implementations (Schulman et al. 2017); Kaplan §8.5 mentions only the division",
+))
+
+register(Identity(
+    label="eq-advantages-affine-invariant",
+    lhs=norm(i_, *[scale * entry + shift for entry in adv]),
+    rhs=norm(i_, *adv),
+    method=EACH_ENTRY,
+    condition=[Domain(scale, sp.Interval.open(0, sp.oo)),
+               Words(r"every offset $b$, each entry $i$ of a batch of three advantages that are not all equal")],
+    source="ours",
+))
+
+
+# --------------------------------------------------------------------------- the KL-penalty variant
+
+z_old = sp.symbols(f"w_1:{N_LABELS + 1}", real=True)
+A_ = sp.Symbol("A", real=True)
+beta = sp.Symbol("beta", positive=True)
+b_ = sp.Symbol("b", integer=True, positive=True)
+
+
+class p_old(p):
+    r"""The old policy's softmax probability, written :math:`p^{old}_y`."""
+
+    def _latex(self, printer, exp=None):
+        tex = rf"p^{{old}}_{{{printer._print(self.args[0])}}}"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+
+class GradOf(Grad):
+    r"""The gradient :math:`\nabla_z [f]` of a sum, bracketed."""
+
+    def _latex(self, printer, exp=None):
+        return rf"\nabla_{{z}} \left[{printer._print(self.args[0])}\right]"
+
+
+_PENALTY = sp.Sum(p_old(b_, *z_old) * sp.log(p_old(b_, *z_old) / p(b_, *z)), (b_, 1, N_LABELS))
+_KL_PENALTY_LOSS = -p(1, *z) / p_old(1, *z_old) * A_ + beta * _PENALTY
+AT_OLD = Reduction("writes out the sum over the three actions and each of the three components of the gradient, "
+                   "then sets the logits to the old ones and simplifies",
+                   lambda expr: components(expr, at=dict(zip(z, z_old))))
+
+register(Identity(
+    label="eq-ppo-kl-penalty-gradient",
+    lhs=GradOf(_KL_PENALTY_LOSS),
+    rhs=sp.Mul(-A_, Grad(sp.log(p(1, *z))), evaluate=False),
+    method=AT_OLD,
+    condition=Words(r"at the old policy, logits $z$ equal to the old logits $w$ (ratio 1), for a softmax over three "
+                    r"actions, the sampled action 1, every advantage $A$ and every $\beta$"),
+    source="Schulman et al. (2017), §4; Kaplan §8.5",
+))
+
+
+# --------------------------------------------------------------------------- several updates on one batch
+
+def batch_updates(method: str = "ppo", seed: int = 0, *, batch: int = 64, epochs: int = 20, lr: float = 1.0,
+                  clip_eps: float = 0.2, noise_sd: float = 1.0) -> dict:
+    """``epochs`` gradient steps on one batch of the four-armed bandit, from the uniform policy.
+
+    The batch holds ``batch`` arms drawn from the uniform policy, with rewards of the arm's mean plus Gaussian
+    noise, normalised into advantages. ``method="ppo"`` steps on the PPO-clip loss, ``"pg"`` on the vanilla
+    policy-gradient surrogate :math:`-\\langle \\log\\pi_\\theta(a) \\hat A \\rangle`, whose gradient agrees with
+    PPO's at the first step. Returns the KL :math:`D(\\pi_{old} \\| \\pi_\\theta)` after each step and the final
+    ratios of the four arms.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    means = torch.tensor(BANDIT_MEANS, dtype=torch.float64)
+    old = torch.full((len(means),), -math.log(len(means)), dtype=torch.float64)
+    arms = torch.multinomial(old.exp(), batch, replacement=True, generator=generator)
+    advantages = normalize_advantages(means[arms] + noise_sd * torch.randn(batch, generator=generator,
+                                                                           dtype=torch.float64))
+    theta = torch.zeros(len(means), dtype=torch.float64, requires_grad=True)
+    kls = []
+    for _ in range(epochs):
+        log_p = torch.log_softmax(theta, -1)[arms]
+        if method == "ppo":
+            loss = ppo_clip_loss((log_p - old[arms]).exp(), advantages, clip_eps)
+        else:
+            loss = -(log_p * advantages).mean()
+        gradient, = torch.autograd.grad(loss, theta)
+        with torch.no_grad():
+            theta -= lr * gradient
+        kls.append(policy_kl(old[None], theta.detach()[None]).item())
+    return {"kl": kls, "ratio": (torch.log_softmax(theta.detach(), -1) - old).exp()}
+
+
+def several_updates_check(seeds: int = 100, method: str = "ppo", clip_eps: float = 0.2):
+    """The largest KL from the old policy after 20 steps on one batch, over ``seeds`` batches."""
+    worst = max(batch_updates(method, seed, clip_eps=clip_eps)["kl"][-1] for seed in range(seeds))
+    return Measurement.exact(
+        "largest KL after 20 steps", worst, -math.log(1 - clip_eps), relation="<=",
+        reason=f"deterministic given the {seeds} seeds; the bound holds whenever every ratio is at least 1 − ε",
+        quantity=r"\max_{\text{batches}} D(\pi_{\theta_{old}} \,\|\, \pi_{\theta_{20}})",
+        expected_latex=r"-\log(1 - \epsilon)")
+
+
+register(Numeric(
+    label="eq-ppo-several-updates",
+    experiment=several_updates_check,
+    alternative=Alternative("the vanilla policy-gradient surrogate stays in the same trust region when it is "
+                            "reused for the same 20 steps", kwargs={"method": "pg"}),
+    page={"seeds": 100},
+    test={"seeds": 30},
+    method="20 gradient steps of size 1 on each of the batches, each of 64 arms drawn from the uniform policy with "
+           "rewards normalised into advantages, and the exact KL of the final policy from the old",
+    condition=Words(r"for the four-armed softmax bandit above with unit Gaussian reward noise, a clip range "
+                    r"$\epsilon$ of 0.2, from the uniform policy"),
+    source="ours; Schulman et al. (2017)",
 ))

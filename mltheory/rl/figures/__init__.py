@@ -5,7 +5,7 @@ from .policy_gradient import estimators_figure, gae_critic_figure, reinforce_fig
 from .q_learning import cliff_td_figure, double_q_figure, iteration_figure, knapsack_figure, overestimation_figure
 from .search import mcts_visits_figure, self_play_figure
 from .supervised import sl_vs_rl_figure
-from .trust_region import natural_step_figure, ppo_clip_figure
+from .trust_region import natural_step_figure, ppo_clip_figure, several_updates_figure
 
 __all__ = [
     "bandit_regret_figure",
@@ -23,5 +23,6 @@ __all__ = [
     "ppo_clip_figure",
     "reinforce_figure",
     "self_play_figure",
+    "several_updates_figure",
     "sl_vs_rl_figure",
 ]

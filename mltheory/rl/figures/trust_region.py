@@ -6,10 +6,10 @@ import numpy as np
 import torch
 
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.trust_region import bandit_step
+from ..claims.trust_region import BANDIT_MEANS, bandit_step, batch_updates
 from ..trust_region import ppo_clip_loss
 
-__all__ = ["ppo_clip_figure", "natural_step_figure"]
+__all__ = ["ppo_clip_figure", "natural_step_figure", "several_updates_figure"]
 
 
 @figure_function
@@ -49,4 +49,31 @@ def natural_step_figure(deltas=tuple(10.0 ** -k for k in np.arange(1, 8.5, 0.5))
     ax.set(xlabel=r"trust region $\delta$ (nats)", ylabel="relative error",
            title="the natural step on a four-armed softmax bandit")
     ax.legend(fontsize=7)
+    return fig
+
+
+@figure_function
+def several_updates_figure(seeds: int = 20, clip_eps: float = 0.2):
+    """PPO-clip against the vanilla policy-gradient surrogate, each taking 20 steps on one batch of the bandit."""
+    fig, (left, right) = new_figure(1, 2, height=3.4)
+    arms = np.arange(len(BANDIT_MEANS))
+    for offset, (method, label, color) in zip((-0.15, 0.15), (("ppo", "PPO-clip", PALETTE[0]),
+                                                              ("pg", "vanilla policy gradient", PALETTE[1]))):
+        runs = [batch_updates(method, seed, clip_eps=clip_eps) for seed in range(seeds)]
+        for i, run in enumerate(runs):
+            steps = np.arange(1, len(run["kl"]) + 1)
+            left.semilogy(steps, run["kl"], color=color, alpha=0.4, linewidth=0.8, label=label if i == 0 else None)
+            right.scatter(arms + offset, run["ratio"].numpy(), color=color, s=8, alpha=0.6,
+                          label=label if i == 0 else None)
+    left.axhline(-np.log(1 - clip_eps), color="0.3", linestyle="--", linewidth=0.8,
+                 label=r"$-\log(1 - \epsilon)$")
+    left.set(xlabel="gradient step on the batch", ylabel=r"$D(\pi_{old} \,\|\, \pi_\theta)$ (nats)",
+             title=f"{seeds} batches of 64 samples")
+    left.legend(fontsize=7)
+    right.axhspan(1 - clip_eps, 1 + clip_eps, color="0.9", label="clip range")
+    right.set_yscale("log")
+    right.set(xlabel="arm (mean rewards " + ", ".join(f"{m:g}" for m in BANDIT_MEANS) + ")", xticks=arms,
+              xticklabels=[str(a + 1) for a in arms],
+              ylabel=r"ratio $\pi_\theta(a) / \pi_{old}(a)$ after 20 steps", title="final ratio of each arm")
+    right.legend(fontsize=7)
     return fig
