@@ -1,0 +1,16 @@
+r"""Analytic infinite-width kernels of fully connected networks, in PyTorch.
+
+The design follows neural-tangents: each layer carries its own *kernel map*,
+which takes the Gaussian statistics of the signal entering the layer to those
+of the signal leaving it, and :func:`serial` composes layers. The composite
+computes the NNGP kernel (the covariance of the outputs of a random network
+in the limit of infinite width) and the neural tangent kernel (NTK), and
+builds finite networks of the same architecture and parametrisation, so that
+both kernels can be checked by Monte Carlo.
+
+- :mod:`mltheory.kernels.layers`: :func:`Dense`, :func:`Relu`, :func:`Erf` and :func:`serial`.
+"""
+
+from .layers import Dense, Erf, Relu, serial
+
+__all__ = ["Dense", "Erf", "Relu", "serial"]
