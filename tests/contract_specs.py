@@ -738,6 +738,7 @@ def _specs() -> dict[str, Spec]:
         # ------------------------------------------------------------------ validation (reports for its caller)
         **_validation_specs(),
         **_rl_trust_search_specs(),
+        **_kernels_specs(),
     }
 
 
@@ -1044,4 +1045,21 @@ def _rl_trust_search_specs() -> dict[str, Spec]:
         "rl.ppo_clip_loss": Spec(dict(ratio=[0.5, 1.0, 1.5], advantages=[1.0, -1.0, 2.0]),
                                  kinds={"ratio": "positive_array", "advantages": "array", "clip_eps": "unit_open"},
                                  extra=[("advantages", [1.0, 2.0], "3 ratios and 2 advantages")], shape=()),
+    }
+
+
+def _kernels_specs() -> dict[str, Spec]:
+    """The layers and Gaussian expectations of :mod:`mltheory.kernels`."""
+    statistics = dict(valid=dict(var1=[1.0, 2.0], var2=[1.0, 0.5], cov=[0.5, -0.2]),
+                      kinds={"var1": "nonneg_array", "var2": "nonneg_array", "cov": "array"},
+                      extra=[("cov", [3.0, 0.0], "a covariance beyond Cauchy-Schwarz"),
+                             ("cov", [0.5, 0.1, 0.0], "a mismatched shape")], shape=(2,))
+    return {
+        "kernels.Dense": Spec({}, kinds={"weight_std": "positive", "bias_std": "nonneg",
+                                         "parametrisation": "choice:ntk"}, shape=None, dtype=None),
+        "kernels.Relu": Spec({}, shape=None, dtype=None),
+        "kernels.Erf": Spec({}, shape=None, dtype=None),
+        "kernels.serial": Spec({}, shape=None, dtype=None),
+        "kernels.relu_expectations": Spec(**statistics),
+        "kernels.erf_expectations": Spec(**statistics),
     }

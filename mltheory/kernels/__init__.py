@@ -8,9 +8,10 @@ in the limit of infinite width) and the neural tangent kernel (NTK), and
 builds finite networks of the same architecture and parametrisation, so that
 both kernels can be checked by Monte Carlo.
 
-- :mod:`mltheory.kernels.layers`: :func:`Dense`, :func:`Relu`, :func:`Erf` and :func:`serial`.
+- :mod:`mltheory.kernels.layers`: :func:`Dense`, :func:`Relu`, :func:`Erf` and :func:`serial`, and the
+  closed-form Gaussian expectations of the activations, :func:`relu_expectations` and :func:`erf_expectations`.
 """
 
-from .layers import Dense, Erf, Relu, serial
+from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
 
-__all__ = ["Dense", "Erf", "Relu", "serial"]
+__all__ = ["Dense", "Erf", "Relu", "erf_expectations", "relu_expectations", "serial"]
