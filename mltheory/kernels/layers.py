@@ -212,7 +212,7 @@ class _State:
 class Layer:
     """One layer: its name, its kernel map, and how to build it at finite width.
 
-    ``kernel_map(state)`` returns the next :class:`_State`; ``build(in_features, out_features, generator, dtype)``
+    ``kernel_map(state)`` maps one kernel state (variances, NNGP, NTK, width) to the next; ``build(in_features, out_features, generator, dtype)``
     returns an ``nn.Module`` for a dense layer (``dense`` true), and ``activation`` is the elementwise
     function of an activation layer. Made by :func:`Dense`, :func:`Relu` and :func:`Erf`.
     """

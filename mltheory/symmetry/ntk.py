@@ -206,7 +206,7 @@ def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, tor
         E[\mathrm{relu}'(h(x))\,\mathrm{relu}'(h(x'))] = \frac{\pi - \theta}{2\pi}.
 
     Both depend only on :math:`\lVert x\rVert`, :math:`\lVert x'\rVert` and
-    :math:`x\cdot x'`; they are :func:`mltheory.kernels.relu_expectations` at the variances and
+    :math:`x\cdot x'`; they are :func:`mltheory.kernels.layers.relu_expectations` at the variances and
     covariance of :math:`h`.
 
     Parameters
