@@ -70,7 +70,7 @@ class _Arccos(torch.autograd.Function):
 
 
 class _ArcCosineJ(torch.autograd.Function):
-    r""":math:`J(\rho) = \sqrt{1-\rho^2} + (\pi - \arccos\rho)\rho`, with its derivative :math:`J'(\rho) = \pi - \arccos\rho`.
+    r""":math:`J(\rho) = \sqrt{1-\rho^2} + (\pi - \arccos\rho)\rho`, with derivative :math:`J'(\rho) = \pi - \arccos\rho`.
 
     :math:`J` is continuously differentiable on :math:`[-1, 1]`; written through its two terms, autograd
     would divide 0 by 0 at :math:`\rho = \pm 1`.
@@ -117,7 +117,7 @@ def _statistics(var1, var2, cov, func: str) -> tuple[torch.Tensor, torch.Tensor,
 
 
 def relu_expectations(var1, var2, cov) -> tuple[torch.Tensor, torch.Tensor]:
-    r"""The two Gaussian expectations of a ReLU, :math:`E[\phi(u)\phi(v)]` and :math:`E[\phi'(u)\phi'(v)]`, in closed form.
+    r"""The Gaussian expectations of a ReLU, :math:`E[\phi(u)\phi(v)]` and :math:`E[\phi'(u)\phi'(v)]`, in closed form.
 
     For :math:`(u, v)` centred Gaussian with variances :math:`q_1, q_2`, covariance
     :math:`c = \sqrt{q_1 q_2}\cos\theta` and :math:`\phi(t) = \max(t, 0)` (Cho and Saul's arc-cosine kernels)
@@ -191,7 +191,8 @@ def erf_expectations(var1, var2, cov) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _erf(var1, var2, cov):
     product = (1 + 2 * var1) * (1 + 2 * var2)
-    return (2 / math.pi) * torch.arcsin(2 * cov * torch.rsqrt(product)), (4 / math.pi) * torch.rsqrt(product - 4 * cov**2)
+    nngp = (2 / math.pi) * torch.arcsin(2 * cov * torch.rsqrt(product))
+    return nngp, (4 / math.pi) * torch.rsqrt(product - 4 * cov**2)
 
 
 # ------------------------------------------------------------------ layers
@@ -212,9 +213,10 @@ class _State:
 class Layer:
     """One layer: its name, its kernel map, and how to build it at finite width.
 
-    ``kernel_map(state)`` maps one kernel state (variances, NNGP, NTK, width) to the next; ``build(in_features, out_features, generator, dtype)``
-    returns an ``nn.Module`` for a dense layer (``dense`` true), and ``activation`` is the elementwise
-    function of an activation layer. Made by :func:`Dense`, :func:`Relu` and :func:`Erf`.
+    ``kernel_map(state)`` maps one kernel state (variances, NNGP, NTK, width) to the next;
+    ``build(in_features, out_features, generator, dtype)`` returns an ``nn.Module`` for a dense layer
+    (``dense`` true), and ``activation`` is the elementwise function of an activation layer.
+    Made by :func:`Dense`, :func:`Relu` and :func:`Erf`.
     """
 
     name: str
@@ -247,7 +249,7 @@ class _DenseModule(nn.Module):
 
 
 def Dense(weight_std=1.0, bias_std=0.0, parametrisation="ntk") -> Layer:  # noqa: N802 - the name neural-tangents uses
-    r"""A fully connected layer, with Gaussian weights of variance :math:`\sigma_w^2/n` and biases of variance :math:`\sigma_b^2`.
+    r"""A fully connected layer, with Gaussian weights of variance :math:`\sigma_w^2/n`, biases of variance :math:`\sigma_b^2`.
 
     In the NTK parametrisation the trained parameters are standard normal and the layer computes
     :math:`h = \frac{\sigma_w}{\sqrt n} W a + \sigma_b b`; in the standard parametrisation they are
