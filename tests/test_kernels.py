@@ -64,10 +64,22 @@ def test_analytic_kernels_match_finite_networks(activation, depth):
     estimated from the samples. At depth 1 the expectation of the empirical kernels equals the analytic kernel
     exactly; deeper, it differs by :math:`O(1/n)`, here about a tenth of the standard error.
     """
-    model = architecture(activation, depth)
+    check_against_finite_networks(architecture(activation, depth))
+
+
+@pytest.mark.parametrize("activation", [Relu, Erf])
+def test_standard_parametrisation_ntk_grows_with_width_as_predicted(activation):
+    """In the standard parametrisation the NTK is of order n: the analytic kernel at width n matches, depth 2."""
+    model = architecture(activation, 2, "standard")
+    assert float(model.ntk(X, X, width=2 * WIDTH)[0, 0] / model.ntk(X, X, width=WIDTH)[0, 0]) > 1.9
+    check_against_finite_networks(model, width=WIDTH)
+
+
+def check_against_finite_networks(model, width=None):
+    """Within 4 standard errors (estimated from the samples) and within 0.04, for both kernels."""
     with one_thread():
         kernels = monte_carlo(model, SAMPLES, WIDTH)
-    for samples, exact in zip(kernels, (model.nngp(X, X), model.ntk(X, X))):
+    for samples, exact in zip(kernels, (model.nngp(X, X), model.ntk(X, X, width=width))):
         norm = torch.linalg.matrix_norm(exact)
         error = float(torch.linalg.matrix_norm(samples.mean(0) - exact) / norm)
         standard_error = float((samples.var(0).sum() / SAMPLES).sqrt() / norm)

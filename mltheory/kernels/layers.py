@@ -200,12 +200,12 @@ def _erf(var1, var2, cov):
 
 @dataclass(frozen=True)
 class _State:
-    """The kernel state between layers: variances, NNGP, NTK, and the width of the signal (None: not yet fixed)."""
+    """The kernel state between layers: variances, NNGP, NTK (None: not asked for), and the width of the signal."""
 
     var1: torch.Tensor
     var2: torch.Tensor
     nngp: torch.Tensor
-    ntk: torch.Tensor
+    ntk: torch.Tensor | None
     fan_in: int | None
 
 
@@ -285,14 +285,17 @@ def Dense(weight_std=1.0, bias_std=0.0, parametrisation="ntk") -> Layer:  # noqa
 
     def kernel_map(state: _State) -> _State:
         nngp = w2 * state.nngp + b2
-        if parametrisation == "ntk":
+        if state.ntk is None:  # only the NNGP kernel is asked for
+            gradient = None
+        elif parametrisation == "ntk":
             gradient = nngp
         elif state.fan_in is None:
             raise ValueError("ntk: a Dense layer in the standard parametrisation after the first needs the hidden "
                              "width: pass width (got width=None)")
         else:
             gradient = state.fan_in * state.nngp + 1
-        return _State(w2 * state.var1 + b2, w2 * state.var2 + b2, nngp, gradient + w2 * state.ntk, state.fan_in)
+        ntk = None if gradient is None else gradient + w2 * state.ntk
+        return _State(w2 * state.var1 + b2, w2 * state.var2 + b2, nngp, ntk, state.fan_in)
 
     def build(in_features, out_features, generator, dtype):
         return _DenseModule(in_features, out_features, weight_std, bias_std, parametrisation, generator, dtype)
@@ -305,7 +308,7 @@ def _activation(name: str, expectations: Callable, function: Callable) -> Layer:
         nngp, derivative = expectations(state.var1.unsqueeze(-1), state.var2, state.nngp)
         var1 = expectations(state.var1, state.var1, state.var1)[0]
         var2 = expectations(state.var2, state.var2, state.var2)[0]
-        return _State(var1, var2, nngp, state.ntk * derivative, state.fan_in)
+        return _State(var1, var2, nngp, None if state.ntk is None else state.ntk * derivative, state.fan_in)
 
     return Layer(name, kernel_map, False, activation=function)
 
@@ -368,7 +371,7 @@ class Architecture:
     def __repr__(self) -> str:
         return f"serial({', '.join(map(repr, self.layers))})"
 
-    def _state(self, x1, x2, width, func: str) -> _State:
+    def _state(self, x1, x2, width, func: str, ntk: bool = True) -> _State:
         x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func)
         x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func)
         sizes = check_shape(x1, ("n1", "D"), name="x1", func=func)
@@ -378,7 +381,7 @@ class Architecture:
             width = check_integer(width, name="width", func=func, minimum=1)
         dimension = sizes["D"]
         state = _State((x1 * x1).sum(-1) / dimension, (x2 * x2).sum(-1) / dimension, x1 @ x2.T / dimension,
-                       torch.zeros(len(x1), len(x2), dtype=x1.dtype), dimension)
+                       torch.zeros(len(x1), len(x2), dtype=x1.dtype) if ntk else None, dimension)
         for layer in self.layers:
             state = layer.kernel_map(state)
             if layer.dense:
@@ -405,7 +408,7 @@ class Architecture:
         >>> model.nngp([[3.0, 4.0]], [[0.0, 0.0]])
         tensor([[0.]], dtype=torch.float64)
         """
-        return self._state(x1, x2, None, "nngp").nngp
+        return self._state(x1, x2, None, "nngp", ntk=False).nngp
 
     def ntk(self, x1, x2, width=None) -> torch.Tensor:
         r"""The neural tangent kernel as the width tends to infinity.
