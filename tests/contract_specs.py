@@ -761,6 +761,7 @@ def _specs() -> dict[str, Spec]:
         # ------------------------------------------------------------------ validation (reports for its caller)
         **_validation_specs(),
         **_rl_trust_search_specs(),
+        **_kernels_specs(),
     }
 
 
@@ -1088,4 +1089,21 @@ def _rl_trust_search_specs() -> dict[str, Spec]:
                                          ("targets", [[1.0, 0.0]], "1 target for 2 positions"),
                                          ("values", [0.5], "1 value for 2 positions"),
                                          ("results", [1.0, 0.0, 1.0], "3 results for 2 positions")], shape=()),
+    }
+
+
+def _kernels_specs() -> dict[str, Spec]:
+    """The layers and Gaussian expectations of :mod:`mltheory.kernels`."""
+    statistics = dict(valid=dict(var1=[1.0, 2.0], var2=[1.0, 0.5], cov=[0.5, -0.2]),
+                      kinds={"var1": "nonneg_array", "var2": "nonneg_array", "cov": "array"},
+                      extra=[("cov", [3.0, 0.0], "a covariance beyond Cauchy-Schwarz"),
+                             ("cov", [0.5, 0.1, 0.0], "a mismatched shape")], shape=(2,))
+    return {
+        "kernels.Dense": Spec({}, kinds={"weight_std": "positive", "bias_std": "nonneg",
+                                         "parametrisation": "choice:ntk"}, shape=None, dtype=None),
+        "kernels.Relu": Spec({}, shape=None, dtype=None),
+        "kernels.Erf": Spec({}, shape=None, dtype=None),
+        "kernels.serial": Spec({}, shape=None, dtype=None),
+        "kernels.relu_expectations": Spec(**statistics),
+        "kernels.erf_expectations": Spec(**statistics),
     }

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
+from ..kernels import Dense, Relu, relu_expectations, serial
 from ..networks import mlp
 from ..validation import (
     SEED_LIMIT,
@@ -205,7 +206,8 @@ def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, tor
         E[\mathrm{relu}'(h(x))\,\mathrm{relu}'(h(x'))] = \frac{\pi - \theta}{2\pi}.
 
     Both depend only on :math:`\lVert x\rVert`, :math:`\lVert x'\rVert` and
-    :math:`x\cdot x'`.
+    :math:`x\cdot x'`; they are :func:`mltheory.kernels.layers.relu_expectations` at the variances and
+    covariance of :math:`h`.
 
     Parameters
     ----------
@@ -232,11 +234,8 @@ def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, tor
         if (norms == 0).any():
             raise ValueError(f"{func}: the points of {name} must be non-zero, the angle between x and 0 is undefined "
                              f"(got the zero point at row {int((norms == 0).nonzero()[0])})")
-    norms = n1.unsqueeze(-1) * n2
-    cosine = ((x1 @ x2.T) / norms).clamp(-1.0, 1.0)
-    angle = torch.arccos(cosine)
-    nngp = gain**2 / x1.shape[-1] * norms * (torch.sin(angle) + (math.pi - angle) * cosine) / (2 * math.pi)
-    return nngp, (math.pi - angle) / (2 * math.pi)
+    scale = gain**2 / x1.shape[-1]
+    return relu_expectations((scale * n1**2).unsqueeze(-1), scale * n2**2, scale * x1 @ x2.T)
 
 
 def relu_ntk_expectation(x1, x2, *, width, weight_gain=math.sqrt(2)) -> torch.Tensor:
@@ -252,7 +251,8 @@ def relu_ntk_expectation(x1, x2, *, width, weight_gain=math.sqrt(2)) -> torch.Te
 
         E[\Theta(x, x')] = n\,E[\mathrm{relu}\,\mathrm{relu}] + 1 + g^2 (x\cdot x' + 1)\,E[\mathrm{relu}'\mathrm{relu}'],
 
-    with the two expectations of :func:`relu_kernels`.
+    with the two expectations of :func:`relu_kernels`: the NTK of
+    ``serial(Dense(g, 0, "standard"), Relu(), Dense(g, 0, "standard"))`` of :mod:`mltheory.kernels` at this width.
 
     Parameters
     ----------
@@ -275,8 +275,8 @@ def relu_ntk_expectation(x1, x2, *, width, weight_gain=math.sqrt(2)) -> torch.Te
     width = check_integer(width, name="width", func=func, minimum=1)
     weight_gain = check_scalar(weight_gain, name="weight_gain", func=func, low=0, low_open=True)
     x1, x2 = _point_sets(x1, x2, func)
-    nngp, derivative = relu_kernels(x1, x2, weight_gain=weight_gain)
-    return width * nngp + 1 + weight_gain**2 * (x1 @ x2.T + 1) * derivative
+    layer = Dense(weight_gain, 0.0, "standard")
+    return serial(layer, Relu(), layer).ntk(x1, x2, width=width)
 
 
 # --------------------------------------------------------------------------- ensembles

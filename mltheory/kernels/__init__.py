@@ -1,0 +1,19 @@
+r"""Analytic infinite-width kernels of fully connected networks, in PyTorch.
+
+The design follows neural-tangents: each layer carries its own *kernel map*,
+which takes the Gaussian statistics of the signal entering the layer to those
+of the signal leaving it, and :func:`~mltheory.kernels.layers.serial` composes layers. The composite
+computes the NNGP kernel (the covariance of the outputs of a random network
+in the limit of infinite width) and the neural tangent kernel (NTK), and
+builds finite networks of the same architecture and parametrisation, so that
+both kernels can be checked by Monte Carlo.
+
+- :mod:`mltheory.kernels.layers`: :func:`~mltheory.kernels.layers.Dense`, :func:`~mltheory.kernels.layers.Relu`,
+  :func:`~mltheory.kernels.layers.Erf` and :func:`~mltheory.kernels.layers.serial`, and the closed-form Gaussian
+  expectations of the activations, :func:`~mltheory.kernels.layers.relu_expectations` and
+  :func:`~mltheory.kernels.layers.erf_expectations`.
+"""
+
+from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+
+__all__ = ["Dense", "Erf", "Relu", "erf_expectations", "relu_expectations", "serial"]

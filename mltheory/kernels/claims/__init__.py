@@ -1,0 +1,8 @@
+"""Claims of :mod:`mltheory.kernels`: the closed forms behind the layers' kernel maps.
+
+Each claim is registered under the label of the equation that will state it in the book.
+"""
+
+from . import price
+
+__all__ = ["price"]
