@@ -1044,4 +1044,13 @@ def _rl_trust_search_specs() -> dict[str, Spec]:
         "rl.ppo_clip_loss": Spec(dict(ratio=[0.5, 1.0, 1.5], advantages=[1.0, -1.0, 2.0]),
                                  kinds={"ratio": "positive_array", "advantages": "array", "clip_eps": "unit_open"},
                                  extra=[("advantages", [1.0, 2.0], "3 ratios and 2 advantages")], shape=()),
+        "generalization.marchenko_pastur_edges": Spec(dict(r=0.5), kinds={"r": "positive", "sigma2": "positive"},
+                                                      shape=None, dtype=None),
+        "generalization.marchenko_pastur_pdf": Spec(dict(x=[0.5, 1.0, 2.0], r=0.5),
+                                                    kinds={"r": "positive", "sigma2": "positive"}, shape=(3,)),
+        "generalization.gram_eigenvalues": Spec(dict(P=4, D=2), kinds={"P": "count1", "D": "count1",
+                                                                       "sigma2": "positive", "samples": "count1"},
+                                                shape=(1, 4)),
+        "generalization.overfitting_term": Spec(dict(eigenvalues=[0.0, 0.5, 2.0]),
+                                                kinds={"eigenvalues": "nonneg_array", "sigma_eps": "nonneg"}, shape=()),
     }

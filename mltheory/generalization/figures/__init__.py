@@ -1,0 +1,5 @@
+"""Figures of the Generalization part, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
+
+from .random_matrices import marchenko_pastur_figure, overfitting_term_figure
+
+__all__ = ["marchenko_pastur_figure", "overfitting_term_figure"]
