@@ -61,10 +61,8 @@ def marchenko_pastur_pdf(x, r, sigma2=1.0) -> torch.Tensor:
     ----------
     x : array_like
         Points at which to evaluate the density.
-    r : float
-        The ratio :math:`D/P` of data points to parameters, positive.
-    sigma2 : float, default 1
-        :math:`P` times the variance of an entry of :math:`X`, positive.
+    r, sigma2 : float
+        As for :func:`marchenko_pastur_edges`.
 
     Returns
     -------
