@@ -27,7 +27,7 @@ def marchenko_pastur_figure(P: int = 400, ratios=(0.5, 1.0, 2.0), samples: int =
         ax.plot(grid, marchenko_pastur_pdf(grid, r), color=PALETTE[1], label="density (6.0.15)")
         for edge in (low, high):
             ax.axvline(edge, color="grey", linestyle=":", linewidth=1)
-        ax.set(xlabel=r"eigenvalue $\lambda$", ylabel="density" if index == 0 else None,
+        ax.set(xlabel=r"eigenvalue $\lambda$", ylabel="density",
                title=rf"$r = {r:g}$, zeros: {zero_fraction:.2f}")
         if r == 1:
             ax.set_ylim(0, 1.2)
