@@ -762,6 +762,7 @@ def _specs() -> dict[str, Spec]:
         **_validation_specs(),
         **_rl_trust_search_specs(),
         **_kernels_specs(),
+        **_generalization_specs(),
     }
 
 
@@ -1106,4 +1107,29 @@ def _kernels_specs() -> dict[str, Spec]:
         "kernels.serial": Spec({}, shape=None, dtype=None),
         "kernels.relu_expectations": Spec(**statistics),
         "kernels.erf_expectations": Spec(**statistics),
+    }
+
+
+def _generalization_specs() -> dict[str, Spec]:
+    """The random matrices and polynomial fits of :mod:`mltheory.generalization`."""
+    return {
+        "generalization.marchenko_pastur_edges": Spec(dict(r=0.5), kinds={"r": "positive", "sigma2": "positive"},
+                                                      shape=None, dtype=None),
+        "generalization.marchenko_pastur_pdf": Spec(dict(x=[0.5, 1.0, 2.0], r=0.5),
+                                                    kinds={"r": "positive", "sigma2": "positive"}, shape=(3,)),
+        "generalization.gram_eigenvalues": Spec(dict(P=4, D=2), kinds={"P": "count1", "D": "count1",
+                                                                       "sigma2": "positive", "samples": "count1"},
+                                                shape=(1, 4)),
+        "generalization.overfitting_term": Spec(dict(eigenvalues=[0.0, 0.5, 2.0]),
+                                                kinds={"eigenvalues": "nonneg_array", "sigma_eps": "nonneg"}, shape=()),
+        "generalization.legendre_features": Spec(dict(x=[-0.5, 0.5], degree=2), kinds={"degree": "count0"},
+                                                 extra=[("x", [[0.5]], "a matrix of points")], shape=(2, 3)),
+        "generalization.polynomial_fit": Spec(dict(x=[-1.0, 0.0, 1.0], y=[1.0, 0.0, 1.0], degree=2),
+                                              kinds={"degree": "count0", "ridge": "nonneg"},
+                                              extra=[("y", [1.0, 0.0], "3 points and 2 targets")], shape=(3,)),
+        "generalization.polynomial_errors": Spec(dict(teacher=_square, n=4, degrees=(0, 1), seeds=1, n_test=5),
+                                                 kinds={"teacher": "callable", "n": "count1", "degrees": "anything",
+                                                        "noise_sd": "nonneg", "ridge": "nonneg", "seeds": "count1",
+                                                        "n_test": "count1"},
+                                                 shape=(1, 2)),
     }
