@@ -7,13 +7,31 @@ page) and ``mltheory.generalization.figures`` its figures.
 
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
+from .teacher_student import (
+    TeacherStudentData,
+    egen_ridge,
+    egen_theory,
+    generalization_error,
+    gradient_flow_linear,
+    optimal_stopping_time,
+    ridge_fit,
+    teacher_student,
+)
 
 __all__ = [
+    "TeacherStudentData",
+    "egen_ridge",
+    "egen_theory",
+    "generalization_error",
+    "gradient_flow_linear",
     "gram_eigenvalues",
     "legendre_features",
     "marchenko_pastur_edges",
     "marchenko_pastur_pdf",
     "overfitting_term",
     "polynomial_errors",
+    "optimal_stopping_time",
     "polynomial_fit",
+    "ridge_fit",
+    "teacher_student",
 ]

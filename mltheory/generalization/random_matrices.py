@@ -121,11 +121,20 @@ def gram_eigenvalues(P: int, D: int, sigma2=1.0, seed=0, *, samples: int = 1) ->
     sigma2 = check_scalar(sigma2, name="sigma2", func=func, low=0, low_open=True)
     samples = check_integer(samples, name="samples", func=func, minimum=1)
     generator = as_generator(seed, func=func)
-    X = torch.randn(samples, D, P, generator=generator, dtype=torch.float64) * math.sqrt(sigma2 / P)
-    gram = X @ X.mT if D < P else X.mT @ X
-    nonzero = torch.linalg.eigvalsh(gram)
-    zeros = torch.zeros(samples, P - nonzero.shape[-1], dtype=torch.float64)
-    return torch.cat([zeros, nonzero], dim=-1)
+    return spectrum(gaussian_inputs(P, D, sigma2, generator, samples=samples))
+
+
+def gaussian_inputs(P: int, D: int, sigma2: float, generator: torch.Generator, *, samples: int | None = None):
+    """``samples`` data matrices (or one, for ``None``) of shape (D, P) with independent N(0, σ²/P) entries."""
+    shape = (D, P) if samples is None else (samples, D, P)
+    return torch.randn(*shape, generator=generator, dtype=torch.float64) * math.sqrt(sigma2 / P)
+
+
+def spectrum(X: torch.Tensor) -> torch.Tensor:
+    """The eigenvalues of XᵀX for data matrices X of shape (..., D, P), ascending, with the P − D zeros exact."""
+    D, P = X.shape[-2:]
+    nonzero = torch.linalg.eigvalsh(X @ X.mT if D < P else X.mT @ X)
+    return torch.cat([nonzero.new_zeros(*nonzero.shape[:-1], P - nonzero.shape[-1]), nonzero], dim=-1)
 
 
 def overfitting_term(eigenvalues, sigma_eps=1.0) -> torch.Tensor:
