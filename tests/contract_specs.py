@@ -1132,4 +1132,32 @@ def _generalization_specs() -> dict[str, Spec]:
                                                         "noise_sd": "nonneg", "ridge": "nonneg", "seeds": "count1",
                                                         "n_test": "count1"},
                                                  shape=(1, 2)),
+        "generalization.teacher_student": Spec(dict(P=3, D=5, teachers=2),
+                                               kinds={"P": "count1", "D": "count1", "teachers": "count1", **_SIGMAS},
+                                               shape=(5, 3)),
+        "generalization.gradient_flow_linear": Spec(dict(X=_FLOW_X, y=[1.0, 2.0, 3.0], w0=[0.0, 0.0], times=[0.0, 1.0]),
+                                                    kinds={"w0": "array", "times": "nonneg_array"},
+                                                    extra=[("y", [1.0, 2.0], "2 labels for 3 rows"),
+                                                           ("w0", [0.0, 0.0, 0.0], "3 weights for 2 columns"),
+                                                           ("times", [[0.0, 1.0]], "a matrix of times"),
+                                                           ("X", [1.0, 2.0, 3.0], "a vector for X")], shape=(2, 2)),
+        "generalization.ridge_fit": Spec(dict(X=_FLOW_X, y=[1.0, 2.0, 3.0], penalty=0.5), kinds={"penalty": "positive"},
+                                         extra=[("y", [1.0, 2.0], "2 labels for 3 rows")], shape=(2,)),
+        "generalization.generalization_error": Spec(dict(w=[1.0, 0.0], teacher=[0.0, 1.0]),
+                                                    kinds={"w": "array", "teacher": "array", "sigma_eps": "nonneg"},
+                                                    extra=[("teacher", [0.0, 1.0, 2.0], "3 weights against 2")],
+                                                    shape=()),
+        "generalization.egen_theory": Spec(dict(eigenvalues=[0.0, 0.5, 2.0], t=[0.0, 1.0]),
+                                           kinds={"eigenvalues": "nonneg_array", "t": "nonneg_array", **_SIGMAS},
+                                           extra=[("t", [[0.0, 1.0]], "a matrix of times")], shape=(2,)),
+        "generalization.optimal_stopping_time": Spec(dict(eigenvalues=[0.0, 0.5, 2.0]),
+                                                     kinds={"eigenvalues": "nonneg_array", **_SIGMAS,
+                                                            "sigma_eps": "positive"}, shape=(3,)),
+        "generalization.egen_ridge": Spec(dict(eigenvalues=[0.0, 0.5, 2.0], penalty=0.25),
+                                          kinds={"eigenvalues": "nonneg_array", "penalty": "positive",
+                                                 "sigma_w": "nonneg", "sigma_eps": "nonneg"}, shape=()),
     }
+
+
+_SIGMAS = {"sigma_w": "nonneg", "sigma_eps": "nonneg", "sigma_w0": "nonneg"}
+_FLOW_X = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]

@@ -31,16 +31,17 @@ __all__ = [
 
 
 class TeacherStudentData(NamedTuple):
-    """One data matrix and a batch of teachers, their noisy labels and the students' starting points."""
+    r"""One data matrix and a batch of teachers, their noisy labels and the students' starting points.
+
+    ``X`` holds the inputs, shape (D, P), entries N(0, 1/P); ``y`` the labels :math:`X\bar w + \epsilon` of each
+    teacher, shape (teachers, D); ``teacher`` the teachers :math:`\bar w`, shape (teachers, P); and ``w0`` the
+    students' initial weights, shape (teachers, P).
+    """
 
     X: torch.Tensor
-    """The inputs, shape (D, P), entries N(0, 1/P)."""
     y: torch.Tensor
-    """The labels :math:`X\\bar w + \\epsilon` of each teacher, shape (teachers, D)."""
     teacher: torch.Tensor
-    """The teachers :math:`\\bar w`, shape (teachers, P)."""
     w0: torch.Tensor
-    """The students' initial weights, shape (teachers, P)."""
 
 
 def _check_sigmas(func: str, sigma_w, sigma_eps, sigma_w0) -> tuple[float, float, float]:
@@ -99,20 +100,15 @@ def teacher_student(P: int, D: int, sigma_w=1.0, sigma_eps=0.5, sigma_w0=0.0, se
     return TeacherStudentData(X, teacher @ X.T + noise, teacher, w0)
 
 
-def _check_data(func: str, X, y, w0=None):
-    """``X`` (D, P), ``y`` (..., D) and ``w0`` (..., P) as tensors, with matching sizes."""
+def _check_data(func: str, X, y) -> tuple[torch.Tensor, torch.Tensor]:
+    """``X`` (D, P) and ``y`` (..., D) as tensors, with matching sizes."""
     X = check_array(X, name="X", func=func)
     y = check_array(y, name="y", func=func)
     if X.ndim != 2:
         raise ValueError(f"{func}: X must be a matrix of shape (D, P) (got shape {tuple(X.shape)})")
     if y.shape[-1] != X.shape[0]:
         raise ValueError(f"{func}: y must have one label per row of X, {X.shape[0]} (got shape {tuple(y.shape)})")
-    if w0 is None:
-        return X, y
-    w0 = check_array(w0, name="w0", func=func)
-    if w0.shape[-1] != X.shape[1]:
-        raise ValueError(f"{func}: w0 must have one weight per column of X, {X.shape[1]} (got shape {tuple(w0.shape)})")
-    return X, y, w0
+    return X, y
 
 
 @one_thread()
@@ -156,7 +152,10 @@ def gradient_flow_linear(X, y, w0, times) -> torch.Tensor:
             [0.5000, 1.0000]], dtype=torch.float64)
     """
     func = "gradient_flow_linear"
-    X, y, w0 = _check_data(func, X, y, w0)
+    X, y = _check_data(func, X, y)
+    w0 = check_array(w0, name="w0", func=func)
+    if w0.shape[-1] != X.shape[1]:
+        raise ValueError(f"{func}: w0 must have one weight per column of X, {X.shape[1]} (got shape {tuple(w0.shape)})")
     times = check_array(times, name="times", func=func, nonnegative=True)
     if times.ndim != 1:
         raise ValueError(f"{func}: times must be a vector (got shape {tuple(times.shape)})")
@@ -282,15 +281,15 @@ def optimal_stopping_time(eigenvalues, sigma_w=1.0, sigma_eps=0.5, sigma_w0=0.0)
 
     Here :math:`A = \sigma_w^2 + \sigma_{w_0}^2`: the mode's error :math:`A e^{-2\lambda t} + \frac{\sigma_\epsilon^2}{\lambda}(1 - e^{-\lambda t})^2`
     is a quadratic in :math:`e^{-\lambda t}` with its minimum at :math:`e^{-\lambda t^*} = \sigma_\epsilon^2/(\lambda A + \sigma_\epsilon^2)`.
-    A frozen mode (:math:`\lambda = 0`) gets the limit :math:`A/\sigma_\epsilon^2`; without noise every mode should train
-    forever (:math:`t^* = \infty`).
+    A frozen mode (:math:`\lambda = 0`) gets the limit :math:`A/\sigma_\epsilon^2`. The noise must be positive: without
+    it every mode should train forever.
 
     Parameters
     ----------
     eigenvalues : array_like
         Eigenvalues of :math:`X^\top X`, non-negative.
     sigma_w, sigma_eps, sigma_w0 : float
-        As for :func:`teacher_student`.
+        As for :func:`teacher_student`; ``sigma_eps`` positive.
 
     Returns
     -------
@@ -305,9 +304,9 @@ def optimal_stopping_time(eigenvalues, sigma_w=1.0, sigma_eps=0.5, sigma_w0=0.0)
     func = "optimal_stopping_time"
     eigenvalues = check_array(eigenvalues, name="eigenvalues", func=func, nonnegative=True)
     sigma_w, sigma_eps, sigma_w0 = _check_sigmas(func, sigma_w, sigma_eps, sigma_w0)
-    A = sigma_w**2 + sigma_w0**2
     if sigma_eps == 0:
-        return torch.full_like(eigenvalues, math.inf)
+        raise ValueError(f"{func}: sigma_eps must be positive, since without noise no mode should stop (got 0)")
+    A = sigma_w**2 + sigma_w0**2
     safe = eigenvalues.clamp_min(torch.finfo(eigenvalues.dtype).tiny)
     return torch.where(eigenvalues > 0, torch.log1p(safe * A / sigma_eps**2) / safe,
                        torch.full_like(eigenvalues, A / sigma_eps**2))

@@ -175,14 +175,13 @@ _EGEN_LATEX = (r"\frac{1}{P}\sum_{\alpha}\left[(\sigma_w^2 + \sigma_{w_0}^2)e^{-
 
 
 @functools.cache
-def flow_experiment(P: int, r: float, teachers: int, times: tuple, seed: int, sigma_w0: float = SIGMAS["sigma_w0"],
-                    unit_inputs: bool = False):
+def flow_experiment(P: int, r: float, teachers: int, times: tuple, seed: int, unit_inputs: bool = False):
     """Test errors of gradient flow for ``teachers`` teachers on one data matrix, with the spectrum of its XᵀX.
 
     ``unit_inputs=True`` scales the inputs (training and test) to unit variance, as the notes state (erratum 28).
-    Returns ``(errors (teachers, len(times)), eigenvalues (P,))``; cached for the page, the figure and the claims.
+    Returns ``(test errors, training errors)``, each (teachers, len(times)), and the eigenvalues (P,); cached for the page, the figure and the claims.
     """
-    sigmas = dict(SIGMAS, sigma_w0=sigma_w0)
+    sigmas = SIGMAS
     data = teacher_student(P, round(r * P), seed=seed, teachers=teachers, **sigmas)
     X, y = data.X, data.y
     if unit_inputs:  # the same draws, scaled: the labels keep their noise and follow the scaled inputs
@@ -192,7 +191,8 @@ def flow_experiment(P: int, r: float, teachers: int, times: tuple, seed: int, si
     errors = generalization_error(weights, data.teacher[:, None, :], sigmas["sigma_eps"])
     if unit_inputs:  # a fresh unit-variance input sees P times the squared weight error
         errors = (errors - sigmas["sigma_eps"] ** 2) * P + sigmas["sigma_eps"] ** 2
-    return errors, spectrum(X)
+    training = (y[:, None, :] - weights @ X.T).pow(2).mean(-1)
+    return errors, training, spectrum(X)
 
 
 def flow_check(P: int = 200, ratios=(0.5, 1.0, 2.0), teachers: int = 40, times=FLOW_TIMES, seed: int = 0,
@@ -200,7 +200,7 @@ def flow_check(P: int = 200, ratios=(0.5, 1.0, 2.0), teachers: int = 40, times=F
     r"""The mean test error of gradient flow over teachers against (6.0.14) on the empirical eigenvalues, by Monte Carlo."""
     measurements = []
     for index, r in enumerate(ratios):
-        errors, eigenvalues = flow_experiment(P, r, teachers, tuple(times), seed + index, unit_inputs=unit_inputs)
+        errors, _, eigenvalues = flow_experiment(P, r, teachers, tuple(times), seed + index, unit_inputs)
         theory = egen_theory(eigenvalues, torch.tensor(times, dtype=torch.float64), **SIGMAS)
         for j, time in enumerate(times):
             measurements.append(Measurement.monte_carlo(
@@ -228,10 +228,11 @@ register(Numeric(
 # --------------------------------------------------------------------------- optimal ridge against optimal early stopping
 
 
-def best_stopping_time(eigenvalues, sigma_w: float = 1.0, sigma_eps: float = 0.5) -> tuple[float, float]:
-    """The single time that minimises (6.0.14) (zero initial weights), and the minimum, by bounded scalar search in log t."""
+def best_stopping_time(eigenvalues, sigma_w: float = 1.0, sigma_eps: float = 0.5,
+                       sigma_w0: float = 0.0) -> tuple[float, float]:
+    """The single time that minimises (6.0.14), and the minimum, by bounded scalar search in log t."""
     def error(log_time):
-        return egen_theory(eigenvalues, torch.tensor([math.exp(log_time)]), sigma_w, sigma_eps).item()
+        return egen_theory(eigenvalues, torch.tensor([math.exp(log_time)]), sigma_w, sigma_eps, sigma_w0).item()
 
     result = scipy.optimize.minimize_scalar(error, bounds=(-5.0, 8.0), method="bounded", options={"xatol": 1e-9})
     return math.exp(result.x), result.fun
