@@ -168,8 +168,8 @@ register(Inequality(
 
 SIGMAS = {"sigma_w": 1.0, "sigma_eps": 0.5, "sigma_w0": 0.5}
 """The standard deviations of the flow experiment: teacher, label noise, initial weights."""
-FLOW_TIMES = (0.5, 2.0, 8.0, 32.0)
-"""The times at which the check compares the simulation with (6.0.14)."""
+FLOW_TIMES = tuple(2.0**k for k in range(-4, 8))
+"""The times at which the check (and the page's figure) compares the simulation with (6.0.14): 1/16 to 128, doubling."""
 _EGEN_LATEX = (r"\frac{1}{P}\sum_{\alpha}\left[(\sigma_w^2 + \sigma_{w_0}^2)e^{-2\lambda_\alpha t} + "
                r"\frac{\sigma_\epsilon^2}{\lambda_\alpha}\left(1 - e^{-\lambda_\alpha t}\right)^2\right] + \sigma_\epsilon^2")
 
@@ -217,11 +217,11 @@ register(Numeric(
     alternative=Alternative("the inputs have unit variance, as the notes state, with (6.0.14) as printed",
                             kwargs={"unit_inputs": True}),
     page={"teachers": 40},
-    test={"teachers": 24, "ratios": (0.5, 2.0)},
+    test={"teachers": 24, "ratios": (0.5, 2.0), "times": (0.25, 2.0, 16.0)},
     method="exact gradient flow (matrix exponential) for seeded teachers on one seeded data matrix per ratio",
     condition=Words(r"for $P$ equal to 200, $D/P$ equal to 0.5, 1 and 2, $\sigma_w$ equal to 1, "
-                    r"$\sigma_\epsilon$ and $\sigma_{w_0}$ equal to 0.5, at $t$ equal to 0.5, 2, 8 and 32, "
-                    r"inputs with variance $1/P$, averaged over 40 teachers"),
+                    r"$\sigma_\epsilon$ and $\sigma_{w_0}$ equal to 0.5, at $t$ equal to $2^k$ for $k$ from $-4$ "
+                    r"to 7, inputs with variance $1/P$, averaged over 40 teachers"),
     source="Kaplan (6.0.14), inputs normalised as in Advani & Saxe (2017)",
 ))
 
