@@ -1153,6 +1153,7 @@ def _generalization_specs() -> dict[str, Spec]:
         "generalization.optimal_stopping_time": Spec(dict(eigenvalues=[0.0, 0.5, 2.0]),
                                                      kinds={"eigenvalues": "nonneg_array", **_SIGMAS,
                                                             "sigma_eps": "positive"}, shape=(3,)),
+        "generalization.gram_spectrum": Spec(dict(X=_FLOW_X), extra=[("X", [1.0, 2.0], "a vector")], shape=(2,)),
         "generalization.egen_ridge": Spec(dict(eigenvalues=[0.0, 0.5, 2.0], penalty=0.25),
                                           kinds={"eigenvalues": "nonneg_array", "penalty": "positive",
                                                  "sigma_w": "nonneg", "sigma_eps": "nonneg"}, shape=()),

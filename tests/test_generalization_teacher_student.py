@@ -14,7 +14,7 @@ from mltheory.generalization import (
     ridge_fit,
     teacher_student,
 )
-from mltheory.generalization.random_matrices import spectrum
+from mltheory.generalization import gram_spectrum
 
 
 def test_teacher_student_is_seeded_and_labels_follow_the_teacher():
@@ -73,7 +73,7 @@ def test_optimal_stopping_time_minimises_each_mode():
 
 
 def test_ridge_theory_is_smallest_at_the_bayes_penalty():
-    eigenvalues = spectrum(teacher_student(P=50, D=40, seed=5).X)
+    eigenvalues = gram_spectrum(teacher_student(P=50, D=40, seed=5).X)
     best = egen_ridge(eigenvalues, 0.25, sigma_w=1.0, sigma_eps=0.5)
     for penalty in (0.2, 0.3):
         assert egen_ridge(eigenvalues, penalty, sigma_w=1.0, sigma_eps=0.5) > best

@@ -6,7 +6,7 @@ page) and ``mltheory.generalization.figures`` its figures.
 """
 
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
-from .random_matrices import gram_eigenvalues, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
+from .random_matrices import gram_eigenvalues, gram_spectrum, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
 from .teacher_student import (
     TeacherStudentData,
     egen_ridge,
@@ -25,6 +25,7 @@ __all__ = [
     "generalization_error",
     "gradient_flow_linear",
     "gram_eigenvalues",
+    "gram_spectrum",
     "legendre_features",
     "marchenko_pastur_edges",
     "marchenko_pastur_pdf",

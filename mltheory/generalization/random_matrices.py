@@ -16,7 +16,7 @@ import torch
 from ..runtime import one_thread
 from ..validation import as_float_tensor, as_generator, check_array, check_integer, check_scalar
 
-__all__ = ["gram_eigenvalues", "marchenko_pastur_edges", "marchenko_pastur_pdf", "overfitting_term"]
+__all__ = ["gram_eigenvalues", "gram_spectrum", "marchenko_pastur_edges", "marchenko_pastur_pdf", "overfitting_term"]
 
 
 def marchenko_pastur_edges(r, sigma2=1.0) -> tuple[float, float]:
@@ -121,7 +121,7 @@ def gram_eigenvalues(P: int, D: int, sigma2=1.0, seed=0, *, samples: int = 1) ->
     sigma2 = check_scalar(sigma2, name="sigma2", func=func, low=0, low_open=True)
     samples = check_integer(samples, name="samples", func=func, minimum=1)
     generator = as_generator(seed, func=func)
-    return spectrum(gaussian_inputs(P, D, sigma2, generator, samples=samples))
+    return gram_spectrum(gaussian_inputs(P, D, sigma2, generator, samples=samples))
 
 
 def gaussian_inputs(P: int, D: int, sigma2: float, generator: torch.Generator, *, samples: int | None = None):
@@ -130,8 +130,29 @@ def gaussian_inputs(P: int, D: int, sigma2: float, generator: torch.Generator, *
     return torch.randn(*shape, generator=generator, dtype=torch.float64) * math.sqrt(sigma2 / P)
 
 
-def spectrum(X: torch.Tensor) -> torch.Tensor:
-    """The eigenvalues of XᵀX for data matrices X of shape (..., D, P), ascending, with the P − D zeros exact."""
+def gram_spectrum(X) -> torch.Tensor:
+    r"""The eigenvalues of :math:`X^\top X` for data matrices :math:`X`, ascending, with the :math:`P - D` zeros exact.
+
+    The nonzero eigenvalues are computed from the smaller of the two Gram matrices (:math:`XX^\top` when
+    :math:`D < P`), so that the frozen directions are exact zeros rather than rounding errors.
+
+    Parameters
+    ----------
+    X : array_like, shape (..., D, P)
+        One data matrix or a batch of them.
+
+    Returns
+    -------
+    torch.Tensor, shape (..., P)
+
+    Examples
+    --------
+    >>> gram_spectrum([[1.0, 1.0, 0.0]])
+    tensor([0., 0., 2.], dtype=torch.float64)
+    """
+    X = check_array(X, name="X", func="gram_spectrum")
+    if X.ndim < 2:
+        raise ValueError(f"gram_spectrum: X must have shape (..., D, P) (got shape {tuple(X.shape)})")
     D, P = X.shape[-2:]
     nonzero = torch.linalg.eigvalsh(X @ X.mT if D < P else X.mT @ X)
     return torch.cat([nonzero.new_zeros(*nonzero.shape[:-1], P - nonzero.shape[-1]), nonzero], dim=-1)

@@ -17,7 +17,7 @@ import torch
 from ...claims import Alternative, Assume, Identity, Inequality, Measurement, Numeric, Words, register
 from ...estimation.symbolic import notation
 from ...optimization.claims.batch_size import Scalar, SquaredNorm
-from ..random_matrices import spectrum
+from ..random_matrices import gram_spectrum
 from ..teacher_student import egen_ridge, egen_theory, generalization_error, gradient_flow_linear, ridge_fit, teacher_student
 
 # --------------------------------------------------------------------------- the loss and its gradient (erratum 27)
@@ -192,7 +192,7 @@ def flow_experiment(P: int, r: float, teachers: int, times: tuple, seed: int, un
     if unit_inputs:  # a fresh unit-variance input sees P times the squared weight error
         errors = (errors - sigmas["sigma_eps"] ** 2) * P + sigmas["sigma_eps"] ** 2
     training = (y[:, None, :] - weights @ X.T).pow(2).mean(-1)
-    return errors, training, spectrum(X)
+    return errors, training, gram_spectrum(X)
 
 
 def flow_check(P: int = 200, ratios=(0.5, 1.0, 2.0), teachers: int = 40, times=FLOW_TIMES, seed: int = 0,
@@ -243,7 +243,7 @@ def ridge_stopping_experiment(P: int, r: float, teachers: int, seed: int):
     """Per-teacher test errors of ridge at σ_ε²/σ_w² and of gradient flow from zero stopped at the best single time."""
     sigma_w, sigma_eps = SIGMAS["sigma_w"], SIGMAS["sigma_eps"]
     data = teacher_student(P, round(r * P), sigma_w, sigma_eps, 0.0, seed=seed, teachers=teachers)
-    eigenvalues = spectrum(data.X)
+    eigenvalues = gram_spectrum(data.X)
     time, stopped_theory = best_stopping_time(eigenvalues, sigma_w, sigma_eps)
     stopped = generalization_error(gradient_flow_linear(data.X, data.y, data.w0, [time])[:, 0], data.teacher, sigma_eps)
     optimal_penalty = sigma_eps**2 / sigma_w**2
