@@ -130,6 +130,7 @@ def gaussian_inputs(P: int, D: int, sigma2: float, generator: torch.Generator, *
     return torch.randn(*shape, generator=generator, dtype=torch.float64) * math.sqrt(sigma2 / P)
 
 
+@one_thread()
 def gram_spectrum(X) -> torch.Tensor:
     r"""The eigenvalues of :math:`X^\top X` for data matrices :math:`X`, ascending, with the :math:`P - D` zeros exact.
 

@@ -115,7 +115,8 @@ def _check_data(func: str, X, y) -> tuple[torch.Tensor, torch.Tensor]:
 def gradient_flow_linear(X, y, w0, times) -> torch.Tensor:
     r"""The weights of the gradient flow :math:`\dot w = X^\top(y - Xw)` from :math:`w_0`, at the given times, exactly.
 
-    The flow is linear, so it is solved without discretisation by one matrix exponential per time. With
+    The flow is linear, so it is solved without discretisation by matrix exponentials (one per increment between
+    the sorted times; a time twice the previous one costs a single squaring). With
     :math:`\Sigma = X^\top X` and the columns of :math:`B` the vectors :math:`b = X^\top y` of the batch, the weights
     :math:`W` (one column per labelling) and a constant identity block solve a linear system whose solution is
 
@@ -167,11 +168,27 @@ def gradient_flow_linear(X, y, w0, times) -> torch.Tensor:
     system = X.new_zeros(P + n, P + n)
     system[:P, :P] = -X.T @ X
     system[:P, P:] = B.T
-    blocks = torch.linalg.matrix_exp(times.to(X)[:, None, None] * system)[:, :P]  # (T, P, P + n)
+    blocks = _propagators(system, times.to(X))[:, :P]  # (T, P, P + n)
     weights = blocks[:, :, :P] @ W0.T + blocks[:, :, P:]  # (T, P, n)
     return weights.permute(2, 0, 1).reshape(*batch, len(times), P)
 
 
+def _propagators(system: torch.Tensor, times: torch.Tensor) -> torch.Tensor:
+    """``exp(t · system)`` for each time, stepping through the times in order: a time twice the previous one is the
+    previous propagator squared, any other the previous one times the exponential of the increment."""
+    result = system.new_empty(len(times), *system.shape)
+    current, previous = torch.eye(len(system), dtype=system.dtype, device=system.device), 0.0
+    for index in torch.argsort(times).tolist():
+        time = times[index].item()
+        if previous > 0 and time == 2 * previous:
+            current = current @ current
+        elif time != previous:
+            current = current @ torch.linalg.matrix_exp((time - previous) * system)
+        result[index], previous = current, time
+    return result
+
+
+@one_thread()
 def ridge_fit(X, y, penalty) -> torch.Tensor:
     r"""The ridge solution :math:`(X^\top X + \lambda I)^{-1} X^\top y`, which minimises :math:`\frac12|y - Xw|^2 + \frac\lambda2|w|^2`.
 
