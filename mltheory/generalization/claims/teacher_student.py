@@ -16,6 +16,7 @@ import torch
 
 from ...claims import Alternative, Assume, Identity, Inequality, Measurement, Numeric, Words, register
 from ...estimation.symbolic import notation
+from ...runtime import one_thread
 from ...optimization.claims.batch_size import Scalar, SquaredNorm
 from ..random_matrices import gram_spectrum
 from ..teacher_student import egen_ridge, egen_theory, generalization_error, gradient_flow_linear, ridge_fit, teacher_student
@@ -175,6 +176,7 @@ _EGEN_LATEX = (r"\frac{1}{P}\sum_{\alpha}\left[(\sigma_w^2 + \sigma_{w_0}^2)e^{-
 
 
 @functools.cache
+@one_thread()
 def flow_experiment(P: int, r: float, teachers: int, times: tuple, seed: int, unit_inputs: bool = False):
     """Test errors of gradient flow for ``teachers`` teachers on one data matrix, with the spectrum of its XᵀX.
 
@@ -239,6 +241,7 @@ def best_stopping_time(eigenvalues, sigma_w: float = 1.0, sigma_eps: float = 0.5
 
 
 @functools.cache
+@one_thread()
 def ridge_stopping_experiment(P: int, r: float, teachers: int, seed: int):
     """Per-teacher test errors of ridge at σ_ε²/σ_w² and of gradient flow from zero stopped at the best single time."""
     sigma_w, sigma_eps = SIGMAS["sigma_w"], SIGMAS["sigma_eps"]
