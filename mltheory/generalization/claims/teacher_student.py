@@ -48,7 +48,7 @@ Vector = notation("VectorInCoordinates", "#1", lambda v: v.as_explicit())
 HalfSquaredNorm = notation("HalfSquaredNormOfResidual", r"\frac{1}{2}\left|#1\right|^{2}",
                            lambda v: SquaredNorm(v).doit() / 2)
 
-_COORDINATES = Words("for labels $y$ written as $X\\bar w + \\epsilon$ (written out for three parameters and two "
+_COORDINATES = Words("for the teacher's labels $X\\bar w + \\epsilon$ (written out for three parameters and two "
                      "data points)")
 
 register(Identity(
