@@ -5,10 +5,12 @@ holds the checked results of the book's Generalization part (one module per
 page) and ``mltheory.generalization.figures`` its figures.
 """
 
+from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
 
 __all__ = [
+    "bias_variance_decomposition",
     "gram_eigenvalues",
     "legendre_features",
     "marchenko_pastur_edges",
@@ -16,4 +18,6 @@ __all__ = [
     "overfitting_term",
     "polynomial_errors",
     "polynomial_fit",
+    "random_features_regression",
+    "ridgeless_risk",
 ]
