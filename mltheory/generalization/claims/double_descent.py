@@ -14,6 +14,7 @@ import sympy as sp
 import torch
 
 from ...claims import Alternative, Assume, Domain, Identity, Measurement, Numeric, Words, register
+from ...runtime import one_thread
 from ..double_descent import random_features_regression, ridgeless_risk
 
 n, p = sp.symbols("n p", integer=True, positive=True)
@@ -53,6 +54,7 @@ GAUSSIAN_P = (5, 10, 30, 40)
 
 
 @functools.cache
+@one_thread()
 def gaussian_excess_risks(n: int, p: int, samples: int, seed: int = 0, sigma2: float = 1.0, r2: float = 1.0):
     r"""The excess risk :math:`|\hat\beta - \beta|^2` of ridgeless least squares on ``samples`` seeded Gaussian data sets.
 
