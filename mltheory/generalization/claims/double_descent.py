@@ -32,7 +32,7 @@ register(Identity(
     rhs=sigma2 * p / (n - p - 1),
     method="doit",
     given=((inverse_gram, sp.Identity(p) / (n - p - 1)),),
-    condition=(Words("for"), Assume(sp.Le(p, n - 2)), Words("and the mean of the inverse Wishart matrix")),
+    condition=Assume(sp.Le(p, n - 2)),
     source="Belkin, Hsu & Xu (2020) Thm. 1; Muirhead (1982) for the inverse Wishart mean",
 ))
 
@@ -42,7 +42,7 @@ register(Identity(
     rhs=r2 * (1 - n / p) + sigma2 * n / (p - n - 1),
     method="doit",
     given=((projection, sp.Identity(p) * n / p), (inverse_kernel, sp.Identity(n) / (p - n - 1))),
-    condition=(Words("for"), Assume(sp.Ge(p, n + 2)), Words("with the mean projection and inverse Wishart mean")),
+    condition=Assume(sp.Ge(p, n + 2)),
     source="Belkin, Hsu & Xu (2020) Thm. 1; Muirhead (1982) for the inverse Wishart mean",
 ))
 
@@ -98,8 +98,7 @@ register(Numeric(
     page={"samples": 20000},
     test={"samples": 5000},
     method="Monte Carlo over seeded Gaussian data sets",
-    condition=Words(r"for $n$ equal to 20 points, $p$ equal to 5, 10, 30 and 40, "
-                    r"unit noise variance and unit signal"),
+    condition=Words(r"for $n$ of 20, $p$ of 5, 10, 30 and 40, and unit $\sigma^2$ and $r^2$"),
     source="Belkin, Hsu & Xu (2020) Thm. 1",
 ))
 
@@ -191,7 +190,6 @@ register(Numeric(
     page={"draws": 20, "n_test": 2000},
     test={"draws": 20, "n_test": 500},
     method="Monte Carlo over seeded training sets and random features",
-    condition=Words(r"for random ReLU features fitted by minimum-norm least squares to $n$ equal to 100 points "
-                    r"of a linear teacher in 20 dimensions with label noise 0.5, over 20 seeded draws"),
+    condition=Words(r"for minimum-norm ReLU features, $n$ of 100, noise 0.5, 20 draws"),
     source="toy A1 (Yang et al. 2020)",
 ))
