@@ -1157,6 +1157,22 @@ def _generalization_specs() -> dict[str, Spec]:
         "generalization.egen_ridge": Spec(dict(eigenvalues=[0.0, 0.5, 2.0], penalty=0.25),
                                           kinds={"eigenvalues": "nonneg_array", "penalty": "positive",
                                                  "sigma_w": "nonneg", "sigma_eps": "nonneg"}, shape=()),
+        "generalization.ridgeless_risk": Spec(dict(n=20, p=[5, 40], sigma2=1.0, r2=1.0),
+                                              kinds={"n": "positive", "p": "positive_array", "sigma2": "nonneg",
+                                                     "r2": "nonneg", "exact": "flag"},
+                                              extra=[("n", 20.5, "a fractional n with exact=True"),
+                                                     ("p", [7.5], "a fractional p with exact=True")], shape=(2,)),
+        "generalization.random_features_regression": Spec(dict(n=6, features=[3, 12], d=2, draws=2, n_test=4),
+                                                          kinds={"n": "count1", "features": "counts", "d": "count1",
+                                                                 "ridge": "nonneg", "draws": "count2",
+                                                                 "n_test": "count1"},
+                                                          shape=(2, 2, 4)),
+        "generalization.bias_variance_decomposition": Spec(dict(predictions=[[1.0, 2.0], [3.0, 2.0]], targets=[2.0, 1.0]),
+                                                           kinds={"predictions": "array", "targets": "array",
+                                                                  "unbiased": "flag"},
+                                                           extra=[("predictions", [[1.0, 2.0]], "one draw"),
+                                                                  ("targets", [1.0, 2.0, 3.0], "3 targets for 2 points")],
+                                                           shape=()),
     }
 
 

@@ -5,6 +5,7 @@ holds the checked results of the book's Generalization part (one module per
 page) and ``mltheory.generalization.figures`` its figures.
 """
 
+from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, gram_spectrum, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
 from .teacher_student import (
@@ -20,6 +21,7 @@ from .teacher_student import (
 
 __all__ = [
     "TeacherStudentData",
+    "bias_variance_decomposition",
     "egen_ridge",
     "egen_theory",
     "generalization_error",
@@ -29,10 +31,12 @@ __all__ = [
     "legendre_features",
     "marchenko_pastur_edges",
     "marchenko_pastur_pdf",
+    "optimal_stopping_time",
     "overfitting_term",
     "polynomial_errors",
-    "optimal_stopping_time",
     "polynomial_fit",
+    "random_features_regression",
     "ridge_fit",
+    "ridgeless_risk",
     "teacher_student",
 ]

@@ -13,6 +13,7 @@ import scipy.integrate
 import sympy as sp
 
 from ...claims import Alternative, Assume, Identity, Measurement, Numeric, Words, register
+from ..double_descent import ridgeless_risk
 from ..random_matrices import gram_eigenvalues, marchenko_pastur_edges, overfitting_term
 
 # --------------------------------------------------------------------------- the mass of the density
@@ -109,11 +110,13 @@ def exact_overfitting_mean(P: int, D: int, sigma_eps: float = 1.0) -> float:
 
     :math:`\sigma_\epsilon^2 D/(P - D - 1)` for :math:`D < P - 1` and :math:`\sigma_\epsilon^2 P/(D - P - 1)` for
     :math:`D > P + 1`: the nonzero eigenvalues are those of a Wishart matrix :math:`W_m(n, I/P)` with
-    :math:`m = \min(D, P)`, :math:`n = \max(D, P)`, and :math:`\mathbb E W^{-1} = P\,I/(n - m - 1)`.
+    :math:`m = \min(D, P)`, :math:`n = \max(D, P)`, and :math:`\mathbb E W^{-1} = P\,I/(n - m - 1)`. This is the
+    noise term of the exact risk of ridgeless least squares with :math:`D` points and :math:`P` parameters
+    (:func:`~mltheory.generalization.double_descent.ridgeless_risk` with no signal).
     """
     if abs(D - P) <= 1:
         raise ValueError(f"exact_overfitting_mean: the mean is infinite for |D - P| <= 1 (got P={P}, D={D})")
-    return sigma_eps**2 * (D / (P - D - 1) if D < P else P / (D - P - 1))
+    return ridgeless_risk(D, P, sigma2=sigma_eps**2, r2=0.0).item()
 
 
 @functools.cache

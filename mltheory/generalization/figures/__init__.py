@@ -1,7 +1,15 @@
 """Figures of the Generalization part, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
 
+from .double_descent import random_features_figure, ridgeless_figure
 from .overfitting import overfitting_figure
 from .random_matrices import marchenko_pastur_figure, overfitting_term_figure
 from .teacher_student import test_curve_figure
 
-__all__ = ["marchenko_pastur_figure", "overfitting_figure", "overfitting_term_figure", "test_curve_figure"]
+__all__ = [
+    "marchenko_pastur_figure",
+    "overfitting_figure",
+    "overfitting_term_figure",
+    "random_features_figure",
+    "ridgeless_figure",
+    "test_curve_figure",
+]
