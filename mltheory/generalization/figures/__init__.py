@@ -2,5 +2,6 @@
 
 from .overfitting import overfitting_figure
 from .random_matrices import marchenko_pastur_figure, overfitting_term_figure
+from .simplicity import simplicity_figure
 
-__all__ = ["marchenko_pastur_figure", "overfitting_figure", "overfitting_term_figure"]
+__all__ = ["marchenko_pastur_figure", "overfitting_figure", "overfitting_term_figure", "simplicity_figure"]
