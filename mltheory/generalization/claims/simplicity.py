@@ -19,8 +19,8 @@ N_TEST = 2000
 """Test examples on the page (half of each label)."""
 DIM = 50
 """Input dimension: the linear coordinate, the slab coordinate and 48 of noise."""
-EPOCHS = 150
-"""Passes over the training set: 3000 Adam steps of 256 examples."""
+EPOCHS = 30
+"""Passes over the training set: 600 Adam steps of 256 examples, at the learning rate 0.01."""
 LINEAR, SLAB = 0, 1
 """The columns of the two features."""
 
@@ -33,7 +33,7 @@ register(Identity(
     lhs=sp.Integral(u / (1 - sp.Rational(1, 10)), (u, sp.Rational(1, 10), 1)),
     rhs=sp.Rational(11, 20),
     method="doit",
-    condition=Words(r"for the linear coordinate $x_0 = s\,u$, with $s$ the sign of the label and $u$ uniform on "
+    condition=Words(r"for the linear coordinate $x_0$, the sign $s$ of the label times a magnitude $u$ uniform on "
                     r"$[0.1, 1]$"),
     source="ours (LMS-5 data of Shah et al. 2020)",
 ))
@@ -109,9 +109,9 @@ register(Numeric(
                             "right whenever the two agree and at chance otherwise: 3/4",
                             expected={"linear randomised": 0.75, "slab randomised": 0.75}),
     method="one ReLU network trained on LMS-5 data, tested with each feature permuted across the test set",
-    condition=Words(rf"for a ReLU network of width 100 trained by Adam for {EPOCHS * math.ceil(N_TRAIN / 256)} steps on "
-                    rf"{N_TRAIN} LMS-5 examples in {DIM} dimensions, tested on {N_TEST}, with $\pi$ a "
-                    r"permutation of one coordinate across the test examples"),
+    condition=Words(rf"for a ReLU network of width 100 trained by Adam (learning rate 0.01) for "
+                    rf"{EPOCHS * math.ceil(N_TRAIN / 256)} steps on {N_TRAIN} LMS-5 examples in {DIM} dimensions, "
+                    rf"tested on {N_TEST}, with $\pi$ a permutation of one coordinate across the test examples"),
     source="Shah et al. 2020, Fig. 2 (LMS-5); set-up of toy A2",
 ))
 
