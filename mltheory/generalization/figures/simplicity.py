@@ -52,5 +52,5 @@ def simplicity_figure():
     bars.text(1, 0.77, "both features,\nequal votes", fontsize=7, ha="center", va="bottom")
     bars.text(1, 0.52, "chance", fontsize=7, ha="center", va="bottom")
     bars.set_xticks(range(3), ["clean", "linear\npermuted", "slab\npermuted"])
-    bars.set(ylabel="test accuracy", ylim=(0, 1.05), title="which feature is used")
+    bars.set(xlabel="test set", ylabel="test accuracy", ylim=(0, 1.05), title="which feature is used")
     return fig
