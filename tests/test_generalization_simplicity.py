@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from mltheory.generalization import lms_data, randomised_accuracy, train_classifier
+from mltheory.generalization import first_layer_gradient, lms_data, randomised_accuracy, train_classifier
 from mltheory.generalization.simplicity import NEGATIVE_SLABS, POSITIVE_SLABS, SLAB_HALF_WIDTH
 
 
@@ -68,3 +68,16 @@ def test_train_classifier_is_seeded_and_learns_the_linear_feature():
     x_test, y_test = lms_data(2000, dim=3, seed=1)
     assert randomised_accuracy(first, x_test, y_test, 1, seed=0) > 0.97
     assert randomised_accuracy(first, x_test, y_test, 0, seed=0) < 0.6
+
+
+def test_first_layer_gradient_is_the_column_norm_of_the_weight_gradient_and_leaves_the_model_alone():
+    x, y = lms_data(500, dim=4, seed=2)
+    net = train_classifier(x[:8], y[:8], hidden=6, epochs=1, seed=0)
+    before = net[0].weight.grad.clone()  # left over from training
+    norms = first_layer_gradient(net, x, y)
+    assert torch.equal(net[0].weight.grad, before)
+    net.zero_grad()
+    nn.functional.cross_entropy(net(x), y).backward()
+    assert torch.allclose(norms, net[0].weight.grad.norm(dim=0))
+    with pytest.raises(ValueError, match="first_layer_gradient: x must have 4 coordinates"):
+        first_layer_gradient(net, x[:, :3], y)

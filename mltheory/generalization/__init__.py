@@ -7,9 +7,10 @@ page) and ``mltheory.generalization.figures`` its figures.
 
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
-from .simplicity import lms_data, randomised_accuracy, train_classifier
+from .simplicity import first_layer_gradient, lms_data, randomised_accuracy, train_classifier
 
 __all__ = [
+    "first_layer_gradient",
     "gram_eigenvalues",
     "legendre_features",
     "lms_data",

@@ -18,7 +18,7 @@ from ..networks import accuracy, fit, mlp
 from ..runtime import one_thread
 from ..validation import check_integer, check_labels, check_seed, reports_as
 
-__all__ = ["lms_data", "randomised_accuracy", "train_classifier"]
+__all__ = ["first_layer_gradient", "lms_data", "randomised_accuracy", "train_classifier"]
 
 POSITIVE_SLABS = (-1.0, 0.0, 1.0)
 """Centres of the slabs of coordinate 1 for the label :math:`y = +1` (class 1)."""
@@ -178,6 +178,52 @@ def randomised_accuracy(model: nn.Module, x, y, coordinate: int, *, seed: int) -
     permuted = x.clone()
     permuted[:, coordinate] = x[torch.randperm(len(x), generator=generator).to(x.device), coordinate]
     return accuracy(model, permuted, y)
+
+
+@reports_as("first_layer_gradient")
+def first_layer_gradient(model: nn.Sequential, x, y) -> torch.Tensor:
+    r"""How strongly the loss pulls on the weights leaving each input coordinate: one norm per coordinate.
+
+    For a network whose first layer is ``nn.Linear`` with weights :math:`W` (hidden × input), this is
+    :math:`\lVert \partial L / \partial W_{:, j} \rVert` for each input coordinate :math:`j`, with :math:`L` the
+    mean cross-entropy over the examples. The model's gradients are left untouched.
+
+    Parameters
+    ----------
+    model : torch.nn.Sequential
+        A classifier whose first module is ``nn.Linear``.
+    x : torch.Tensor, shape (n, d)
+        Inputs.
+    y : torch.Tensor, shape (n,)
+        Integer class labels.
+
+    Returns
+    -------
+    torch.Tensor, shape (d,)
+        The gradient norm of each column of the first layer's weights.
+
+    Examples
+    --------
+    >>> from mltheory.networks import mlp
+    >>> x, y = lms_data(1000, dim=3, seed=0)
+    >>> norms = first_layer_gradient(mlp([3, 16, 2], seed=0), x, y)
+    >>> norms.shape, bool(norms[0] > 3 * norms[1])
+    (torch.Size([3]), True)
+    """
+    func = "first_layer_gradient"
+    if not isinstance(model, nn.Sequential) or not len(model) or not isinstance(model[0], nn.Linear):
+        raise TypeError(f"{func}: model must be an nn.Sequential whose first module is nn.Linear "
+                        f"(got {type(model).__name__})")
+    _check_inputs(x, func)
+    weight = model[0].weight
+    if x.shape[1] != weight.shape[1]:
+        raise ValueError(f"{func}: x must have {weight.shape[1]} coordinates, the model's input width "
+                         f"(got {x.shape[1]})")
+    scores = model(x)
+    y = check_labels(y, name="y", func=func, classes=scores.shape[-1], shape=x.shape[:1])
+    loss = nn.functional.cross_entropy(scores, y)
+    (gradient,) = torch.autograd.grad(loss, weight)
+    return gradient.norm(dim=0)
 
 
 def _check_inputs(x, func: str) -> None:
