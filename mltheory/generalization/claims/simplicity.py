@@ -112,7 +112,7 @@ register(Numeric(
     condition=Words(rf"for a ReLU network of width 100 trained by Adam (learning rate 0.01) for "
                     rf"{EPOCHS * math.ceil(N_TRAIN / 256)} steps on {N_TRAIN} LMS-5 examples in {DIM} dimensions, "
                     rf"tested on {N_TEST}, with $\pi$ a permutation of one coordinate across the test examples"),
-    source="Shah et al. 2020, Fig. 2 (LMS-5); set-up of toy A2",
+    source="Shah et al. 2020 (LMS-5 data, S-randomised test sets); set-up of toy A2",
 ))
 
 
