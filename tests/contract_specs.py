@@ -1111,7 +1111,7 @@ def _kernels_specs() -> dict[str, Spec]:
 
 
 def _generalization_specs() -> dict[str, Spec]:
-    """The random matrices and polynomial fits of :mod:`mltheory.generalization`."""
+    """The random matrices, polynomial fits and simplicity-bias experiment of :mod:`mltheory.generalization`."""
     return {
         "generalization.marchenko_pastur_edges": Spec(dict(r=0.5), kinds={"r": "positive", "sigma2": "positive"},
                                                       shape=None, dtype=None),
@@ -1173,6 +1173,29 @@ def _generalization_specs() -> dict[str, Spec]:
                                                            extra=[("predictions", [[1.0, 2.0]], "one draw"),
                                                                   ("targets", [1.0, 2.0, 3.0], "3 targets for 2 points")],
                                                            shape=()),
+        "generalization.lms_data": Spec(dict(n=4, dim=3, seed=0), kinds={"n": "count2", "dim": "count2"},
+                                        extra=[("n", 5, "an odd number of examples")], shape=(4, 3),
+                                        dtype=torch.float32),
+        "generalization.train_classifier": Spec(dict(x=torch.zeros(4, 2), y=torch.tensor([0, 1, 0, 1]), epochs=1,
+                                                     seed=0),
+                                                kinds={"x": "tensor", "y": "tensor"},
+                                                extra=[("y", torch.tensor([0, 1, 0]), "4 points and 3 labels"),
+                                                       ("y", torch.tensor([0, 1, 0, -1]), "a negative label"),
+                                                       ("x", torch.zeros(4), "a vector of inputs")],
+                                                shape=None, dtype=None),
+        "generalization.first_layer_gradient": Spec(dict(model=nn.Sequential(nn.Linear(2, 3), nn.ReLU(),
+                                                                          nn.Linear(3, 2)),
+                                                         x=torch.ones(4, 2), y=torch.tensor([0, 1, 0, 1])),
+                                                    kinds={"x": "tensor", "y": "labels"},
+                                                    extra=[("x", torch.ones(4, 3), "3 coordinates for 2 inputs"),
+                                                           ("y", torch.tensor([0, 1, 0]), "4 points and 3 labels")],
+                                                    shape=(2,), dtype=torch.float32),
+        "generalization.randomised_accuracy": Spec(dict(model=nn.Linear(2, 2), x=torch.zeros(4, 2),
+                                                        y=torch.tensor([0, 1, 0, 1]), coordinate=0, seed=0),
+                                                   kinds={"x": "tensor", "y": "labels", "coordinate": "count0"},
+                                                   extra=[("coordinate", 2, "a coordinate beyond the input"),
+                                                          ("x", torch.zeros(4), "a vector of inputs")],
+                                                   shape=None, dtype=None),
     }
 
 
