@@ -8,6 +8,7 @@ page) and ``mltheory.generalization.figures`` its figures.
 from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, gram_spectrum, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
+from .simplicity import first_layer_gradient, lms_data, randomised_accuracy, train_classifier
 from .teacher_student import (
     TeacherStudentData,
     egen_ridge,
