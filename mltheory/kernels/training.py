@@ -378,7 +378,8 @@ def lazy_training(widths=(64, 128, 256, 512, 1024), *, seeds=8, steps=200, learn
     dict
         ``"widths"`` (tuple), and ``"initial"``, ``"moved"``, ``"prediction"``, ``"offset"``, each of shape
         (len(widths), seeds); ``"x_test"``, ``"infinite"`` (the mean prediction :math:`\mu_t` on the test
-        points) and ``"trained"``, the trained networks' test predictions, shape (len(widths), seeds, k).
+        points), ``"trained"``, the trained networks' test predictions, and ``"linear"``, their infinite-width
+        predictions :math:`f_0 + \mu_t`, each of shape (len(widths), seeds, k).
 
     Examples
     --------
@@ -400,7 +401,7 @@ def _lazy_training(widths: tuple, seeds: int, steps: int, learning_rate: float, 
     analytic = LAZY_ARCHITECTURE.ntk(x_train, x_train)
     infinite = ntk_regression(LAZY_ARCHITECTURE, x_train, y_train, x_test, t=steps, learning_rate=learning_rate)
     scale = y_train.pow(2).mean().sqrt()
-    rows = {key: [] for key in ("initial", "moved", "prediction", "offset", "trained")}
+    rows = {key: [] for key in ("initial", "moved", "prediction", "offset", "trained", "linear")}
     with one_thread():
         for width in widths:
             row = {key: [] for key in rows}
@@ -420,6 +421,7 @@ def _lazy_training(widths: tuple, seeds: int, steps: int, learning_rate: float, 
                 row["prediction"].append((prediction - linear).pow(2).mean().sqrt() / scale)
                 row["offset"].append((prediction - infinite).pow(2).mean().sqrt() / scale)
                 row["trained"].append(prediction)
+                row["linear"].append(linear)
             for key in rows:
                 rows[key].append(torch.stack(row[key]))
     result = {key: torch.stack(value) for key, value in rows.items()}

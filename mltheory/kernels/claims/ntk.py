@@ -8,7 +8,8 @@ parametrisation (:math:`h = \frac{\sigma_w}{\sqrt D}Wx + \sigma_b c`,
 the standard one (:math:`h = Wx + c`, :math:`f = v\cdot\phi(h) + b`). Sympy differentiates the network
 with respect to each of its :math:`3\cdot 2 + 3 + 3 + 1 = 13` parameters.
 
-Three numeric claims compare finite networks with the analytic kernel of
+One identity sums the steps of gradient descent along one eigenvector of the kernel. Three numeric
+claims compare finite networks with the analytic kernel of
 :data:`~mltheory.kernels.training.LAZY_ARCHITECTURE` across widths, from
 :func:`~mltheory.kernels.training.lazy_training`.
 """
@@ -124,6 +125,20 @@ register(Identity(
     method="doit",
     condition=Words(r"for the same network in the standard parametrisation"),
     source="ours (the chain rule)",
+))
+
+
+# ------------------------------------------------------------------ gradient descent in one eigendirection of the kernel
+
+eta, lam, m = sp.symbols(r"\eta \lambda m", positive=True)
+step, steps = sp.symbols("s t", integer=True, nonnegative=True)
+
+register(Identity(
+    label="eq-ntk-mode-sum",
+    lhs=sp.Sum(eta / m * (1 - eta * lam / m) ** step, (step, 0, steps - 1)),
+    rhs=(1 - (1 - eta * lam / m) ** steps) / lam,
+    method="doit",
+    source="ours (Lee et al. 2019, eq. 9, in discrete time)",
 ))
 
 
