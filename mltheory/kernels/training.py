@@ -36,7 +36,8 @@ from ..validation import (
 )
 from .layers import Architecture, Dense, Relu, serial
 
-__all__ = ["empirical_ntk", "lazy_training", "ntk_regression", "power_law_fit", "train_network"]
+__all__ = ["LAZY_ARCHITECTURE", "empirical_ntk", "lazy_data", "lazy_training", "ntk_regression", "power_law_fit",
+           "train_network"]
 
 
 # ------------------------------------------------------------------ the empirical kernel
@@ -338,7 +339,27 @@ def lazy_data(train: int = 8, test: int = 64) -> tuple[torch.Tensor, torch.Tenso
     r"""The regression task of :func:`lazy_training`: :math:`y = \sin 2\phi` on points of the unit circle.
 
     ``train`` points at angles :math:`\phi_i = 2\pi(i + 0.3)/m` and ``test`` points at equal steps from 0.
+
+    Parameters
+    ----------
+    train : int, default 8
+    test : int, default 64
+
+    Returns
+    -------
+    x_train : torch.Tensor, shape (train, 2)
+    y_train : torch.Tensor, shape (train,)
+    x_test : torch.Tensor, shape (test, 2)
+
+    Examples
+    --------
+    >>> x_train, y_train, x_test = lazy_data(4, 3)
+    >>> x_train.shape, y_train.shape, x_test.shape
+    (torch.Size([4, 2]), torch.Size([4]), torch.Size([3, 2]))
     """
+    func = "lazy_data"
+    train = check_integer(train, name="train", func=func, minimum=1)
+    test = check_integer(test, name="test", func=func, minimum=1)
     angles = 2 * math.pi * (torch.arange(train, dtype=torch.float64) + 0.3) / train
     x_train = torch.stack([angles.cos(), angles.sin()], dim=-1)
     phi = 2 * math.pi * torch.arange(test, dtype=torch.float64) / test

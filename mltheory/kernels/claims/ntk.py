@@ -17,9 +17,10 @@ claims compare finite networks with the analytic kernel of
 from __future__ import annotations
 
 import sympy as sp
+import torch
 
 from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
-from ..training import lazy_training, power_law_fit
+from ..training import LAZY_ARCHITECTURE, lazy_data, lazy_training, ntk_regression, power_law_fit
 
 __all__ = ["TangentKernel", "activation", "activation_derivative", "hidden", "network"]
 
@@ -138,6 +139,48 @@ register(Identity(
     lhs=sp.Sum(eta / m * (1 - eta * lam / m) ** step, (step, 0, steps - 1)),
     rhs=(1 - (1 - eta * lam / m) ** steps) / lam,
     method="doit",
+    source="ours (Lee et al. 2019, eq. 9, in discrete time)",
+))
+
+
+def prediction_check(steps: int = 100, learning_rate: float = 2.0, time: str = "discrete") -> Measurement:
+    r""":func:`~mltheory.kernels.training.ntk_regression` against ``steps`` explicit steps of kernel gradient descent.
+
+    The explicit steps update the predictions on the training and test points of
+    :func:`~mltheory.kernels.training.lazy_data` by :math:`-\frac{\eta}{m}\Theta(\cdot, X)(f(X) - Y)` from 0.
+    ``time="continuous"`` compares with gradient flow's :math:`\Theta_{xX}\Theta_{XX}^{-1}(I - e^{-\eta t\Theta_{XX}/m})Y`
+    instead (the wrong alternative).
+    """
+    x_train, y_train, x_test = lazy_data()
+    m = len(x_train)
+    gram, cross = LAZY_ARCHITECTURE.ntk(x_train, x_train), LAZY_ARCHITECTURE.ntk(x_test, x_train)
+    train, test = torch.zeros_like(y_train), torch.zeros(len(x_test), dtype=y_train.dtype)
+    for _ in range(steps):
+        residual = train - y_train
+        train, test = train - learning_rate / m * gram @ residual, test - learning_rate / m * cross @ residual
+    if time == "discrete":
+        closed = ntk_regression(LAZY_ARCHITECTURE, x_train, y_train, x_test, t=steps, learning_rate=learning_rate)
+    else:
+        flow = torch.linalg.matrix_exp(-learning_rate * steps / m * gram)
+        closed = cross @ torch.linalg.solve(gram, (torch.eye(m, dtype=gram.dtype) - flow) @ y_train)
+    # each step rounds once per entry of a product of m terms: at most (m + 2) u relative per step, summed over steps
+    scale = float(cross.abs().sum(1).max() * y_train.abs().max() * learning_rate / m)
+    tolerance = steps * (m + 2) * 2.0**-53 * scale * steps
+    return Measurement.exact(
+        "largest difference between the closed form and the explicit steps", float((closed - test).abs().max()), 0.0,
+        tolerance=tolerance, reason=f"float64 rounding, t² (m + 2) u times the largest step, {tolerance:.2g}",
+        quantity=r"\max_x \bigl|\mu_t(x) - \mu^{\text{steps}}_t(x)\bigr|", expected_latex="0")
+
+
+register(Numeric(
+    label="eq-ntk-prediction",
+    experiment=prediction_check,
+    alternative=Alternative("the gradient-flow formula with e^{-ηtΘ/m} describes t discrete steps",
+                            kwargs={"time": "continuous"}),
+    page={"steps": 100},
+    test={"steps": 100},
+    method="closed form against explicit steps, in float64",
+    condition=Words(r"for the kernel and the data of the experiments below, 100 steps with learning rate 2"),
     source="ours (Lee et al. 2019, eq. 9, in discrete time)",
 ))
 
