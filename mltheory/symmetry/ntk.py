@@ -26,7 +26,8 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
-from ..kernels import Dense, Relu, empirical_ntk, relu_expectations, serial
+from ..kernels import Dense, Relu, relu_expectations, serial
+from ..kernels.layers import _point_sets
 from ..networks import mlp
 from ..validation import (
     SEED_LIMIT,
@@ -133,15 +134,6 @@ def _ntk_from_params(model: nn.Module, params: dict, buffers: dict, x1: torch.Te
     jacobian = vmap(jacrev(f), in_dims=(None, 0))
     j1, j2 = jacobian(params, x1), jacobian(params, x2)
     return sum(j1[name].flatten(1) @ j2[name].flatten(1).T for name in params)
-
-
-def _point_sets(x1, x2, func: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Validate two sets of points of the same dimension, shapes (n1, D) and (n2, D)."""
-    x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func)
-    x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func)
-    sizes = check_shape(x1, ("n1", "D"), name="x1", func=func)
-    check_shape(x2, ("n2", "D"), name="x2", func=func, sizes={"D": sizes["D"]})
-    return x1, x2.to(x1.dtype)
 
 
 def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, torch.Tensor]:
@@ -268,6 +260,7 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
 
     Examples
     --------
+    >>> from mltheory.kernels import empirical_ntk
     >>> points = ntk_probe_points()
     >>> kernels = ensemble_ntk(512, points, points, seeds=3)
     >>> kernels.shape, torch.equal(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,

@@ -19,8 +19,8 @@ from __future__ import annotations
 import sympy as sp
 import torch
 
-from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
-from ..training import LAZY_ARCHITECTURE, lazy_data, lazy_training, ntk_regression, power_law_fit
+from ...claims import Alternative, Identity, Measurement, Numeric, Reduction, Words, register
+from ..training import LAZY_ARCHITECTURE, LAZY_LEARNING_RATE, lazy_data, lazy_training, ntk_regression, power_law_fit
 
 __all__ = ["TangentKernel", "activation", "activation_derivative", "hidden", "network"]
 
@@ -104,6 +104,9 @@ def _dot(ntk: bool):
     return s_w**2 / INPUTS * dot + s_b**2 if ntk else dot + 1
 
 
+#: Differentiating and expanding is enough: both sides are polynomials in the parameters, phi and phi'.
+DIFFERENTIATE = Reduction("sympy evaluates the sums and derivatives, then expands", lambda e: sp.expand(e.doit()))
+
 _FORWARD = {ntk: (activation(hidden(j, x, int(ntk))) * activation(hidden(j, xp, int(ntk))),
                   activation_derivative(hidden(j, x, int(ntk))) * activation_derivative(hidden(j, xp, int(ntk))))
             for ntk in (True, False)}
@@ -113,7 +116,7 @@ register(Identity(
     lhs=TangentKernel(1),
     rhs=(s_w**2 / HIDDEN * _sum(_FORWARD[True][0]) + s_b**2
          + s_w**2 / HIDDEN * _sum(v[j] ** 2 * _FORWARD[True][1]) * _dot(True)),
-    method="doit",
+    method=DIFFERENTIATE,
     condition=Words(r"for one hidden layer of three units on inputs of dimension two, in the NTK "
                     r"parametrisation"),
     source="ours (the chain rule; Jacot et al. 2018, Theorem 1)",
@@ -123,7 +126,7 @@ register(Identity(
     label="eq-ntk-chain-rule-standard",
     lhs=TangentKernel(0),
     rhs=_sum(_FORWARD[False][0]) + 1 + _sum(v[j] ** 2 * _FORWARD[False][1]) * _dot(False),
-    method="doit",
+    method=DIFFERENTIATE,
     condition=Words(r"for the same network in the standard parametrisation"),
     source="ours (the chain rule)",
 ))
@@ -143,7 +146,7 @@ register(Identity(
 ))
 
 
-def prediction_check(steps: int = 100, learning_rate: float = 2.0, time: str = "discrete") -> Measurement:
+def prediction_check(steps: int = 100, learning_rate: float = LAZY_LEARNING_RATE, time: str = "discrete") -> Measurement:
     r""":func:`~mltheory.kernels.training.ntk_regression` against ``steps`` explicit steps of kernel gradient descent.
 
     The explicit steps update the predictions on the training and test points of
