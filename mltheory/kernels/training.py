@@ -163,7 +163,7 @@ def train_network(network, x_train, y_train, *, steps, learning_rate) -> nn.Modu
     --------
     >>> net = nn.Linear(1, 1, bias=False, dtype=torch.float64)
     >>> trained = train_network(net, [[1.0]], [2.0], steps=100, learning_rate=0.5)
-    >>> round(float(trained.weight), 6)
+    >>> round(trained.weight.item(), 6)
     2.0
     """
     func = "train_network"
@@ -238,7 +238,7 @@ def ntk_regression(kernel, x_train, y_train, x_test, t=None, learning_rate=1.0) 
     --------
     >>> model = serial(Dense(math.sqrt(2)), Relu(), Dense())
     >>> X = [[1.0, 0.0], [0.0, 1.0]]
-    >>> ntk_regression(model, X, [1.0, -1.0], X)  # at t = infinity it interpolates
+    >>> ntk_regression(model, X, [1.0, -1.0], X).round(decimals=6)  # at t = infinity it interpolates
     tensor([ 1., -1.], dtype=torch.float64)
     >>> ntk_regression(model, X, [1.0, -1.0], X, t=0)  # before training the mean is 0
     tensor([0., 0.], dtype=torch.float64)

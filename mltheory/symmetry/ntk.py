@@ -263,7 +263,7 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
     >>> from mltheory.kernels import empirical_ntk
     >>> points = ntk_probe_points()
     >>> kernels = ensemble_ntk(512, points, points, seeds=3)
-    >>> kernels.shape, torch.equal(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,
+    >>> kernels.shape, torch.allclose(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,
     ...     dtype=torch.float64), seed=0), points, points))
     (torch.Size([3, 8, 8]), True)
     """
