@@ -190,6 +190,9 @@ register(Numeric(
 
 # ------------------------------------------------------------------ finite networks across widths
 
+#: The sweep of every claim below, on the page and in the tests: the three claims share one run of lazy_training.
+SWEEP = {"widths": (64, 256, 1024, 4096), "seeds": 8}
+
 INITIAL_QUANTITY = r"\beta \text{ in } \mathrm{rms}\,\frac{\lVert\hat\Theta_n - \Theta\rVert_F}{\lVert\Theta\rVert_F} \propto n^{\beta}"
 
 
@@ -206,8 +209,8 @@ register(Numeric(
     experiment=initial_rate_check,
     alternative=Alternative("the error falls like 1/n, as the variance of an average of n terms does",
                             expected={0: -1.0}),
-    page={"widths": (64, 256, 1024, 4096), "seeds": 8},
-    test={"widths": (64, 256, 1024, 4096), "seeds": 8},
+    page=SWEEP,
+    test=SWEEP,
     method="weighted log-log fit over widths",
     condition=Words(r"for a ReLU network with one hidden layer of width $n$ in the NTK parametrisation, on "
                     r"8 points of the unit circle"),
@@ -248,8 +251,8 @@ register(Numeric(
     experiment=lazy_rate_check,
     alternative=Alternative("the kernel moves by an amount that does not shrink: the law β = 0, two-sided",
                             kwargs={"exponent": 0.0}),
-    page={"widths": (64, 256, 1024, 4096), "seeds": 8},
-    test={"widths": (64, 256, 1024, 4096), "seeds": 8},
+    page=SWEEP,
+    test=SWEEP,
     method="weighted log-log fit over widths, one-sided",
     condition=Words(r"for the same networks after 100 steps of gradient descent with learning rate 2 on the "
                     r"squared loss"),
@@ -274,8 +277,8 @@ register(Numeric(
     experiment=regression_rate_check,
     alternative=Alternative("the trained network converges to the mean prediction μ_t itself, without f_0",
                             kwargs={"against": "mean"}),
-    page={"widths": (64, 256, 1024, 4096), "seeds": 8},
-    test={"widths": (64, 256, 1024, 4096), "seeds": 8},
+    page=SWEEP,
+    test=SWEEP,
     method="weighted log-log fit over widths, one-sided",
     condition=Words(r"for the same networks and training, on 64 test points of the unit circle"),
     source="ours (Lee et al. 2019)",
