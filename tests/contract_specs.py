@@ -695,9 +695,6 @@ def _specs() -> dict[str, Spec]:
                                       extra=[("d", 3, "a degree that is not p's")], shape=None, dtype=None),
         "symmetry.cyclic_group": Spec(dict(n=4), kinds={"n": "count1"}, shape=(4, 2, 2)),
         "symmetry.dihedral_group": Spec(dict(n=3), kinds={"n": "count1"}, shape=(6, 2, 2)),
-        "symmetry.empirical_ntk": Spec(dict(model=linear1, x1=[[1.0, 2.0]], x2=[[3.0, 4.0], [0.0, 0.0]]),
-                                       kinds={"x1": "array", "x2": "array"},
-                                       extra=[mismatch("x2", [[3.0, 4.0, 5.0]])], shape=(1, 2)),
         "symmetry.gradient_field_at_zero": Spec(dict(features=partial(_poly, d=1), X=[[1.0, 0.0]], y=[3.0],
                                                      points=[[1.0, 0.0], [0.0, 1.0]]),
                                                 extra=[mismatch("y", [3.0, 1.0])], shape=(2,)),
@@ -888,11 +885,6 @@ def _experiment_specs() -> dict[str, Spec]:
         ntk + "ntk_probe_points": Spec({}, shape=None),
         ntk + "d3_orbit_data": Spec(dict(d=3, k=3), kinds={"k": "degree"},
                                     extra=[("k", 2, "k of another parity than d")], shape=None),
-        ntk + "power_law_fit": Spec(dict(widths=[16, 64, 256], errors=[[1.0, 1.1], [0.5, 0.6], [0.25, 0.2]]),
-                                    kinds={"widths": "positive_array", "errors": "positive_array"},
-                                    extra=[mismatch("errors", [[1.0, 1.1], [0.5, 0.6]]),
-                                           ("errors", [[1.0], [0.5], [0.25]], "one error per width")],
-                                    shape=None, dtype=None),
         ntk + "relu_kernels": Spec(dict(x1=points, x2=points), kinds={"x1": "array", "x2": "array",
                                                                       "weight_gain": "positive"},
                                    extra=[mismatch("x2", [[1.0, 0.0, 0.0]]), ("x1", [[0.0, 0.0]], "a zero point")],
@@ -1094,7 +1086,10 @@ def _rl_trust_search_specs() -> dict[str, Spec]:
 
 
 def _kernels_specs() -> dict[str, Spec]:
-    """The layers and Gaussian expectations of :mod:`mltheory.kernels`."""
+    """The layers and Gaussian expectations of :mod:`mltheory.kernels`, and its finite networks (training)."""
+    from mltheory.kernels import Dense, Relu, serial
+
+    mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
     statistics = dict(valid=dict(var1=[1.0, 2.0], var2=[1.0, 0.5], cov=[0.5, -0.2]),
                       kinds={"var1": "nonneg_array", "var2": "nonneg_array", "cov": "array"},
                       extra=[("cov", [3.0, 0.0], "a covariance beyond Cauchy-Schwarz"),
@@ -1107,6 +1102,36 @@ def _kernels_specs() -> dict[str, Spec]:
         "kernels.serial": Spec({}, shape=None, dtype=None),
         "kernels.relu_expectations": Spec(**statistics),
         "kernels.erf_expectations": Spec(**statistics),
+        # mltheory.kernels.training
+        "kernels.empirical_ntk": Spec(dict(network=nn.Linear(2, 1, dtype=torch.float64), x1=[[1.0, 2.0]],
+                                           x2=[[3.0, 4.0], [0.0, 0.0]]),
+                                      kinds={"network": "model", "x1": "array", "x2": "array", "chunk_size": "count1"},
+                                      extra=[("x2", [[3.0, 4.0, 5.0]], "a mismatched dimension"),
+                                             ("network", nn.Linear(2, 3, dtype=torch.float64), "three outputs")],
+                                      shape=(1, 2)),
+        "kernels.train_network": Spec(dict(network=nn.Linear(2, 1, dtype=torch.float64), x_train=[[1.0, 0.0]],
+                                           y_train=[1.0], steps=2, learning_rate=0.1),
+                                      kinds={"network": "model", "x_train": "array", "y_train": "array",
+                                             "steps": "count0", "learning_rate": "positive"},
+                                      extra=[("y_train", [1.0, 2.0], "a mismatched number of targets")],
+                                      shape=None, dtype=None),
+        "kernels.ntk_regression": Spec(dict(kernel=serial(Dense(), Relu(), Dense()), x_train=[[1.0, 0.0], [0.0, 1.0]],
+                                            y_train=[1.0, -1.0], x_test=[[0.6, 0.8]]),
+                                       kinds={"kernel": "model", "x_train": "array", "y_train": "array",
+                                              "x_test": "array", "t": "integer_or_none", "learning_rate": "positive"},
+                                       extra=[("x_test", [[0.6, 0.8, 0.0]], "a mismatched dimension"),
+                                              ("y_train", [1.0], "a mismatched number of targets"),
+                                              ("x_train", [[1.0, 0.0], [1.0, 0.0]], "two equal inputs (t=None)")],
+                                       shape=(1,)),
+        "kernels.training.lazy_data": Spec(dict(train=3, test=2), kinds={"train": "count1", "test": "count1"}, shape=(3, 2)),
+        "kernels.lazy_training": Spec(dict(widths=(4,), seeds=2, steps=1),
+                                      kinds={"widths": "counts", "seeds": "count2", "steps": "count0"},
+                                      shape=None, dtype=None),
+        "kernels.power_law_fit": Spec(dict(widths=[16, 64, 256], errors=[[1.0, 1.1], [0.5, 0.6], [0.25, 0.2]]),
+                                    kinds={"widths": "positive_array", "errors": "positive_array"},
+                                    extra=[mismatch("errors", [[1.0, 1.1], [0.5, 0.6]]),
+                                           ("errors", [[1.0], [0.5], [0.25]], "one error per width")],
+                                    shape=None, dtype=None),
     }
 
 

@@ -12,12 +12,10 @@ import pytest
 import sympy as sp
 import torch
 
-from mltheory.networks import mlp
 from mltheory.symmetry import (
     circle_points,
     cyclic_group,
     dihedral_group,
-    empirical_ntk,
     gradient_field_at_zero,
     gradient_flow,
     homogeneous_basis,
@@ -214,36 +212,5 @@ def test_isotypic_components_span_v_d():
     (lambda: harmonic_basis(2.0), TypeError, r"^harmonic_basis: l must be an integer"),
 ])
 def test_representations_reject_invalid_degrees(call, error, message):
-    with pytest.raises(error, match=message):
-        call()
-
-
-# --- the neural tangent kernel ---------------------------------------------------------------
-
-def test_empirical_ntk_is_the_gram_matrix_of_parameter_gradients():
-    net = mlp([3, 16, 16, 1], activation="tanh", seed=0, dtype=torch.float64)
-    x1, x2 = torch.randn(4, 3, dtype=torch.float64), torch.randn(5, 3, dtype=torch.float64)
-
-    def gradient(point):
-        net.zero_grad()
-        net(point[None]).sum().backward()
-        return torch.cat([p.grad.reshape(-1) for p in net.parameters()])
-
-    g1, g2 = torch.stack([gradient(p) for p in x1]), torch.stack([gradient(p) for p in x2])
-    torch.testing.assert_close(empirical_ntk(net, x1, x2), g1 @ g2.T)
-    theta = empirical_ntk(net, x1, x1)
-    torch.testing.assert_close(theta, theta.T)
-    assert float(torch.linalg.eigvalsh(theta).min()) > -1e-10  # a Gram matrix is positive semi-definite
-
-
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: empirical_ntk(lambda p: p, [[1.0]], [[1.0]]), TypeError,
-     r"^empirical_ntk: model must be a torch.nn.Module \(got function\)$"),
-    (lambda: empirical_ntk(mlp([2, 3], seed=0), [[1.0, 0.0]], [[1.0, 0.0]]), ValueError,
-     r"^empirical_ntk: model must return one number per input"),
-    (lambda: empirical_ntk(mlp([2, 1], seed=0), [[1.0, 0.0]], [[1.0, 0.0, 2.0]]), ValueError,
-     r"^empirical_ntk: "),
-])
-def test_empirical_ntk_rejects_invalid_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()

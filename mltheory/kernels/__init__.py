@@ -12,8 +12,14 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.layers.Erf` and :func:`~mltheory.kernels.layers.serial`, and the closed-form Gaussian
   expectations of the activations, :func:`~mltheory.kernels.layers.relu_expectations` and
   :func:`~mltheory.kernels.layers.erf_expectations`.
+- :mod:`mltheory.kernels.training`: finite networks against their kernels: :func:`~mltheory.kernels.training.empirical_ntk`
+  (``torch.func``, chunked), :func:`~mltheory.kernels.training.train_network`,
+  :func:`~mltheory.kernels.training.ntk_regression` (the infinite-width prediction after t steps),
+  :func:`~mltheory.kernels.training.lazy_training` and :func:`~mltheory.kernels.training.power_law_fit`.
 """
 
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
-__all__ = ["Dense", "Erf", "Relu", "erf_expectations", "relu_expectations", "serial"]
+__all__ = ["Dense", "Erf", "Relu", "erf_expectations", "relu_expectations", "serial",
+           "empirical_ntk", "lazy_training", "ntk_regression", "power_law_fit", "train_network"]

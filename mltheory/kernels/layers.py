@@ -195,6 +195,15 @@ def _erf(var1, var2, cov):
     return nngp, (4 / math.pi) * torch.rsqrt(product - 4 * cov**2)
 
 
+def _point_sets(x1, x2, func: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Validate two sets of points of the same dimension, shapes (n1, D) and (n2, D)."""
+    x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func)
+    x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func)
+    sizes = check_shape(x1, ("n1", "D"), name="x1", func=func)
+    check_shape(x2, ("n2", "D"), name="x2", func=func, sizes={"D": sizes["D"]})
+    return x1, x2.to(x1.dtype)
+
+
 # ------------------------------------------------------------------ layers
 
 
@@ -372,14 +381,10 @@ class Architecture:
         return f"serial({', '.join(map(repr, self.layers))})"
 
     def _state(self, x1, x2, width, func: str, ntk: bool = True) -> _State:
-        x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func)
-        x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func)
-        sizes = check_shape(x1, ("n1", "D"), name="x1", func=func)
-        check_shape(x2, ("n2", "D"), name="x2", func=func, sizes={"D": sizes["D"]})
-        x2 = x2.to(x1.dtype)
+        x1, x2 = _point_sets(x1, x2, func)
         if width is not None:
             width = check_integer(width, name="width", func=func, minimum=1)
-        dimension = sizes["D"]
+        dimension = x1.shape[1]
         state = _State((x1 * x1).sum(-1) / dimension, (x2 * x2).sum(-1) / dimension, x1 @ x2.T / dimension,
                        torch.zeros(len(x1), len(x2), dtype=x1.dtype) if ntk else None, dimension)
         for layer in self.layers:

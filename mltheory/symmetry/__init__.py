@@ -33,7 +33,6 @@ from .linear import (
     monomial_features,
     relative_error,
 )
-from .ntk import empirical_ntk
 from .representations import (
     circular_harmonic,
     coefficients,
@@ -54,7 +53,6 @@ __all__ = [
     "coefficients",
     "cyclic_group",
     "dihedral_group",
-    "empirical_ntk",
     "gradient_field_at_zero",
     "gradient_flow",
     "homogeneous_basis",

@@ -13,7 +13,8 @@ from .correct_sets import _target, two_interpolants
 from .degree_seven import errors_by_size, features, gradient_descent_run, recovery, target
 from .groups import dihedral_group, invariance_error
 from .linear import Interpolant, circle_points, gradient_field_at_zero, gradient_flow, min_norm_interpolant
-from .ntk import ensemble_invariance, ntk_invariance_errors, power_law_fit
+from ..kernels import power_law_fit
+from .ntk import ensemble_invariance, ntk_invariance_errors
 from .pictures import mirror_reconstruction, tiling_reconstruction
 from .random_labels import CASES, random_labels_experiment
 from .robustness import augmentation_experiment, fgsm_curve

@@ -27,11 +27,11 @@ from torch import nn
 from torch.func import functional_call, grad, jacrev, stack_module_state, vmap
 
 from ..kernels import Dense, Relu, relu_expectations, serial
+from ..kernels.layers import _point_sets
 from ..networks import mlp
 from ..validation import (
     SEED_LIMIT,
     as_float_tensor,
-    check_array,
     check_choice,
     check_counts,
     check_finite,
@@ -49,13 +49,11 @@ from ..runtime import one_thread
 
 __all__ = [
     "d3_orbit_data",
-    "empirical_ntk",
     "ensemble_invariance",
     "ensemble_ntk",
     "gaussian_init_",
     "ntk_invariance_errors",
     "ntk_probe_points",
-    "power_law_fit",
     "relu_kernels",
     "relu_ntk_expectation",
     "train_ensemble",
@@ -136,61 +134,6 @@ def _ntk_from_params(model: nn.Module, params: dict, buffers: dict, x1: torch.Te
     jacobian = vmap(jacrev(f), in_dims=(None, 0))
     j1, j2 = jacobian(params, x1), jacobian(params, x2)
     return sum(j1[name].flatten(1) @ j2[name].flatten(1).T for name in params)
-
-
-def _point_sets(x1, x2, func: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Validate two sets of points of the same dimension, shapes (n1, D) and (n2, D)."""
-    x1 = check_finite(as_float_tensor(x1, name="x1", func=func), name="x1", func=func)
-    x2 = check_finite(as_float_tensor(x2, name="x2", func=func), name="x2", func=func)
-    sizes = check_shape(x1, ("n1", "D"), name="x1", func=func)
-    check_shape(x2, ("n2", "D"), name="x2", func=func, sizes={"D": sizes["D"]})
-    return x1, x2.to(x1.dtype)
-
-
-def _network_inputs(model: nn.Module, x1, x2, func: str) -> tuple[torch.Tensor, torch.Tensor]:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"{func}: model must be a torch.nn.Module (got {type(model).__name__})")
-    first = next(model.parameters(), None)
-    if first is None:
-        raise ValueError(f"{func}: model has no parameters")
-    x1, x2 = _point_sets(x1, x2, func)
-    x1, x2 = x1.to(first.dtype), x2.to(first.dtype)
-    with torch.no_grad():
-        out = model(x1[:1])
-    if out.numel() != 1:
-        raise ValueError(f"{func}: model must return one number per input (got shape {tuple(out.shape)} for one input)")
-    return x1, x2
-
-
-def empirical_ntk(model: nn.Module, x1, x2) -> torch.Tensor:
-    r"""The empirical neural tangent kernel :math:`\Theta(x, x') = \nabla_\theta f(x) \cdot \nabla_\theta f(x')`.
-
-    The per-example gradients are computed with ``torch.func`` (``jacrev``
-    under ``vmap``, through ``functional_call``), so the model is not modified.
-
-    Parameters
-    ----------
-    model : torch.nn.Module
-        A network with one output per input (shape (N,) or (N, 1) for N inputs).
-    x1 : array_like, shape (n1, D)
-    x2 : array_like, shape (n2, D)
-        Converted to the dtype of the model's parameters.
-
-    Returns
-    -------
-    torch.Tensor, shape (n1, n2)
-
-    Examples
-    --------
-    For a linear model :math:`f(x) = w\cdot x + b` the NTK is :math:`x \cdot x' + 1`:
-
-    >>> net = nn.Linear(2, 1, dtype=torch.float64)
-    >>> empirical_ntk(net, [[1.0, 2.0]], [[3.0, 4.0], [0.0, 0.0]])
-    tensor([[12.,  1.]], dtype=torch.float64)
-    """
-    x1, x2 = _network_inputs(model, x1, x2, "empirical_ntk")
-    params = {name: p.detach() for name, p in model.named_parameters()}
-    return _ntk_from_params(model, params, dict(model.named_buffers()), x1, x2)
 
 
 def relu_kernels(x1, x2, *, weight_gain=math.sqrt(2)) -> tuple[torch.Tensor, torch.Tensor]:
@@ -317,9 +260,10 @@ def ensemble_ntk(width, x1, x2, *, seeds, init="gaussian", first_seed=0) -> torc
 
     Examples
     --------
+    >>> from mltheory.kernels import empirical_ntk
     >>> points = ntk_probe_points()
     >>> kernels = ensemble_ntk(512, points, points, seeds=3)
-    >>> kernels.shape, torch.equal(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,
+    >>> kernels.shape, torch.allclose(kernels[0], empirical_ntk(gaussian_init_(mlp([2, 512, 1], seed=0,
     ...     dtype=torch.float64), seed=0), points, points))
     (torch.Size([3, 8, 8]), True)
     """
@@ -391,52 +335,6 @@ def _ntk_invariance_errors(widths: tuple, seeds: int, init: str, seed: int) -> t
         moved = ensemble_ntk(width, rotated, rotated, seeds=seeds, init=init, first_seed=first_seed)
         rows.append(torch.linalg.matrix_norm(moved - same) / torch.linalg.matrix_norm(same))
     return torch.stack(rows)
-
-
-def power_law_fit(widths, errors) -> tuple[float, float, float]:
-    r"""Fit :math:`\mathrm{rms}(e) \approx c\, n^{\beta}` across widths, with the standard error of the exponent.
-
-    For each width :math:`n_i` the mean square :math:`m_i` of the errors
-    :math:`e_{is}` over the seeds is estimated with its standard error
-    :math:`\sigma_i`; then :math:`\tfrac12\log m_i` is regressed on
-    :math:`\log n_i` by weighted least squares with weights
-    :math:`(2 m_i/\sigma_i)^2`, the inverse variances of
-    :math:`\tfrac12 \log m_i` to first order.
-
-    Parameters
-    ----------
-    widths : sequence of float, length W
-    errors : array_like, shape (W, S)
-        Errors of :math:`S \ge 2` independent networks at each width.
-
-    Returns
-    -------
-    slope, standard_error, prefactor : float
-
-    Examples
-    --------
-    >>> widths = [10, 100, 1000]
-    >>> errors = torch.tensor([[1.0, 3.0], [0.1, 0.3], [0.01, 0.03]])  # falls like 1/n
-    >>> slope, se, c = power_law_fit(widths, errors)
-    >>> round(slope, 6)
-    -1.0
-    """
-    func = "power_law_fit"
-    errors = check_array(errors, name="errors", func=func, positive=True)
-    log_n = torch.log(check_array(widths, name="widths", func=func, positive=True)).to(errors.dtype)
-    check_shape(errors, (len(log_n), "S"), name="errors", func=func)
-    if errors.shape[1] < 2:
-        raise ValueError(f"{func}: need at least 2 errors per width (got {errors.shape[1]})")
-    squares = errors**2
-    mean = squares.mean(1)
-    standard_error = squares.std(1) / math.sqrt(squares.shape[1])
-    log_rms = 0.5 * torch.log(mean)
-    weights = (2 * mean / standard_error) ** 2
-    centre = (weights * log_n).sum() / weights.sum()
-    spread = (weights * (log_n - centre) ** 2).sum()
-    slope = (weights * (log_n - centre) * log_rms).sum() / spread
-    intercept = (weights * log_rms).sum() / weights.sum() - slope * centre
-    return float(slope), float(spread.rsqrt()), float(torch.exp(intercept))
 
 
 def ntk_probe_points() -> torch.Tensor:

@@ -3,6 +3,6 @@
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import price
+from . import ntk, price
 
-__all__ = ["price"]
+__all__ = ["ntk", "price"]

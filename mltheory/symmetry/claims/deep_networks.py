@@ -9,12 +9,12 @@ import torch
 
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Words, register
 from ...estimation import summarize_estimates
+from ...kernels import power_law_fit
 from ..ntk import (
     ensemble_invariance,
     ensemble_ntk,
     ntk_invariance_errors,
     ntk_probe_points,
-    power_law_fit,
     relu_kernels,
     relu_ntk_expectation,
 )
