@@ -248,7 +248,8 @@ def game_jacobian(method: str = "simultaneous", *, lr: float = 0.1, k: int = 5, 
     """
     method, lr, k, gamma = _dirac_arguments("game_jacobian", method, lr, k, gamma)
     origin = torch.zeros(2, dtype=torch.float64)
-    return torch.func.jacrev(lambda s: _dirac_step(s, method, lr, k, gamma))(origin)
+    # torch.autograd.functional rather than torch.func: the latter costs seconds to set up on its first call
+    return torch.autograd.functional.jacobian(lambda s: _dirac_step(s, method, lr, k, gamma), origin)
 
 
 # --------------------------------------------------------------------------- a 1-D mixture GAN
