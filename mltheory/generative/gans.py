@@ -204,7 +204,7 @@ def dirac_gan(method: str = "simultaneous", *, steps: int = 5000, lr: float = 0.
     >>> path = dirac_gan("simultaneous", steps=5000)
     >>> round(path[0].norm().item(), 2), round(path[-1].norm().item(), 2)
     (1.41, 3.63)
-    >>> dirac_gan("unrolled", steps=5000, k=5)[-1].norm().item() < 1e-20
+    >>> dirac_gan("unrolled", steps=1000, k=5)[-1].norm().item() < 1e-4
     True
     """
     func = "dirac_gan"
@@ -326,11 +326,12 @@ def fit_discriminator(real, fake, *, hidden: int = 32, steps: int = 1500, lr: fl
     Examples
     --------
     >>> g = torch.Generator().manual_seed(0)
-    >>> real, fake = 1 + torch.randn(2000, generator=g), -1 + torch.randn(2000, generator=g)
-    >>> net = fit_discriminator(real, fake, steps=300)
-    >>> x = torch.tensor([[-1.0], [1.0]], dtype=torch.float64)
-    >>> torch.sigmoid(net(x)).squeeze(-1).round(decimals=1)   # D* = 1/(1 + e^{-2x}) is 0.12 and 0.88
-    tensor([0.1000, 0.9000], dtype=torch.float64, grad_fn=<RoundBackward1>)
+    >>> real, fake = 1 + torch.randn(500, generator=g), -1 + torch.randn(500, generator=g)
+    >>> net = fit_discriminator(real, fake, hidden=8, steps=200)
+    >>> x = torch.linspace(-1, 1, 5, dtype=torch.float64)[:, None]
+    >>> best = optimal_discriminator(torch.exp(-(x - 1) ** 2 / 2), torch.exp(-(x + 1) ** 2 / 2))
+    >>> (torch.sigmoid(net(x)) - best).abs().max().item() < 0.1
+    True
     """
     func = "fit_discriminator"
     real, fake = (_samples(x, name, func) for x, name in ((real, "real"), (fake, "fake")))
