@@ -79,7 +79,7 @@ def mode_collapse_figure(steps: int = 1500, seed: int = 1, means=(-3.0, 0.0, 3.0
     x = torch.linspace(min(means) - 1.5, max(means) + 1.5, 400, dtype=torch.float64)
     for ax, step, samples in zip(axes, run.checkpoints, run.samples):
         ax.fill_between(x, density(x), color=PALETTE[0], alpha=0.3, label="data")
-        ax.hist(samples.clamp(x[0], x[-1]), bins=80, range=(x[0].item(), x[-1].item()), density=True,
+        ax.hist(samples, bins=80, range=(x[0].item(), x[-1].item()), density=True,
                 color=PALETTE[1], alpha=0.8, label="generator")
         ax.set(title=f"step {step}", xlabel="x")
     axes[0].set(ylabel="density")
