@@ -1,4 +1,4 @@
-"""Unit tests of the GAN functions: the optimal discriminator, the losses' gradients, the Dirac-GAN and its Jacobians."""
+"""Unit tests of the GAN functions: the optimal discriminator, the losses' gradients, the Dirac-GAN, its Jacobians."""
 
 import math
 
@@ -61,7 +61,8 @@ def test_dirac_gan_unrolled_gradient_matches_autograd_through_the_steps():
     (descent,) = torch.autograd.grad(-torch.nn.functional.softplus(-ahead * t), t)
     step = dirac_gan("unrolled", steps=1, lr=lr, k=k, start=(theta, psi))[1]
     assert step[0].item() == pytest.approx(theta - lr * descent.item(), abs=1e-14)
-    assert step[1].item() == pytest.approx(psi + lr * theta * torch.sigmoid(torch.tensor(-psi * theta, dtype=DOUBLE)).item(), abs=1e-14)
+    ascent = theta * torch.sigmoid(torch.tensor(-psi * theta, dtype=DOUBLE)).item()
+    assert step[1].item() == pytest.approx(psi + lr * ascent, abs=1e-14)
 
 
 def test_dirac_gan_runs_a_batch_of_starts_like_single_runs():

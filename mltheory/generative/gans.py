@@ -27,7 +27,6 @@ from ..validation import (
     check_choice,
     check_finite,
     check_integer,
-    check_nonnegative,
     check_scalar,
     check_seed,
     next_seed,
@@ -212,7 +211,8 @@ def dirac_gan(method: str = "simultaneous", *, steps: int = 5000, lr: float = 0.
     steps = check_integer(steps, name="steps", func=func, minimum=1)
     state = check_finite(as_float_tensor(start, name="start", func=func), name="start", func=func)
     if state.dim() == 0 or state.shape[-1] != 2:
-        raise ValueError(f"{func}: start must have a last dimension of size 2, (θ, ψ) (got shape {tuple(state.shape)})")
+        raise ValueError(f"{func}: start must have a last dimension of size 2, (θ, ψ) "
+                         f"(got shape {tuple(state.shape)})")
     path = [state]
     with torch.no_grad():
         for _ in range(steps):

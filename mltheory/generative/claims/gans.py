@@ -103,7 +103,8 @@ register(Identity(
 
 #: The Dirac-GAN's value: data at 0, generator at θ, discriminator logit ψx.
 DIRAC_VALUE = f(psi * theta) + f(0)
-#: The simultaneous gradient field (v_θ, v_ψ) = (−∂V/∂θ, ∂V/∂ψ): the generator descends, the discriminator ascends.
+#: The simultaneous gradient field (v_θ, v_ψ) = (−∂V/∂θ, ∂V/∂ψ): the generator descends, the
+#: discriminator ascends.
 DIRAC_FIELD = tuple(
     notation(name, tex, lambda a, b, v=v: v.subs({theta: a, psi: b}, simultaneous=True))(theta, psi)
     for name, tex, v in (("DiracGeneratorVelocity", r"v_{\theta}", -sp.diff(DIRAC_VALUE, theta)),

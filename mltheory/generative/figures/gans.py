@@ -13,7 +13,7 @@ __all__ = ["dirac_trajectories_figure", "discriminator_figure", "generator_gradi
 
 @figure_function
 def generator_gradients_figure(points: int = 400):
-    r"""The generator's gradient with respect to the discriminator's logit, minimax against non-saturating, over D(G(z))."""
+    r"""The generator's gradient through the discriminator's logit, minimax against non-saturating, over D(G(z))."""
     fig, ax = new_figure(height=3.6)
     logits = torch.linspace(-9, 9, points, dtype=torch.float64)
     d = torch.sigmoid(logits)
@@ -58,7 +58,8 @@ def discriminator_figure(n: int = 2000, steps: int = 800):
     p, q = data_density(x), generator_density(x)
     densities.plot(x, p, color=PALETTE[0], label=r"data $p$")
     densities.plot(x, q, color=PALETTE[1], label=r"generator $q$")
-    densities.set(ylabel="density", title=f"data: modes at {DATA_MEANS[0]:g} and {DATA_MEANS[1]:g}; generator: only the mode at {GENERATOR_MEAN:g}")
+    densities.set(ylabel="density", title=f"data: modes at {DATA_MEANS[0]:g} and {DATA_MEANS[1]:g}; "
+                                          f"generator: only the mode at {GENERATOR_MEAN:g}")
     densities.legend()
     with torch.no_grad():
         trained = torch.sigmoid(net(x[:, None])).squeeze(-1)
