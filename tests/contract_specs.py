@@ -760,6 +760,7 @@ def _specs() -> dict[str, Spec]:
         **_rl_trust_search_specs(),
         **_kernels_specs(),
         **_generalization_specs(),
+        **_generative_specs(),
     }
 
 
@@ -1226,3 +1227,31 @@ def _generalization_specs() -> dict[str, Spec]:
 
 _SIGMAS = {"sigma_w": "nonneg", "sigma_eps": "nonneg", "sigma_w0": "nonneg"}
 _FLOW_X = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+
+
+def _generative_specs() -> dict[str, Spec]:
+    """The GAN functions of :mod:`mltheory.generative`, at tiny sizes."""
+    dirac = {"method": "choice:simultaneous", "k": "count1", "gamma": "nonneg"}
+    return {
+        "generative.optimal_discriminator": Spec(dict(p=[0.3, 0.0], q=[0.1, 0.2]),
+                                                 kinds={"p": "nonneg_array", "q": "nonneg_array"},
+                                                 extra=[("q", [0.1, 0.0], "p + q zero at a point"),
+                                                        ("q", [0.1, 0.1, 0.1], "mismatched shapes")], shape=(2,)),
+        "generative.gan_losses": Spec(dict(real_logits=[0.5, -0.5], fake_logits=[0.0]),
+                                      kinds={"real_logits": "array", "fake_logits": "array",
+                                             "kind": "choice:minimax"}, shape=()),
+        "generative.dirac_gan": Spec(dict(method="unrolled", steps=3, k=2), kinds={**dirac, "start": "array"},
+                                     extra=[("start", [1.0, 1.0, 1.0], "a start of size 3")], shape=(4, 2)),
+        "generative.game_jacobian": Spec(dict(method="r1"), kinds=dirac, shape=(2, 2)),
+        "generative.gaussian_mixture": Spec(dict(means=[-1.0, 1.0]), kinds={"means": "array", "sd": "positive"},
+                                            extra=[("means", [[0.0]], "a matrix of means")], shape=None, dtype=None),
+        "generative.fit_discriminator": Spec(dict(real=[0.0, 1.0], fake=[2.0, 3.0], hidden=2, steps=2),
+                                             kinds={"real": "array", "fake": "array", "hidden": "count1"},
+                                             extra=[("real", [[0.0, 1.0]], "points of dimension 2")],
+                                             shape=None, dtype=None),
+        "generative.train_mixture_gan": Spec(dict(means=[-1.0, 1.0], steps=2, batch_size=4, hidden=2, n_show=3),
+                                             kinds={"means": "array", "sd": "positive", "kind": "choice:minimax",
+                                                    "hidden": "count1", "latent": "count1", "checkpoints": "count1",
+                                                    "n_show": "count1"},
+                                             shape=None, dtype=None),
+    }

@@ -1,0 +1,5 @@
+"""Figures of the Generative models part, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
+
+from .gans import dirac_trajectories_figure, discriminator_figure, generator_gradients_figure, mode_collapse_figure
+
+__all__ = ["dirac_trajectories_figure", "discriminator_figure", "generator_gradients_figure", "mode_collapse_figure"]
