@@ -43,3 +43,26 @@ def label_pages(book: Path) -> dict[str, list[Path]]:
         for label in all_eq_labels(page.read_text(encoding="utf8")):
             where[label].append(page)
     return dict(where)
+
+
+LIST_MARKER = re.compile(r"^(?:[-+*]|\d+[.)])\s")
+
+
+def list_markers_inside_maths(text: str) -> list[str]:
+    """Lines that begin with a list marker (``+ ``, ``- ``, ``1. ``) while an inline ``$…$`` is still open.
+
+    MyST reads such a line as a new list item, which cuts the formula in two and leaves its TeX as raw text
+    on the built page. Code fences and ``$$`` displays are skipped.
+    """
+    found, open_dollars, fenced = [], 0, False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or not line.strip():
+            open_dollars = 0
+            continue
+        if open_dollars % 2 and LIST_MARKER.match(line.lstrip()):
+            found.append(line)
+        open_dollars += len(re.findall(r"(?<![\\$])\$(?!\$)", line))
+    return found

@@ -1,6 +1,6 @@
 """Every eq- label in the book is checked by exactly one claim, and every claim is stated on a page."""
 
-from book_sources import all_eq_labels, displayed_labels, label_pages, pages, shown_labels
+from book_sources import all_eq_labels, displayed_labels, label_pages, list_markers_inside_maths, pages, shown_labels
 from conftest import BOOK
 
 from mltheory.claims import all_claims
@@ -37,3 +37,13 @@ def test_every_displayed_claim_is_verified_on_its_page():
         displayed, shown = set(displayed_labels(text)), shown_labels(text)
         assert displayed <= shown, f"{page.name}: displayed but never show()n: {sorted(displayed - shown)}"
         assert shown <= displayed, f"{page.name}: show()n but not displayed: {sorted(shown - displayed)}"
+
+
+def test_no_inline_formula_is_cut_by_a_list_marker():
+    cut = {str(page.relative_to(BOOK)): lines for page in pages(BOOK) if (lines := list_markers_inside_maths(page.read_text()))}
+    assert not cut, f"a wrapped line starts with a list marker inside $…$ (rewrap it): {cut}"
+
+
+def test_the_list_marker_check_can_fail():
+    assert list_markers_inside_maths("the sum is $a\n+ b$, and") == ["+ b$, and"]
+    assert list_markers_inside_maths("the sum is $a$\n+ an item") == []
