@@ -12,8 +12,15 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.layers.Erf` and :func:`~mltheory.kernels.layers.serial`, and the closed-form Gaussian
   expectations of the activations, :func:`~mltheory.kernels.layers.relu_expectations` and
   :func:`~mltheory.kernels.layers.erf_expectations`.
+- :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp`, the kernel
+  measured on finite random networks.
+- :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
+  regression with a kernel (the posterior of a Gaussian process).
 """
 
+from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+from .monte_carlo import empirical_nngp
 
-__all__ = ["Dense", "Erf", "Relu", "erf_expectations", "relu_expectations", "serial"]
+__all__ = ["Dense", "Erf", "Relu", "empirical_nngp", "erf_expectations", "nngp_posterior", "relu_expectations",
+           "serial"]

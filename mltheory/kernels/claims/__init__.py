@@ -1,8 +1,8 @@
-"""Claims of :mod:`mltheory.kernels`: the closed forms behind the layers' kernel maps.
+"""Claims of :mod:`mltheory.kernels`: the closed forms behind the layers' kernel maps, and the NNGP page.
 
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import price
+from . import nngp, price
 
-__all__ = ["price"]
+__all__ = ["nngp", "price"]
