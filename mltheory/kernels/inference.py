@@ -103,10 +103,12 @@ def nngp_posterior(kernel, x_train, y_train, x_test, noise_var) -> tuple[torch.T
     cross = _kernel_matrix(k, x_train, x_test, (n, m), func)
     prior = _kernel_matrix(k, x_test, x_test, (m, m), func)
     factor, info = torch.linalg.cholesky_ex(gram + noise_var * torch.eye(n, dtype=dtype))
-    if info.item() != 0:
-        raise ValueError(f"{func}: K(x_train, x_train) + noise_var * I must be positive definite (the Cholesky "
-                         f"factorisation failed at row {info.item()} with noise_var={noise_var:g}); raise noise_var "
-                         "or remove repeated training inputs")
+    # A pivot that is rounding noise relative to its diagonal entry means a numerically singular matrix.
+    pivots = factor.diagonal() ** 2 / (gram.diagonal() + noise_var).clamp(min=torch.finfo(dtype).tiny)
+    if info.item() != 0 or float(pivots.min()) <= n * torch.finfo(dtype).eps:
+        raise ValueError(f"{func}: K(x_train, x_train) + noise_var * I must be positive definite (its Cholesky "
+                         f"factorisation is singular to working precision with noise_var={noise_var:g}); raise "
+                         "noise_var or remove repeated training inputs")
     column = y_train.unsqueeze(-1) if y_train.dim() == 1 else y_train
     mean = cross.T @ torch.cholesky_solve(column, factor)
     solved = torch.linalg.solve_triangular(factor, cross, upper=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import torch
 
+from ..runtime import one_thread
 from ..validation import (
     SEED_LIMIT,
     as_float_tensor,
@@ -25,10 +26,11 @@ from .layers import Architecture, _State
 __all__ = ["empirical_nngp"]
 
 
+@one_thread()
 def empirical_nngp(model, x, width, networks, seed=0, *, dtype=torch.float32) -> torch.Tensor:
     r"""The NNGP kernel of each of ``networks`` finite random networks of the architecture ``model``, at inputs ``x``.
 
-    Network :math:`s` is ``model.network(width, seed + s)`` (seeds wrap around at :math:`2^{64}`); its kernel is the covariance of its
+    The networks are small sequential computations and run on one thread. Network :math:`s` is ``model.network(width, seed + s)`` (seeds wrap around at :math:`2^{64}`); its kernel is the covariance of its
     output given its last hidden features :math:`a`, that is the read-out layer's kernel map applied to
     :math:`a(x_i)\cdot a(x_j)/n`. The mean over networks estimates the covariance of the output of a
     random network of this width; for one hidden layer its expectation is the analytic

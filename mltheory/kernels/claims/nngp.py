@@ -17,6 +17,7 @@ import math
 import sympy as sp
 import torch
 
+from ...runtime import one_thread
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, register
 from ..inference import nngp_posterior
 from ..layers import Dense, Erf, Relu, serial
@@ -132,7 +133,7 @@ def monte_carlo_models(bias_std: float = 0.5) -> dict:
 
 
 @functools.lru_cache(maxsize=2)
-def monte_carlo_check(networks: int = 64, width: int = 1024, seed: int = 0,
+def monte_carlo_check(networks: int = 100, width: int = 1024, seed: int = 0,
                       expected_bias_std: float = 0.5) -> list[Measurement]:
     r"""Relative Frobenius error of the mean empirical NNGP of ``networks`` networks against the analytic kernel.
 
@@ -166,8 +167,8 @@ register(Numeric(
     experiment=monte_carlo_check,
     alternative=Alternative("the kernels without the bias variances σ_b² (the arc-cosine and Williams kernels "
                             "composed as they stand)", kwargs={"expected_bias_std": 0.0}),
-    page={"networks": 64, "seed": 0},
-    test={"networks": 100, "seed": 1000},
+    page={"networks": 100, "seed": 0},
+    test={"networks": 200, "seed": 1000},
     method="Monte Carlo over finite networks of width 1024 (ReLU and erf, depths 1–3)",
     source="Lee et al. (2018); Cho & Saul (2009); Williams (1997)",
 ))
@@ -211,6 +212,7 @@ POSTERIOR_TEST_INPUTS = torch.tensor([[-2.5], [-1.0], [0.0], [0.7], [2.5]], dtyp
 
 
 @functools.lru_cache(maxsize=2)
+@one_thread()
 def posterior_residual_check(networks: int = 2000, width: int = 256, noise_var: float = 0.01, seed: int = 0,
                              add_noise: bool = False) -> list[Measurement]:
     r"""Mean squared residual of the posterior mean on data drawn from finite networks, against the posterior variance.
