@@ -110,7 +110,7 @@ register(Numeric(
     alternative=Alternative("the excess kurtosis falls like 15/√n, the Berry–Esseen rate of the CLT",
                             expected={f"excess kurtosis at n = {w}": 15 / math.sqrt(w) for w in KURTOSIS_WIDTHS}),
     page={"samples": 40_000, "seed": 0},
-    test={"samples": 60_000, "seed": 100},
+    test={"samples": 50_000, "seed": 100},
     method="Monte Carlo over random networks",
     source="ours; Neal (1996)",
 ))
@@ -168,7 +168,7 @@ register(Numeric(
     alternative=Alternative("the kernels without the bias variances σ_b² (the arc-cosine and Williams kernels "
                             "composed as they stand)", kwargs={"expected_bias_std": 0.0}),
     page={"networks": 100, "seed": 0},
-    test={"networks": 200, "seed": 1000},
+    test={"networks": 150, "seed": 1000},
     method="Monte Carlo over finite networks of width 1024 (ReLU and erf, depths 1–3)",
     source="Lee et al. (2018); Cho & Saul (2009); Williams (1997)",
 ))
