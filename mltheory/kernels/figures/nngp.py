@@ -81,6 +81,6 @@ def posterior_figure(noise_var: float = 0.01, prior_networks: int = 6, width: in
     right.plot(x, mean.numpy(), color=PALETTE[0], label="posterior mean")
     right.plot(x, np.sin(2 * x), "--", color="0.4", linewidth=1.0, label=r"$\sin 2x$ (the truth)")
     right.plot(x_train[:, 0].numpy(), y_train.numpy(), "o", color=PALETTE[1], markersize=5, label="data")
-    right.set(xlabel="input x", title="after the data: the posterior")
+    right.set(xlabel="input x", ylabel="output f(x)", title="after the data: the posterior")
     right.legend(loc="lower left", fontsize=8)
     return fig
