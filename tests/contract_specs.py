@@ -1091,6 +1091,9 @@ def _kernels_specs() -> dict[str, Spec]:
     from mltheory.kernels import Dense, Relu, serial
 
     mismatch = lambda name, value: (name, value, "a mismatched shape")  # noqa: E731
+    """The layers, Gaussian expectations, Monte Carlo kernels and posterior of :mod:`mltheory.kernels`."""
+    from mltheory import kernels
+
     statistics = dict(valid=dict(var1=[1.0, 2.0], var2=[1.0, 0.5], cov=[0.5, -0.2]),
                       kinds={"var1": "nonneg_array", "var2": "nonneg_array", "cov": "array"},
                       extra=[("cov", [3.0, 0.0], "a covariance beyond Cauchy-Schwarz"),
@@ -1133,6 +1136,18 @@ def _kernels_specs() -> dict[str, Spec]:
                                     extra=[mismatch("errors", [[1.0, 1.1], [0.5, 0.6]]),
                                            ("errors", [[1.0], [0.5], [0.25]], "one error per width")],
                                     shape=None, dtype=None),
+        "kernels.nngp_posterior": Spec(dict(kernel=kernels.serial(kernels.Dense(), kernels.Erf(), kernels.Dense()),
+                                            x_train=[[0.0], [1.0]], y_train=[0.5, -0.5], x_test=[[0.5]], noise_var=0.1),
+                                       kinds={"kernel": "callable", "x_train": "array", "y_train": "array",
+                                              "x_test": "array", "noise_var": "nonneg"},
+                                       extra=[("y_train", [1.0, 2.0, 3.0], "3 targets for 2 inputs"),
+                                              ("x_test", [[0.5, 1.0]], "a mismatched input dimension")],
+                                       shape=(1,)),
+        "kernels.empirical_nngp": Spec(dict(model=kernels.serial(kernels.Dense(), kernels.Relu(), kernels.Dense()),
+                                            x=[[1.0, 0.0]], width=4, networks=2),
+                                       kinds={"width": "count1", "networks": "count1"},
+                                       extra=[("model", kernels.serial(kernels.Relu()), "no read-out dense layer")],
+                                       shape=(2, 1, 1), dtype=torch.float32),
     }
 
 

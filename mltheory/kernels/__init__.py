@@ -16,10 +16,29 @@ both kernels can be checked by Monte Carlo.
   (``torch.func``, chunked), :func:`~mltheory.kernels.training.train_network`,
   :func:`~mltheory.kernels.training.ntk_regression` (the infinite-width prediction after t steps),
   :func:`~mltheory.kernels.training.lazy_training` and :func:`~mltheory.kernels.training.power_law_fit`.
+- :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp`, the kernel
+  measured on finite random networks.
+- :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
+  regression with a kernel (the posterior of a Gaussian process).
 """
 
+from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+from .monte_carlo import empirical_nngp
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
-__all__ = ["Dense", "Erf", "Relu", "erf_expectations", "relu_expectations", "serial",
-           "empirical_ntk", "lazy_training", "ntk_regression", "power_law_fit", "train_network"]
+__all__ = [
+    "Dense",
+    "Erf",
+    "Relu",
+    "empirical_nngp",
+    "empirical_ntk",
+    "erf_expectations",
+    "lazy_training",
+    "nngp_posterior",
+    "ntk_regression",
+    "power_law_fit",
+    "relu_expectations",
+    "serial",
+    "train_network",
+]

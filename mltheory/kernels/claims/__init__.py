@@ -1,8 +1,12 @@
-"""Claims of :mod:`mltheory.kernels`: the closed forms behind the layers' kernel maps.
+"""Claims of :mod:`mltheory.kernels`: the closed forms behind the layers' kernel maps, and the NNGP page.
 
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import ntk, price
+from . import nngp, ntk, price
 
-__all__ = ["ntk", "price"]
+__all__ = [
+    "nngp",
+    "ntk",
+    "price",
+]

@@ -1,5 +1,12 @@
 """Figures of the part on infinite width, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
 
+from .nngp import kurtosis_figure, posterior_figure
 from .ntk import ntk_parametrisation_figure, ntk_training_figure, ntk_width_figure
 
-__all__ = ["ntk_parametrisation_figure", "ntk_training_figure", "ntk_width_figure"]
+__all__ = [
+    "kurtosis_figure",
+    "ntk_parametrisation_figure",
+    "ntk_training_figure",
+    "ntk_width_figure",
+    "posterior_figure",
+]
