@@ -1,0 +1,6 @@
+"""Claims of the Generative models part, one module per page of ``book/generative/``.
+
+Importing this package registers every claim (see :func:`mltheory.claims.all_claims`).
+"""
+
+from . import mutual_information  # noqa: F401  (importing a module registers its claims)
