@@ -12,16 +12,18 @@ __all__ = ["infonce_cap_figure"]
 
 
 @figure_function
-def infonce_cap_figure(batches: tuple[int, ...] = TEST_BATCHES, d: int = 10):
+def infonce_cap_figure(batches: tuple[int, ...] = TEST_BATCHES, weak_batches: tuple[int, ...] = TEST_BATCHES,
+                       d: int = 10):
     """InfoNCE with the optimal critic against log N, for strong (ρ = 0.9) and weak (ρ = 0.5) dependence.
 
-    Each panel shows the mean estimate over ``batches`` batches per N (with bars of two standard errors),
-    the cap log N, the true mutual information and the lower bound of eq-infonce-tangent.
+    Each panel shows the mean estimate over ``batches`` (ρ = 0.9) or ``weak_batches`` (ρ = 0.5) batches per
+    N, with bars of two standard errors, the cap log N, the true mutual information and the lower bound of
+    eq-infonce-tangent.
     """
     fig, axes = new_figure(1, 2, height=3.6)
     log_n = [math.log(size) for size in SIZES]
-    for ax, rho in zip(axes, (0.9, 0.5)):
-        runs = infonce_runs(rho, tuple(batches), 0, d)
+    for ax, rho, counts in zip(axes, (0.9, 0.5), (batches, weak_batches)):
+        runs = infonce_runs(rho, tuple(counts), 0, d)
         information = gaussian_mutual_information(rho, d).item()
         means = [runs[size][0] for size in SIZES]
         ax.plot(log_n, log_n, "--", color=PALETTE[3], label=r"cap $\log N$")
