@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.mutual_information import SIZES, TEST_BATCHES, infonce_runs
+from ..claims.mutual_information import SIZES, infonce_runs
 from ..mutual_information import gaussian_mutual_information
 
 __all__ = ["infonce_cap_figure"]
 
 
 @figure_function
-def infonce_cap_figure(batches: tuple[int, ...] = TEST_BATCHES, weak_batches: tuple[int, ...] = TEST_BATCHES,
+def infonce_cap_figure(batches: tuple[int, ...] = (256, 64, 16, 4), weak_batches: tuple[int, ...] = (256, 64, 16, 4),
                        d: int = 10):
     """InfoNCE with the optimal critic against log N, for strong (ρ = 0.9) and weak (ρ = 0.5) dependence.
 
