@@ -227,8 +227,8 @@ register(Numeric(
     alternative=Alternative(
         f"InfoNCE is unbiased: its mean is I(X; Y) = {_I_GAUSSIAN:.2f} nats at every N",
         expected={_sized("mean estimate above the lower bound", size): _I_GAUSSIAN for size in SIZES}),
-    condition=Words(r"for batches of $N$ of 16, 64, 256 and 1024 pairs of correlated Gaussians in 10 dimensions, "
-                    r"correlation 0.9 per coordinate, scored by the optimal critic: the log density ratio $\log r$"),
+    condition=Words(r"averaged over batches of $N$ pairs, $N$ being 16, 64, 256 or 1024, of correlated Gaussians in "
+                    r"10 dimensions with correlation 0.9 per coordinate, scored by the optimal critic $\log r$"),
     page={"batches": PAGE_BATCHES, "seed": 0},
     test={"batches": TEST_BATCHES, "seed": 100},
     method="Monte Carlo over batches",
