@@ -36,5 +36,5 @@ def infonce_cap_figure(batches: tuple[int, ...] = (256, 64, 16, 4), weak_batches
                title=rf"$\rho = {rho}$, $d = {d}$")
         ax.set_xticks(log_n)
         ax.set_xticklabels([f"{value:.2f}" for value in log_n])
-    axes[0].legend(fontsize=8, loc="center right")
+    axes[0].legend(fontsize=8, loc="lower right")
     return fig
