@@ -1270,3 +1270,32 @@ def _generative_specs() -> dict[str, Spec]:
                                                     "n_show": "count1"},
                                              shape=None, dtype=None),
     }
+
+
+def _generative_specs() -> dict[str, Spec]:
+    """The bounds on mutual information of :mod:`mltheory.generative`."""
+    correlation = [("rho", 1.0, "a correlation of 1"), ("rho", -1.5, "a correlation below -1")]
+    pairs = [[0.0, 1.0], [1.0, 0.0], [0.5, -0.5]]
+    return {
+        "generative.barber_agakov_bound": Spec(dict(p_xc=[[0.4, 0.1], [0.1, 0.4]], q_c_given_x=[[0.8, 0.2], [0.3, 0.7]]),
+                                               kinds={"p_xc": "prob", "q_c_given_x": "prob"},
+                                               extra=[("q_c_given_x", [[0.5, 0.5]], "a model for one of two x")],
+                                               shape=()),
+        "generative.infonce": Spec(dict(scores=[[1.0, 0.0], [0.5, 2.0]]), kinds={"scores": "array"},
+                                   extra=[("scores", [[1.0, 0.0, 0.5]], "a 1 × 3 matrix"),
+                                          ("scores", [1.0, 2.0], "a vector")], shape=()),
+        "generative.gaussian_mutual_information": Spec(dict(rho=0.9, d=10), kinds={"rho": "real", "d": "count1"},
+                                                       extra=correlation, shape=()),
+        "generative.correlated_gaussians": Spec(dict(n=4, d=2, rho=0.5, seed=0),
+                                                kinds={"n": "count1", "d": "count1", "rho": "real",
+                                                       "batches": "count1"},
+                                                extra=correlation, shape=(4, 2)),
+        "generative.gaussian_log_ratio_critic": Spec(dict(x=pairs, y=pairs, rho=0.5), kinds={"rho": "real"},
+                                                     extra=correlation + [("y", pairs[:2], "3 and 2 pairs"),
+                                                                          ("y", [[0.0], [1.0], [2.0]],
+                                                                           "a different dimension")],
+                                                     shape=(3, 3)),
+        "generative.gaussian_infonce": Spec(dict(n=4, batches=2, seed=0),
+                                            kinds={"n": "count1", "rho": "real", "d": "count1", "batches": "count1"},
+                                            extra=correlation, shape=(2,)),
+    }
