@@ -760,7 +760,8 @@ def _specs() -> dict[str, Spec]:
         **_rl_trust_search_specs(),
         **_kernels_specs(),
         **_generalization_specs(),
-        **_generative_specs(),
+        **_gan_specs(),
+        **_mutual_information_specs(),
     }
 
 
@@ -1244,7 +1245,7 @@ _SIGMAS = {"sigma_w": "nonneg", "sigma_eps": "nonneg", "sigma_w0": "nonneg"}
 _FLOW_X = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
 
 
-def _generative_specs() -> dict[str, Spec]:
+def _gan_specs() -> dict[str, Spec]:
     """The GAN functions of :mod:`mltheory.generative`, at tiny sizes."""
     dirac = {"method": "choice:simultaneous", "k": "count1", "gamma": "nonneg"}
     return {
@@ -1272,7 +1273,7 @@ def _generative_specs() -> dict[str, Spec]:
     }
 
 
-def _generative_specs() -> dict[str, Spec]:
+def _mutual_information_specs() -> dict[str, Spec]:
     """The bounds on mutual information of :mod:`mltheory.generative`."""
     correlation = [("rho", 1.0, "a correlation of 1"), ("rho", -1.5, "a correlation below -1")]
     pairs = [[0.0, 1.0], [1.0, 0.0], [0.5, -0.5]]
