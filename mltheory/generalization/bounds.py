@@ -29,7 +29,7 @@ from ..validation import (
     check_shape,
 )
 
-__all__ = ["PacBayesCertificate", "cover_count", "dziugaite_roy_bound", "kl_inverse", "pac_bayes_bound"]
+__all__ = ["PacBayesCertificate", "cover_count", "dziugaite_roy_bound", "kl_inverse", "pac_bayes_bound", "vc_bound"]
 
 
 def cover_count(P, N) -> int:
@@ -66,6 +66,49 @@ def cover_count(P, N) -> int:
     return 2 * sum(math.comb(P - 1, k) for k in range(N))
 
 
+def vc_bound(vc_dimension, n, delta) -> float:
+    r"""Vapnik and Chervonenkis' bound on the largest gap between test and training error over a class.
+
+    With probability at least :math:`1 - \delta` over :math:`n` training examples, every classifier :math:`h`
+    of a class of VC dimension :math:`d` has :math:`L(h) \le \hat L(h) + \varepsilon` with
+
+    .. math::
+
+        \varepsilon = \sqrt{\frac{8}{n}\Bigl(\log\Pi(2n) + \log\frac4\delta\Bigr)},\qquad
+        \log\Pi(m) \le \min\Bigl(m\log 2,\ d\bigl(\log\tfrac md + 1\bigr)\Bigr),
+
+    the growth function :math:`\Pi` bounded by Sauer's lemma (its second form needs :math:`m \ge d`).
+
+    Parameters
+    ----------
+    vc_dimension : int
+        :math:`d`, at least 1.
+    n : int
+        Number of training examples, at least 1.
+    delta : float
+        Confidence parameter, in (0, 1).
+
+    Returns
+    -------
+    float
+        :math:`\varepsilon`; a value above 1 says nothing.
+
+    Examples
+    --------
+    >>> round(vc_bound(10, 100_000, 0.05), 3)
+    0.095
+    """
+    func = "vc_bound"
+    d = check_integer(vc_dimension, name="vc_dimension", func=func, minimum=1)
+    n = check_integer(n, name="n", func=func, minimum=1)
+    delta = check_scalar(delta, name="delta", func=func, low=0, high=1, low_open=True, high_open=True)
+    m = 2 * n
+    log_growth = m * math.log(2)
+    if m >= d:
+        log_growth = min(log_growth, d * (math.log(m / d) + 1))
+    return math.sqrt(8 / n * (log_growth + math.log(4 / delta)))
+
+
 def _binary_kl(q: torch.Tensor, p: torch.Tensor) -> torch.Tensor:
     """kl(q ‖ p) of two coins, with 0 log 0 = 0 (``p`` strictly inside (0, 1))."""
     return torch.xlogy(q, q / p) + torch.xlogy(1 - q, (1 - q) / (1 - p))
@@ -97,8 +140,8 @@ def kl_inverse(q, c, *, iterations: int = 60) -> torch.Tensor:
 
     Examples
     --------
-    >>> kl_inverse([0.0, 0.1, 0.1], [0.0, 0.05, 1.0])
-    tensor([0.0000, 0.2047, 0.6637], dtype=torch.float64)
+    >>> kl_inverse([0.0, 0.1, 0.1], [0.1, 0.05, 1.0])
+    tensor([0.0952, 0.2201, 0.7636], dtype=torch.float64)
     """
     func = "kl_inverse"
     q = check_in_interval(check_array(q, name="q", func=func).double(), name="q", func=func, low=0, high=1)
@@ -143,9 +186,9 @@ def pac_bayes_bound(empirical_error, kl, n, delta, *, kind: str = "kl") -> torch
     Examples
     --------
     >>> pac_bayes_bound(0.05, 20.0, 1000, 0.05)
-    tensor(0.1244, dtype=torch.float64)
+    tensor(0.1173, dtype=torch.float64)
     >>> pac_bayes_bound(0.05, 20.0, 1000, 0.05, kind="mcallester")
-    tensor(0.1719, dtype=torch.float64)
+    tensor(0.1665, dtype=torch.float64)
     """
     func = "pac_bayes_bound"
     q = check_in_interval(check_array(empirical_error, name="empirical_error", func=func).double(),
@@ -304,8 +347,8 @@ def dziugaite_roy_bound(x, y, *, hidden: int = 32, steps: int = 1000, penalty: b
     --------
     >>> g = torch.Generator().manual_seed(0)
     >>> x = torch.randn(400, 2, generator=g)
-    >>> result = dziugaite_roy_bound(x, (x[:, 0] > 0).long(), hidden=4, steps=200)
-    >>> result.empirical_error < result.bound < 0.5
+    >>> result = dziugaite_roy_bound(x, (x[:, 0] > 0).long(), hidden=4, steps=50, mc_samples=100)
+    >>> result.empirical_error <= result.empirical_error_bound <= result.bound <= 1
     True
     """
     func = "dziugaite_roy_bound"
