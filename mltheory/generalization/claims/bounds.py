@@ -222,6 +222,9 @@ register(Numeric(
 DIGITS_SEED = 0
 """The seed of the train/test split and of the network of the certificate."""
 
+DELTA, DELTA_SAMPLING, PRIOR_GRID = 0.025, 0.01, (1e-4, 1.0, 100)
+"""The confidence parameters of the certificate (of the PAC-Bayes bound and of the sampling) and its grid of prior variances."""
+
 
 def digits_task(seed: int = DIGITS_SEED):
     """The digits below 5 (label 0) against 5 and above (label 1), split 2:1 into training and test sets."""
@@ -235,7 +238,8 @@ def digits_task(seed: int = DIGITS_SEED):
 def digits_certificate(steps: int = 1000, penalty: bool = True, seed: int = DIGITS_SEED):
     """The certificate of :func:`~mltheory.generalization.bounds.dziugaite_roy_bound` on :func:`digits_task`, cached."""
     x, y, _, _ = digits_task(seed)
-    return dziugaite_roy_bound(x, y, steps=steps, penalty=penalty, seed=seed)
+    return dziugaite_roy_bound(x, y, steps=steps, penalty=penalty, delta=DELTA, delta_sampling=DELTA_SAMPLING,
+                               prior_grid=PRIOR_GRID, seed=seed)
 
 
 @functools.cache
