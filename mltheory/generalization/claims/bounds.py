@@ -266,7 +266,7 @@ register(Numeric(
     experiment=certificate_check,
     alternative=Alternative("a posterior trained on the error alone, without the KL term in the objective",
                             kwargs={"penalty": False}),
-    page={"steps": 1000}, test={"steps": 500},
+    page={"steps": 1000}, test={"steps": 400},
     method="PAC-Bayes certificate of a Gaussian posterior; test error over held-out digits, fresh weights per example",
     condition=Words(r"for a one-hidden-layer ReLU network of width 32 on the digits below 5 against 5 and above, "
                     r"with confidence parameters $\delta$ of 0.025 and $\delta'$ of 0.01"),
