@@ -51,6 +51,6 @@ def certificate_figure(steps: int = 1000):
               bottom=[result.empirical_error_bound], color=PALETTE[2], label="added by the KL term")
     right.bar_label(bars, fmt="%.3f", fontsize=8)
     right.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-    right.set(ylabel="error rate", ylim=(0, 0.6), title=f"KL = {result.kl:.0f} nats, n = {result.n}")
+    right.set(xlabel="the certificate and the measured error", ylabel="error rate", ylim=(0, 0.6), title=f"KL = {result.kl:.0f} nats, n = {result.n}")
     right.legend(fontsize=8, loc="upper left")
     return fig
