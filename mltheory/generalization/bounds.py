@@ -245,10 +245,16 @@ class PacBayesCertificate:
         The variance of the chosen prior, from the grid fixed before training.
     n : int
         Number of training examples.
-    history : torch.Tensor, shape (steps, 3)
-        The optimised objective, its empirical (surrogate) part and its KL term at each step.
-    mean, log_variance, hidden :
-        The posterior :math:`Q = \mathcal N(\text{mean}, \operatorname{diag} e^{\text{log\_variance}})` and the width.
+    history : torch.Tensor
+        The optimised objective, its surrogate error and its complexity term :math:`\sqrt{c/2}` at each step, one row a step.
+    mean : torch.Tensor
+        The posterior mean :math:`\mu` of the flattened weights.
+    log_variance : torch.Tensor
+        The posterior log-variances :math:`\log\sigma^2`, one a weight.
+    prior_mean : torch.Tensor
+        The prior mean :math:`w_0`, the initial weights.
+    hidden : int
+        Width of the hidden layer.
     """
 
     bound: float
