@@ -5,6 +5,7 @@ holds the checked results of the book's Generalization part (one module per
 page) and ``mltheory.generalization.figures`` its figures.
 """
 
+from .bounds import PacBayesCertificate, cover_count, dziugaite_roy_bound, kl_inverse, pac_bayes_bound, vc_bound
 from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, gram_spectrum, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
@@ -21,8 +22,11 @@ from .teacher_student import (
 )
 
 __all__ = [
+    "PacBayesCertificate",
     "TeacherStudentData",
     "bias_variance_decomposition",
+    "cover_count",
+    "dziugaite_roy_bound",
     "egen_ridge",
     "egen_theory",
     "first_layer_gradient",
@@ -30,12 +34,14 @@ __all__ = [
     "gradient_flow_linear",
     "gram_eigenvalues",
     "gram_spectrum",
+    "kl_inverse",
     "legendre_features",
     "lms_data",
     "marchenko_pastur_edges",
     "marchenko_pastur_pdf",
     "optimal_stopping_time",
     "overfitting_term",
+    "pac_bayes_bound",
     "polynomial_errors",
     "polynomial_fit",
     "random_features_regression",
@@ -44,4 +50,5 @@ __all__ = [
     "ridgeless_risk",
     "teacher_student",
     "train_classifier",
+    "vc_bound",
 ]
