@@ -58,7 +58,7 @@ def discriminator_figure(n: int = 2000, steps: int = 800):
     p, q = data_density(x), generator_density(x)
     densities.plot(x, p, color=PALETTE[0], label=r"data $p$")
     densities.plot(x, q, color=PALETTE[1], label=r"generator $q$")
-    densities.set(ylabel="density", title=f"data: modes at {DATA_MEANS[0]:g} and {DATA_MEANS[1]:g}; "
+    densities.set(xlabel="x", ylabel="density", title=f"data: modes at {DATA_MEANS[0]:g} and {DATA_MEANS[1]:g}; "
                                           f"generator: only the mode at {GENERATOR_MEAN:g}")
     densities.legend()
     with torch.no_grad():
@@ -82,7 +82,6 @@ def mode_collapse_figure(steps: int = 1500, seed: int = 1, means=(-3.0, 0.0, 3.0
         ax.fill_between(x, density(x), color=PALETTE[0], alpha=0.3, label="data")
         ax.hist(samples, bins=80, range=(x[0].item(), x[-1].item()), density=True,
                 color=PALETTE[1], alpha=0.8, label="generator")
-        ax.set(title=f"step {step}", xlabel="x")
-    axes[0].set(ylabel="density")
+        ax.set(title=f"step {step}", xlabel="x", ylabel="density")
     axes[0].legend(fontsize=7, loc="upper left")
     return fig
