@@ -223,7 +223,7 @@ register(Numeric(
     condition=Words(r"for $P_i$ rebuilt from the returned widths $\sigma_i$ with "
                     r"$p_{j|i}$ proportional to $e^{-\lVert x_i - x_j \rVert^2 / 2\sigma_i^2}$, on the 1797 digits"),
     page={"perplexities": (30.0,)},
-    test={"perplexities": (5.0, 30.0, 50.0, 200.0)},
+    test={"perplexities": (5.0, 200.0)},
     method="bisection on all 1797 digits; entropy recomputed from the returned widths",
     source="Kaplan (2.6.4); van der Maaten & Hinton (2008) §2",
 ))

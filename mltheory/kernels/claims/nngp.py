@@ -168,7 +168,7 @@ register(Numeric(
     alternative=Alternative("the kernels without the bias variances σ_b² (the arc-cosine and Williams kernels "
                             "composed as they stand)", kwargs={"expected_bias_std": 0.0}),
     page={"networks": 100, "seed": 0},
-    test={"networks": 150, "seed": 1000},
+    test={"networks": 100, "seed": 1000},
     method="Monte Carlo over finite networks of width 1024 (ReLU and erf, depths 1–3)",
     source="Lee et al. (2018); Cho & Saul (2009); Williams (1997)",
 ))
