@@ -218,19 +218,19 @@ register(Numeric(
 ))
 
 
-def _one_sided(name: str, quantity: str, widths, seeds: int, bound: float, bound_latex: str,
-               exponent: float | None, key: str) -> Measurement:
-    """``beta + 5 sigma <= bound``: the exponent is below the bound by 5 standard errors of the fit.
+def exponent_bound(name: str, quantity: str, widths, errors, bound: float, bound_latex: str,
+                   exponent: float | None = None) -> Measurement:
+    """``beta + 5 sigma <= bound`` for the weighted log-log fit of ``errors`` (shape (W, S)) across ``widths``.
 
     Given ``exponent``, the law ``beta = exponent`` is tested two-sided within 5 standard errors instead.
     """
-    slope, standard_error, _ = power_law_fit(widths, lazy_training(tuple(widths), seeds=seeds)[key])
+    slope, standard_error, _ = power_law_fit(widths, errors)
+    seeds = f"{errors.shape[1]} networks per width"
     if exponent is not None:
-        return Measurement.from_standard_error(name, slope, standard_error, exponent,
-                                               samples=f"{seeds} networks per width", quantity=rf"\beta,\ {quantity}")
+        return Measurement.from_standard_error(name, slope, standard_error, exponent, samples=seeds,
+                                               quantity=rf"\beta,\ {quantity}")
     return Measurement.exact(f"upper end β + 5σ of the {name}", slope + 5 * standard_error, bound, relation="<=",
-                             reason=f"weighted log-log fit, β = {slope:.3f}, σ = {standard_error:.2g}, "
-                                    f"{seeds} networks per width",
+                             reason=f"weighted log-log fit, β = {slope:.3f}, σ = {standard_error:.2g}, {seeds}",
                              quantity=rf"\beta + 5\sigma_\beta,\ {quantity}", expected_latex=bound_latex)
 
 
@@ -240,10 +240,10 @@ def lazy_rate_check(widths=(64, 256, 1024, 4096), seeds: int = 8, exponent: floa
     Given ``exponent``, the law :math:`\beta =` ``exponent`` is tested two-sided instead: ``exponent=0``
     (the kernel moves by an amount that does not shrink with the width) is the wrong alternative.
     """
-    return _one_sided("exponent of the change of the empirical NTK in training",
-                      r"\mathrm{rms}\,\frac{\lVert\hat\Theta_n(t) - \hat\Theta_n(0)\rVert_F}"
-                      r"{\lVert\hat\Theta_n(0)\rVert_F} \propto n^{\beta}",
-                      widths, seeds, -0.5, r"-\tfrac12", exponent, "moved")
+    return exponent_bound("exponent of the change of the empirical NTK in training",
+                          r"\mathrm{rms}\,\frac{\lVert\hat\Theta_n(t) - \hat\Theta_n(0)\rVert_F}"
+                          r"{\lVert\hat\Theta_n(0)\rVert_F} \propto n^{\beta}",
+                          widths, lazy_training(tuple(widths), seeds=seeds)["moved"], -0.5, r"-\tfrac12", exponent)
 
 
 register(Numeric(
@@ -267,9 +267,9 @@ def regression_rate_check(widths=(64, 256, 1024, 4096), seeds: int = 8, against:
     ``against="mean"`` with :math:`\mu_t` alone, forgetting the initial function (the wrong alternative).
     """
     key = {"linear": "prediction", "mean": "offset"}[against]
-    return _one_sided("exponent of the distance from the NTK prediction",
-                      r"\mathrm{rms}_x\,\bigl(f_t(x) - f_0(x) - \mu_t(x)\bigr) \propto n^{\beta}",
-                      widths, seeds, 0.0, "0", None, key)
+    return exponent_bound("exponent of the distance from the NTK prediction",
+                          r"\mathrm{rms}_x\,\bigl(f_t(x) - f_0(x) - \mu_t(x)\bigr) \propto n^{\beta}",
+                          widths, lazy_training(tuple(widths), seeds=seeds)[key], 0.0, "0")
 
 
 register(Numeric(

@@ -10,6 +10,7 @@ import torch
 from ...claims import Alternative, Domain, Identity, Measurement, Numeric, Words, register
 from ...estimation import summarize_estimates
 from ...kernels import power_law_fit
+from ...kernels.claims.ntk import exponent_bound
 from ..ntk import (
     ensemble_invariance,
     ensemble_ntk,
@@ -228,18 +229,9 @@ def trained_width_check(widths=(16, 64, 256, 1024), seeds: int = 16,
     :math:`\beta =` ``exponent`` two-sided within 5 standard errors: ``exponent=0`` (the error does not
     depend on the width) is a wrong alternative that the measurement rejects.
     """
-    result = ensemble_invariance(tuple(widths), seeds=seeds)
-    slope, standard_error, _ = power_law_fit(widths, result["single"])
-    law = r"\mathrm{rms}\big(\operatorname{err}_{D_3}(f_n)\big) \propto n^{\beta}"
-    if exponent is not None:
-        return Measurement.from_standard_error(
-            r"exponent $\beta$ of the invariance error", slope, standard_error, exponent,
-            samples=f"{seeds} networks per width", quantity=rf"\beta,\ {law}")
-    return Measurement.exact(r"upper end $\beta + 5\sigma$ of the exponent of the invariance error", slope
-                             + 5 * standard_error, 0.0, relation="<=",
-                             reason=f"weighted log-log fit, β = {slope:.3f}, σ = {standard_error:.2g}, "
-                                    f"{seeds} networks per width",
-                             quantity=rf"\beta + 5\sigma_\beta,\ {law}", expected_latex="0")
+    return exponent_bound("exponent of the invariance error",
+                          r"\mathrm{rms}\big(\operatorname{err}_{D_3}(f_n)\big) \propto n^{\beta}",
+                          widths, ensemble_invariance(tuple(widths), seeds=seeds)["single"], 0.0, "0", exponent)
 
 
 register(Numeric(
