@@ -1149,6 +1149,13 @@ def _kernels_specs() -> dict[str, Spec]:
                                        kinds={"width": "count1", "networks": "count1"},
                                        extra=[("model", kernels.serial(kernels.Relu()), "no read-out dense layer")],
                                        shape=(2, 1, 1), dtype=torch.float32),
+        "kernels.empirical_ntk_ensemble": Spec(dict(model=kernels.serial(kernels.Dense(), kernels.Relu(),
+                                                                         kernels.Dense()),
+                                                    x=[[1.0, 0.0]], width=4, networks=2),
+                                               kinds={"width": "count1", "networks": "count1"},
+                                               extra=[("model", kernels.serial(kernels.Relu()),
+                                                       "no read-out dense layer")],
+                                               shape=(2, 1, 1), dtype=torch.float32),
     }
 
 

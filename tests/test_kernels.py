@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from mltheory.kernels import Dense, Erf, Relu, serial
+from mltheory.kernels import Dense, Erf, Relu, empirical_nngp, empirical_ntk_ensemble, serial
 from mltheory.kernels.layers import erf_expectations, relu_expectations
 from mltheory.runtime import one_thread
 
@@ -23,36 +23,13 @@ def architecture(activation, depth: int, parametrisation: str = "ntk"):
 
 
 def monte_carlo(model, samples: int, width: int):
-    """Empirical NNGP and NTK of ``samples`` finite networks, each of shape (samples, n, n).
+    """Empirical NNGP and NTK of ``samples`` finite networks (seeds 0, 1, ...), each of shape (samples, n, n).
 
-    The NNGP of one network is the covariance of its output given the hidden layers, computed exactly over the
-    read-out layer: :math:`\\sigma_w^2\\,a\\cdot a'/n + \\sigma_b^2` from the last hidden features :math:`a`
-    (unbiased for the covariance of the output, with less variance than products of outputs).
+    The NNGP is :func:`~mltheory.kernels.empirical_nngp` (the covariance of the output given the last hidden
+    features, unbiased and with less variance than products of outputs); the NTK is
+    :func:`~mltheory.kernels.empirical_ntk_ensemble` of the same networks.
     """
-    readout = model.layers[-1]
-    nngps, ntks = [], []
-    inputs = X.to(torch.float32)
-    for seed in range(samples):
-        net = model.network(width, seed, input_dim=X.shape[1], dtype=torch.float32)
-        seen = []
-        for module in net.steps:
-            module.register_forward_hook(lambda module, args, output: seen.append((module, args[0], output)))
-        out = net(inputs)[:, 0]
-        # The NTK of a network of dense layers, one backward pass for all inputs: with delta = df/dh of each
-        # layer h = s W a + c b, the gradients of W and b contribute (delta . delta')(s^2 a . a' + c^2).
-        deltas = torch.autograd.grad(out.sum(), [output for _, _, output in seen])
-        ntk = sum((delta @ delta.T) * (module.weight_scale**2 * a @ a.T + module.bias_scale**2)
-                  for (module, a, _), delta in zip(seen, deltas))
-        ntks.append(ntk.detach().double())
-        nngps.append(readout.kernel_map(_hidden_state(seen[-1][1].detach().double())).nngp)
-    return torch.stack(nngps), torch.stack(ntks)
-
-
-def _hidden_state(features):
-    from mltheory.kernels.layers import _State
-
-    gram = features @ features.T / features.shape[1]
-    return _State(gram.diagonal(), gram.diagonal(), gram, torch.zeros_like(gram), features.shape[1])
+    return empirical_nngp(model, X, width, samples).double(), empirical_ntk_ensemble(model, X, width, samples).double()
 
 
 @pytest.mark.parametrize("activation", [Relu, Erf])

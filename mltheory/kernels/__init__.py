@@ -16,15 +16,15 @@ both kernels can be checked by Monte Carlo.
   (``torch.func``, chunked), :func:`~mltheory.kernels.training.train_network`,
   :func:`~mltheory.kernels.training.ntk_regression` (the infinite-width prediction after t steps),
   :func:`~mltheory.kernels.training.lazy_training` and :func:`~mltheory.kernels.training.power_law_fit`.
-- :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp`, the kernel
-  measured on finite random networks.
+- :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp` and
+  :func:`~mltheory.kernels.monte_carlo.empirical_ntk_ensemble`, the kernels measured on finite random networks.
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
 
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
-from .monte_carlo import empirical_nngp
+from .monte_carlo import empirical_nngp, empirical_ntk_ensemble
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Relu",
     "empirical_nngp",
     "empirical_ntk",
+    "empirical_ntk_ensemble",
     "erf_expectations",
     "lazy_training",
     "nngp_posterior",
