@@ -45,6 +45,24 @@ def label_pages(book: Path) -> dict[str, list[Path]]:
     return dict(where)
 
 
+CODE_CELL = re.compile(r"^```+\{code-cell\}[^\n]*\n(?P<body>.*?)^```+\s*$", re.MULTILINE | re.DOTALL)
+
+
+def hidden_check_lines(text: str) -> list[str]:
+    """The ``show(...)`` calls in code cells whose output is removed (``remove-output``/``remove-cell``).
+
+    Such a cell hides the ✓ line that says what was checked, and (for ``remove-output``) shows the call
+    instead: the reader sees code where the page promises a verdict. Use ``remove-input``.
+    """
+    hidden = []
+    for cell in CODE_CELL.finditer(text):
+        body = cell["body"]
+        tags = re.search(r"^:tags:\s*\[(?P<tags>[^\]]*)\]", body, re.MULTILINE)
+        if tags and {"remove-output", "remove-cell"} & {tag.strip() for tag in tags["tags"].split(",")}:
+            hidden += [m.group(0) for m in SHOW_CALL.finditer(body)]
+    return hidden
+
+
 LIST_MARKER = re.compile(r"^(?:[-+*]|\d+[.)])\s")
 
 

@@ -1,6 +1,14 @@
 """Every eq- label in the book is checked by exactly one claim, and every claim is stated on a page."""
 
-from book_sources import all_eq_labels, displayed_labels, label_pages, list_markers_inside_maths, pages, shown_labels
+from book_sources import (
+    all_eq_labels,
+    displayed_labels,
+    hidden_check_lines,
+    label_pages,
+    list_markers_inside_maths,
+    pages,
+    shown_labels,
+)
 from conftest import BOOK
 
 from mltheory.claims import all_claims
@@ -42,6 +50,17 @@ def test_every_displayed_claim_is_verified_on_its_page():
 def test_no_inline_formula_is_cut_by_a_list_marker():
     cut = {str(page.relative_to(BOOK)): lines for page in pages(BOOK) if (lines := list_markers_inside_maths(page.read_text()))}
     assert not cut, f"a wrapped line starts with a list marker inside $…$ (rewrap it): {cut}"
+
+
+def test_every_check_line_is_shown():
+    hidden = {str(page.relative_to(BOOK)): calls for page in pages(BOOK) if (calls := hidden_check_lines(page.read_text()))}
+    assert not hidden, f"a show() cell removes its output, so the ✓ line is hidden (tag it remove-input): {hidden}"
+
+
+def test_the_hidden_check_rule_can_fail():
+    cell = '```{code-cell} ipython3\n:tags: [{}]\nshow("eq-a")\n```\n'
+    assert hidden_check_lines(cell.replace("{}", "remove-output")) == ['show("eq-a"']
+    assert hidden_check_lines(cell.replace("{}", "remove-input")) == []
 
 
 def test_the_list_marker_check_can_fail():
