@@ -67,6 +67,12 @@ def digits_covariance_spectrum() -> torch.Tensor:
 LOSS_TARGET = 1e-9
 
 
+@lru_cache(maxsize=4)
+def digits_linear_autoencoder(k: int = 3, steps: int = 3000, seed: int = 0):
+    """The linear autoencoder of :func:`linear_autoencoder_check` on the digits (cached for the page and its figure)."""
+    return linear_autoencoder(digits()[0], k, steps=steps, seed=seed)
+
+
 def linear_autoencoder_check(k: int = 3, steps: int = 3000, reference: str = "top", seed: int = 0):
     r"""A linear autoencoder with a ``k``-dimensional code trained by gradient descent on the digits.
 
@@ -79,7 +85,7 @@ def linear_autoencoder_check(k: int = 3, steps: int = 3000, reference: str = "to
     cosines, :math:`\sum_{i>k} c_i = \sum_j \sin^2\theta_j \le (L - L^*)/(\lambda_k - \lambda_{k+1})`.
     """
     images, _ = digits()
-    model = linear_autoencoder(images, k, steps=steps, seed=seed)
+    model = digits_linear_autoencoder(int(k), int(steps), int(seed))
     spectrum = pca(images, images.shape[1])
     if reference == "top":
         basis = spectrum.components[:, :k]
@@ -128,32 +134,39 @@ register(Numeric(
 ENCODER_SIZES = (64, 64, 2)
 
 
-@lru_cache(maxsize=4)
-@one_thread()
 def digits_maps(epochs: int = 100, tsne_iterations: int = 1000, seed: int = 0) -> dict:
-    """Three 2-D maps of the 1797 digits: PCA, a trained tanh autoencoder, and t-SNE (cached).
+    """Three 2-D maps of the 1797 digits: PCA, a trained tanh autoencoder, and t-SNE.
 
     The autoencoder (:data:`ENCODER_SIZES`, mirrored decoder) is trained with Adam on the mean squared error,
     in batches of 64 for ``epochs`` epochs (``0``: untrained); t-SNE is :func:`mltheory.information.tsne`
-    at perplexity 30. Returns the labels, the three maps and the autoencoder's final loss.
+    at perplexity 30, stopped early at tolerance 0.01. Each map is computed once per setting and cached.
+    Returns the labels, the three maps and the autoencoder's final loss.
     """
     images, labels = digits()
-    x = images.float()
+    components = pca(images, 2)
+    latent, loss = autoencoder_map(int(epochs), int(seed))
+    return {"labels": labels, "PCA": (images - components.mean) @ components.components, "autoencoder": latent,
+            "t-SNE": tsne_map(int(tsne_iterations), int(seed)), "loss": loss}
+
+
+@lru_cache(maxsize=4)
+@one_thread()
+def autoencoder_map(epochs: int = 100, seed: int = 0) -> tuple[torch.Tensor, float]:
+    """The 2-D code of the digits from the autoencoder of :func:`digits_maps`, and its final training loss."""
+    x = digits()[0].float()
     model = autoencoder(ENCODER_SIZES, seed=seed)
     loss = float("nan")
     if epochs:
-        history = fit(model, x, x, loss=nn.functional.mse_loss, epochs=epochs, batch_size=64, lr=3e-3, seed=seed)
-        loss = history[-1]["loss"]
+        loss = fit(model, x, x, loss=nn.functional.mse_loss, epochs=epochs, batch_size=64, lr=3e-3, seed=seed)[-1]["loss"]
     with torch.no_grad():
-        latent = model[0](x).double()
-    components = pca(images, 2)
-    return {
-        "labels": labels,
-        "PCA": (images - components.mean) @ components.components,
-        "autoencoder": latent,
-        "t-SNE": tsne(images, seed=seed, n_iter=tsne_iterations, tol=0.01).embedding.double(),
-        "loss": loss,
-    }
+        return model[0](x).double(), loss
+
+
+@lru_cache(maxsize=4)
+@one_thread()
+def tsne_map(iterations: int = 1000, seed: int = 0) -> torch.Tensor:
+    """The t-SNE map of the digits used by :func:`digits_maps` (perplexity 30, early stop at tolerance 0.01)."""
+    return tsne(digits()[0], seed=seed, n_iter=iterations, tol=0.01).embedding.double()
 
 
 def knn_ordering_check(epochs: int = 100, tsne_iterations: int = 1000, seed: int = 0, n_sigma: float = 5.0):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ...information.figures.tsne import _DIGIT_COLOURS
 from ...plotting import PALETTE, figure_function, new_figure
 from ...data import digits
-from ..autoencoders import knn_leave_one_out, linear_autoencoder, pca
-from ..claims.latent_spaces import digits_maps
+from ..autoencoders import knn_leave_one_out, pca
+from ..claims.latent_spaces import digits_linear_autoencoder, digits_maps
 
 __all__ = ["digits_maps_figure", "linear_autoencoder_figure"]
 
@@ -33,18 +33,17 @@ def digits_maps_figure(epochs: int = 100, tsne_iterations: int = 1000, seed: int
 @figure_function
 def linear_autoencoder_figure(k: int = 3, steps: int = 3000):
     """The excess loss of a linear autoencoder on the digits during training, and the spectrum it discards."""
-    images, _ = digits()
-    model = linear_autoencoder(images, k, steps=steps)
-    spectrum = pca(images, 1).variances
+    model = digits_linear_autoencoder(k, steps)
+    spectrum = pca(digits()[0], 1).variances
     fig, axes = new_figure(1, 2, height=3.4)
     optimum = spectrum[k:].sum().item()
     excess = (model.losses - optimum).clamp(min=1e-16)
-    axes[0].semilogy(excess, color=PALETTE[0])
+    axes[0].semilogy(excess.tolist(), color=PALETTE[0])
     axes[0].set(xlabel="gradient step", ylabel=r"$L(D, E) - \sum_{i>k}\lambda_i$",
                 title=f"excess reconstruction error, k = {k}")
-    index = range(1, len(spectrum) + 1)
-    axes[1].bar(list(index)[:k], spectrum[:k], color=PALETTE[0], label="kept (top k)")
-    axes[1].bar(list(index)[k:], spectrum[k:], color=PALETTE[1], label="discarded: their sum is the error")
+    index, values = list(range(1, len(spectrum) + 1)), spectrum.tolist()
+    axes[1].bar(index[:k], values[:k], color=PALETTE[0], label="kept (top k)")
+    axes[1].bar(index[k:], values[k:], color=PALETTE[1], label="discarded: their sum is the error")
     axes[1].set(xlabel="eigenvalue index i", ylabel=r"eigenvalue $\lambda_i$ of the covariance",
                 title="spectrum of the digits")
     axes[1].legend(fontsize=8)
