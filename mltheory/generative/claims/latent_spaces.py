@@ -124,7 +124,7 @@ register(Numeric(
     test={"k": 3, "steps": 3000},
     method="full-batch gradient descent on the 1797 digits, in float64",
     condition=Words("for a code of dimension 3, on the 1797 digits"),
-    source="Baldi & Hornik (1989); Kaplan §7.1",
+    source="Baldi & Hornik (1989); Kaplan (7.1.1)",
 ))
 
 
@@ -197,7 +197,7 @@ register(Numeric(
     alternative=Alternative("an untrained autoencoder's map separates the digits as well as PCA's",
                             kwargs={"epochs": 0}),
     page={"epochs": 100},
-    test={"epochs": 100},
+    test={"epochs": 50},
     method="leave-one-out 5-nearest-neighbour accuracy in each 2-D map of the 1797 digits, paired",
     condition=Words("on the 1797 digits, 5 neighbours"),
     source="ours (Kaplan §7.1, Hinton & Salakhutdinov 2006)",

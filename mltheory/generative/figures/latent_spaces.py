@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ...information.figures.tsne import _DIGIT_COLOURS
-from ...plotting import PALETTE, figure_function, new_figure
 from ...data import digits
+from ...plotting import PALETTE, figure_function, new_figure
 from ..autoencoders import knn_leave_one_out, pca
-from ..claims.latent_spaces import digits_linear_autoencoder, digits_maps
+from ..claims.latent_spaces import LOSS_TARGET, digits_linear_autoencoder, digits_maps
 
 __all__ = ["digits_maps_figure", "linear_autoencoder_figure"]
 
@@ -39,6 +39,9 @@ def linear_autoencoder_figure(k: int = 3, steps: int = 3000):
     optimum = spectrum[k:].sum().item()
     excess = (model.losses - optimum).clamp(min=1e-16)
     axes[0].semilogy(excess.tolist(), color=PALETTE[0])
+    axes[0].axhline(LOSS_TARGET, color=PALETTE[1], linestyle="--", linewidth=1)
+    axes[0].annotate("target of the check", (len(excess) - 1, LOSS_TARGET), xytext=(0, 4), textcoords="offset points",
+                     ha="right", va="bottom", fontsize=8, color=PALETTE[1])
     axes[0].set(xlabel="gradient step", ylabel=r"$L(D, E) - \sum_{i>k}\lambda_i$",
                 title=f"excess reconstruction error, k = {k}")
     index, values = list(range(1, len(spectrum) + 1)), spectrum.tolist()
