@@ -100,6 +100,8 @@ def linear_autoencoder_check(k: int = 3, steps: int = 3000, reference: str = "to
     gap = (spectrum.variances[k - 1] - spectrum.variances[k]).item()
     angle_bound = math.asin(math.sqrt(LOSS_TARGET / gap))
     largest_angle = principal_angles(model.decoder, basis).max().item()
+    mantissa, exponent = f"{angle_bound:.1e}".split("e")
+    exponent = int(exponent)
     return [
         Measurement.exact("reconstruction error minus the discarded eigenvalues", model.losses[-1].item(), optimum,
                           tolerance=LOSS_TARGET,
@@ -112,7 +114,7 @@ def linear_autoencoder_check(k: int = 3, steps: int = 3000, reference: str = "to
                           reason="sin²θ_max ≤ (L − L*)/(λ_k − λ_{k+1}) (eq-ae-ky-fan) with L − L* ≤ 1e-9",
                           quantity=r"\max_j \theta_j\big(\operatorname{col} D,\ \operatorname{span}(u_1, \dots, u_k)\big)",
                           expected_latex=rf"\arcsin\sqrt{{10^{{-9}} / (\lambda_{k} - \lambda_{k + 1})}} "
-                                         rf"= {angle_bound:.1e}"),
+                                         rf"= {mantissa} \times 10^{{{exponent}}}"),
     ]
 
 
