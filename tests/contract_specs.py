@@ -762,6 +762,7 @@ def _specs() -> dict[str, Spec]:
         **_generalization_specs(),
         **_gan_specs(),
         **_mutual_information_specs(),
+        **_autoencoder_specs(),
     }
 
 
@@ -1277,6 +1278,31 @@ def _gan_specs() -> dict[str, Spec]:
                                                     "hidden": "count1", "latent": "count1", "checkpoints": "count1",
                                                     "n_show": "count1"},
                                              shape=None, dtype=None),
+    }
+
+
+def _autoencoder_specs() -> dict[str, Spec]:
+    """PCA, principal angles and the autoencoders of :mod:`mltheory.generative`, at tiny sizes."""
+    points = [[0.0, 1.0], [1.0, 0.0], [2.0, 2.5]]
+    return {
+        "generative.pca": Spec(dict(x=points, k=1), kinds={"k": "count1"},
+                               extra=[("k", 3, "k above the dimension"), ("x", [[1.0, 2.0]], "a single point")],
+                               shape=(2,)),
+        "generative.principal_angles": Spec(dict(a=[[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]], b=[[1.0], [0.0], [1.0]]),
+                                            kinds={"a": "array", "b": "array"},
+                                            extra=[("b", [[1.0], [0.0]], "a different dimension"),
+                                                   ("a", [[1.0, 2.0], [1.0, 2.0], [0.0, 0.0]], "dependent columns")],
+                                            shape=(1,)),
+        "generative.linear_autoencoder": Spec(dict(x=points, k=1, steps=2), kinds={"k": "count1",
+                                                                                   "lr": "positive_or_none"},
+                                              extra=[("k", 3, "k above the dimension")], shape=(2,)),
+        "generative.autoencoder": Spec(dict(encoder_sizes=[4, 2], seed=0),
+                                       kinds={"encoder_sizes": "sizes", "activation": "choice:tanh"},
+                                       shape=None, dtype=None),
+        "generative.knn_leave_one_out": Spec(dict(z=[[0.0], [0.1], [5.0], [5.1]], labels=[0, 0, 1, 1], neighbours=1),
+                                             kinds={"z": "array", "labels": "count_array", "neighbours": "count1"},
+                                             extra=[("neighbours", 4, "more than n - 1 neighbours"),
+                                                    ("labels", [0, 1], "2 labels for 4 points")], shape=(4,)),
     }
 
 

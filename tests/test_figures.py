@@ -20,6 +20,7 @@ SMALLER = {
     "mode_collapse_figure": {"steps": 300},
     "random_labels_figure": {"hidden": 64, "epochs": 20},
     "tsne_digits_figure": {"n_points": 300},
+    "digits_maps_figure": {"epochs": 3, "tsne_iterations": 260},
 }
 
 

@@ -1,9 +1,18 @@
-"""Generative models: adversarial games and bounds on mutual information.
+"""Generative models: autoencoders and latent spaces, adversarial games, and bounds on mutual information.
 
 The public functions are re-exported here; ``mltheory.generative.claims`` holds the checked results of the
 book's Generative models part (one module per page) and ``mltheory.generative.figures`` its figures.
 """
 
+from .autoencoders import (
+    PCA,
+    LinearAutoencoder,
+    autoencoder,
+    knn_leave_one_out,
+    linear_autoencoder,
+    pca,
+    principal_angles,
+)
 from .gans import (
     DIRAC_METHODS,
     GAN_LOSSES,
@@ -30,7 +39,10 @@ __all__ = [
     "DIRAC_METHODS",
     "GAN_LOSSES",
     "GaussianInfoNCE",
+    "LinearAutoencoder",
     "MixtureGAN",
+    "PCA",
+    "autoencoder",
     "barber_agakov_bound",
     "correlated_gaussians",
     "dirac_gan",
@@ -42,6 +54,10 @@ __all__ = [
     "gaussian_mixture",
     "gaussian_mutual_information",
     "infonce",
+    "knn_leave_one_out",
+    "linear_autoencoder",
     "optimal_discriminator",
+    "pca",
+    "principal_angles",
     "train_mixture_gan",
 ]
