@@ -307,13 +307,14 @@ def fit_flow(flow: nn.Module, x, *, steps: int = 1000, batch: int = 256, lr: flo
     generator = as_generator(seed, func=func)
     optimizer = torch.optim.Adam(flow.parameters(), lr=lr)
     history = torch.empty(steps, dtype=torch.float64)
-    for step in range(steps):
-        rows = torch.randint(len(x), (batch,), generator=generator)
-        loss = -flow_log_prob(flow, x[rows]).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        history[step] = loss.item()
+    with torch.enable_grad():
+        for step in range(steps):
+            rows = torch.randint(len(x), (batch,), generator=generator)
+            loss = -flow_log_prob(flow, x[rows]).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            history[step] = loss.item()
     return history
 
 
@@ -453,9 +454,10 @@ def fit_autoregressive(x, *, context: bool = True, steps: int = 300, lr: float =
     weight_decay = check_scalar(weight_decay, name="weight_decay", func=func, low=0)
     model = LogisticAutoregressive(x.shape[1], context=context, dtype=x.dtype)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
-    for _ in range(steps):
-        loss = autoregressive_nll(model, x).mean() + 0.5 * weight_decay * (model.weight * model.mask).square().sum()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    with torch.enable_grad():
+        for _ in range(steps):
+            loss = autoregressive_nll(model, x).mean() + 0.5 * weight_decay * (model.weight * model.mask).square().sum()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
     return model
