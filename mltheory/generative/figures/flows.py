@@ -26,16 +26,16 @@ def flow_density_figure(steps: int = 600, grid: int = 161, samples: int = 600):
     with torch.no_grad():
         density = flow_log_prob(flow, torch.cartesian_prod(axis, axis)).exp().reshape(grid, grid)
         drawn = flow.sample(samples, seed=5)
-    axes[0].scatter(*train.T, s=2, color=PALETTE[0], alpha=0.5)
-    mesh = axes[1].pcolormesh(axis, axis, density.T, cmap="viridis", shading="auto")
+    axes[0].scatter(*train.T.numpy(), s=2, color=PALETTE[0], alpha=0.5)
+    mesh = axes[1].pcolormesh(axis.numpy(), axis.numpy(), density.T.numpy(), cmap="viridis", shading="auto")
     fig.colorbar(mesh, ax=axes[1], label="$p_X(x)$")
-    axes[2].scatter(*drawn.T, s=2, color=PALETTE[1], alpha=0.7)
+    axes[2].scatter(*drawn.T.numpy(), s=2, color=PALETTE[1], alpha=0.7)
     for ax, title in zip(axes[:3], ("training data", r"learned density $p_X$", "samples from the flow")):
         ax.set(xlabel="$x_1$ (standardised)", ylabel="$x_2$ (standardised)", title=title, xlim=(-3, 3), ylim=(-3, 3))
         ax.set_aspect("equal")
     window = 25
     smoothed = history.unfold(0, window, 1).mean(-1)
-    axes[3].plot(range(window, len(history) + 1), smoothed, color=PALETTE[0], label=f"training (mean of {window})")
+    axes[3].plot(range(window, len(history) + 1), smoothed.numpy(), color=PALETTE[0], label=f"training (mean of {window})")
     gaussian = torch.distributions.MultivariateNormal(train.mean(0), torch.cov(train.T))
     with torch.no_grad():
         axes[3].axhline(-gaussian.log_prob(test).mean().item(), color=PALETTE[3], ls="--", label="best Gaussian, test")
@@ -55,7 +55,7 @@ def autoregressive_samples_figure(count: int = 8):
     fig, axes = new_figure(len(rows), count, height=3.4)
     for row, (name, images) in zip(axes, rows.items()):
         for ax, image in zip(row, images):
-            ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+            ax.imshow(image.reshape(8, 8).numpy(), cmap="gray_r", vmin=0, vmax=1)
             ax.axis("off")
         row[0].set_title(name, fontsize=9, loc="left")
     return fig
