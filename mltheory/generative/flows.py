@@ -205,7 +205,9 @@ def realnvp(dim: int = 2, *, layers: int = 8, hidden: int = 32, seed: int = 0, d
 
 
 def standard_normal_log_prob(z: torch.Tensor) -> torch.Tensor:
-    r"""The log-density of the standard normal in :math:`d` dimensions, per row: :math:`-\tfrac12\lVert z\rVert^2 - \tfrac d2\log 2\pi`.
+    r"""The log-density of the standard normal in :math:`d` dimensions, per row.
+
+    :math:`\log p_Z(z) = -\tfrac12\lVert z\rVert^2 - \tfrac d2\log 2\pi`.
 
     Examples
     --------
