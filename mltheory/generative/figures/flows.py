@@ -52,10 +52,10 @@ def autoregressive_samples_figure(count: int = 8):
     model, baseline = digits_models()
     rows = {"training digits": train[:count], "autoregressive model": model.sample(count, seed=2),
             "independent pixels": baseline.sample(count, seed=2)}
-    fig, axes = new_figure(len(rows), count, height=3.4)
-    for row, (name, images) in zip(axes, rows.items()):
-        for ax, image in zip(row, images):
-            ax.imshow(image.reshape(8, 8).numpy(), cmap="gray_r", vmin=0, vmax=1)
-            ax.axis("off")
-        row[0].set_title(name, fontsize=9, loc="left")
+    fig, axes = new_figure(len(rows), 1, height=3.4)
+    for ax, (name, images) in zip(axes, rows.items()):
+        padded = torch.nn.functional.pad(images.reshape(-1, 8, 8), (1, 1), value=float("nan"))  # a gap between
+        ax.imshow(padded.permute(1, 0, 2).reshape(8, -1).numpy(), cmap="gray_r", vmin=0, vmax=1)
+        ax.axis("off")
+        ax.set_title(name, fontsize=9, loc="left")
     return fig
