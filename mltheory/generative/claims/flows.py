@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 import sympy as sp
@@ -12,6 +13,7 @@ from ...claims import Alternative, Identity, Measurement, Numeric, Words, regist
 from ...data import train_test_indices
 from ...estimation.symbolic import notation
 from ..flows import (
+    LogisticAutoregressive,
     affine_coupling,
     autoregressive_nll,
     binarised_digits,
@@ -271,6 +273,42 @@ register(Numeric(
 ))
 
 # --------------------------------------------------------------------------- an autoregressive model of digits
+
+
+def autoregressive_sum_check(dim: int = 10, seed: int = 0, conditioning: str = "previous"):
+    r"""A logistic autoregressive model with random weights sums to 1 over all :math:`2^d` binary vectors.
+
+    The weights and biases are standard normal (seeded). ``conditioning="all others"`` (the wrong alternative)
+    lets each factor see every other coordinate, the product of the full conditionals, which is not a
+    chain-rule factorisation. Tolerance: float64 rounding of a sum of :math:`2^d` terms, :math:`2^d \cdot 10^{-15}`.
+    """
+    model = LogisticAutoregressive(dim)
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        model.weight.copy_(torch.randn(dim, dim, generator=generator, dtype=torch.float64))
+        model.bias.copy_(torch.randn(dim, generator=generator, dtype=torch.float64))
+        if conditioning == "all others":
+            model.mask.copy_(1 - torch.eye(dim, dtype=torch.float64))
+        every = torch.tensor(list(itertools.product((0.0, 1.0), repeat=dim)), dtype=torch.float64)
+        total = (-autoregressive_nll(model, every)).exp().sum().item()
+    return Measurement.exact("sum over all binary vectors", total, 1.0, tolerance=2**dim * 1e-15,
+                             reason=f"float64 rounding of a sum of 2^{dim} terms",
+                             quantity=rf"\sum_{{x \in \{{0, 1\}}^{{{dim}}}}} \prod_{{k}} p(x_k \mid x_{{<k}})",
+                             expected_latex="1")
+
+
+register(Numeric(
+    label="eq-ar-normalised",
+    experiment=autoregressive_sum_check,
+    alternative=Alternative("each factor may condition on all the other coordinates (a product of full "
+                            "conditionals)", kwargs={"conditioning": "all others"}),
+    page={"dim": 10},
+    test={"dim": 10},
+    method="exact enumeration of all binary vectors",
+    condition=Words(r"for the logistic autoregressive model with standard normal weights and biases"),
+    source="Kaplan §7.2; Frey (1998)",
+))
+
 
 
 def digits_data(shuffle: bool = False, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
