@@ -763,6 +763,7 @@ def _specs() -> dict[str, Spec]:
         **_gan_specs(),
         **_mutual_information_specs(),
         **_autoencoder_specs(),
+        **_flow_specs(),
     }
 
 
@@ -1303,6 +1304,40 @@ def _autoencoder_specs() -> dict[str, Spec]:
                                              kinds={"z": "array", "labels": "count_array", "neighbours": "count1"},
                                              extra=[("neighbours", 4, "more than n - 1 neighbours"),
                                                     ("labels", [0, 1], "2 labels for 4 points")], shape=(4,)),
+def _zero_conditioner(kept):
+    return torch.zeros_like(kept), torch.ones_like(kept)
+
+
+def _flow_specs() -> dict[str, Spec]:
+    """The flows and autoregressive models of :mod:`mltheory.generative`, at tiny sizes."""
+    from mltheory.generative import LogisticAutoregressive, realnvp
+
+    points, bits = [[0.5, -1.0], [1.0, 2.0]], [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]
+    rows = [("x", [1.0, 2.0], "a vector")]
+    return {
+        "generative.affine_coupling": Spec(dict(x=points, mask=[1.0, 0.0], conditioner=_zero_conditioner),
+                                           kinds={"mask": "bits", "conditioner": "callable", "inverse": "flag"},
+                                           extra=rows + [("mask", [1.0, 0.0, 1.0], "a mask of length 3")],
+                                           shape=(2, 2)),
+        "generative.realnvp": Spec(dict(dim=2, layers=2, hidden=2), kinds={"dim": "count2", "layers": "count1"},
+                                   shape=None, dtype=None),
+        "generative.standard_normal_log_prob": Spec(dict(z=points), kinds={"z": "array"}, shape=(2,)),
+        "generative.flow_log_prob": Spec(dict(flow=realnvp(layers=1, hidden=2), x=points),
+                                         kinds={"flow": "model"}, extra=rows, shape=(2,)),
+        "generative.fit_flow": Spec(dict(flow=realnvp(layers=1, hidden=2), x=points, steps=2, batch=2),
+                                    kinds={"flow": "model", "steps": "count0", "batch": "count1"}, extra=rows,
+                                    shape=(2,)),
+        "generative.two_moons": Spec(dict(n=4), kinds={"n": "count1", "noise": "nonneg"}, shape=(4, 2)),
+        "generative.autoregressive_nll": Spec(dict(model=LogisticAutoregressive(3), x=bits), kinds={"x": "bits"},
+                                              extra=[("x", [1.0, 0.0], "a vector")], shape=(2,)),
+        "generative.bits_per_dim": Spec(dict(nll=[1.0, 2.0], dim=3), kinds={"nll": "array", "dim": "count1"},
+                                        shape=(2,)),
+        "generative.binarised_digits": Spec({}, kinds={"threshold": "unit"}, shape=(1797, 64)),
+        "generative.independent_bernoulli": Spec(dict(x=bits), kinds={"x": "bits", "pseudocount": "positive"},
+                                                 extra=[("x", [1.0, 0.0], "a vector")], shape=None, dtype=None),
+        "generative.fit_autoregressive": Spec(dict(x=bits, steps=2), kinds={"x": "bits", "context": "flag",
+                                                                           "steps": "count0"},
+                                              extra=[("x", [1.0, 0.0], "a vector")], shape=None, dtype=None),
     }
 
 

@@ -21,6 +21,7 @@ SMALLER = {
     "random_labels_figure": {"hidden": 64, "epochs": 20},
     "tsne_digits_figure": {"n_points": 300},
     "digits_maps_figure": {"epochs": 3, "tsne_iterations": 260},
+    "flow_density_figure": {"steps": 300},
 }
 
 

@@ -1,4 +1,4 @@
-"""Generative models: autoencoders and latent spaces, adversarial games, and bounds on mutual information.
+"""Generative models: latent spaces, exact likelihoods, adversarial games, and bounds on mutual information.
 
 The public functions are re-exported here; ``mltheory.generative.claims`` holds the checked results of the
 book's Generative models part (one module per page) and ``mltheory.generative.figures`` its figures.
@@ -12,6 +12,21 @@ from .autoencoders import (
     linear_autoencoder,
     pca,
     principal_angles,
+)
+from .flows import (
+    LogisticAutoregressive,
+    RealNVP,
+    affine_coupling,
+    autoregressive_nll,
+    binarised_digits,
+    bits_per_dim,
+    fit_autoregressive,
+    fit_flow,
+    flow_log_prob,
+    independent_bernoulli,
+    realnvp,
+    standard_normal_log_prob,
+    two_moons,
 )
 from .gans import (
     DIRAC_METHODS,
@@ -40,24 +55,37 @@ __all__ = [
     "GAN_LOSSES",
     "GaussianInfoNCE",
     "LinearAutoencoder",
+    "LogisticAutoregressive",
     "MixtureGAN",
     "PCA",
+    "RealNVP",
+    "affine_coupling",
     "autoencoder",
+    "autoregressive_nll",
     "barber_agakov_bound",
+    "binarised_digits",
+    "bits_per_dim",
     "correlated_gaussians",
     "dirac_gan",
+    "fit_autoregressive",
     "fit_discriminator",
+    "fit_flow",
+    "flow_log_prob",
     "game_jacobian",
     "gan_losses",
     "gaussian_infonce",
     "gaussian_log_ratio_critic",
     "gaussian_mixture",
     "gaussian_mutual_information",
+    "independent_bernoulli",
     "infonce",
     "knn_leave_one_out",
     "linear_autoencoder",
     "optimal_discriminator",
     "pca",
     "principal_angles",
+    "realnvp",
+    "standard_normal_log_prob",
     "train_mixture_gan",
+    "two_moons",
 ]
