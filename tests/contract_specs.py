@@ -1304,6 +1304,9 @@ def _autoencoder_specs() -> dict[str, Spec]:
                                              kinds={"z": "array", "labels": "count_array", "neighbours": "count1"},
                                              extra=[("neighbours", 4, "more than n - 1 neighbours"),
                                                     ("labels", [0, 1], "2 labels for 4 points")], shape=(4,)),
+    }
+
+
 def _zero_conditioner(kept):
     return torch.zeros_like(kept), torch.ones_like(kept)
 
