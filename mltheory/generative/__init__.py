@@ -1,4 +1,4 @@
-"""Generative models: adversarial games and bounds on mutual information.
+"""Generative models: the ELBO and VAEs, adversarial games, and bounds on mutual information.
 
 The public functions are re-exported here; ``mltheory.generative.claims`` holds the checked results of the
 book's Generative models part (one module per page) and ``mltheory.generative.figures`` its figures.
@@ -25,15 +25,21 @@ from .mutual_information import (
     gaussian_mutual_information,
     infonce,
 )
+from .vae import ELBO, PPCA, VAE, LinearVAE, elbo, iwae_bound, kl_std_normal, linear_vae, ppca_optimum, vae
 
 __all__ = [
     "DIRAC_METHODS",
+    "ELBO",
     "GAN_LOSSES",
     "GaussianInfoNCE",
+    "LinearVAE",
     "MixtureGAN",
+    "PPCA",
+    "VAE",
     "barber_agakov_bound",
     "correlated_gaussians",
     "dirac_gan",
+    "elbo",
     "fit_discriminator",
     "game_jacobian",
     "gan_losses",
@@ -42,6 +48,11 @@ __all__ = [
     "gaussian_mixture",
     "gaussian_mutual_information",
     "infonce",
+    "iwae_bound",
+    "kl_std_normal",
+    "linear_vae",
     "optimal_discriminator",
+    "ppca_optimum",
     "train_mixture_gan",
+    "vae",
 ]

@@ -1,0 +1,109 @@
+"""Figures of the page "The ELBO and VAEs"."""
+
+from __future__ import annotations
+
+import torch
+
+from ...plotting import PALETTE, figure_function, new_figure
+from ..claims.vae import (
+    BETAS,
+    COLLAPSE_LATENT,
+    COLLAPSE_NOISE,
+    binary_digits,
+    collapse_data,
+    digits_sweep,
+    iwae_curve,
+    rate_distortion,
+)
+from ..vae import linear_vae, ppca_optimum
+
+__all__ = ["iwae_figure", "ppca_collapse_figure", "rate_distortion_figure", "vae_latent_figure"]
+
+
+def _mosaic(images: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
+    """``rows × cols`` 8×8 images, one pixel of padding between them, as one array."""
+    canvas = torch.ones(rows * 9 - 1, cols * 9 - 1, dtype=torch.float64)
+    for index, image in enumerate(images[: rows * cols]):
+        r, c = divmod(index, cols)
+        canvas[r * 9:r * 9 + 8, c * 9:c * 9 + 8] = image.reshape(8, 8)
+    return canvas
+
+
+@figure_function
+def vae_latent_figure(epochs: int = 40, grid: int = 10):
+    """The β = 1 VAE on the digits: the latent means coloured by digit, and the decoder's images on a latent grid."""
+    fig, (latent, decoded, samples) = new_figure(1, 3, height=2.8)
+    data, labels = binary_digits()
+    model = digits_sweep(epochs, BETAS, 0)[1.0]
+    with torch.no_grad():
+        mean, _ = model.encode(data)
+        points = latent.scatter(mean[:, 0], mean[:, 1], c=labels, cmap="tab10", s=4)
+        lim = 2.5
+        axis = torch.linspace(-lim, lim, grid, dtype=torch.float64)
+        z = torch.stack(torch.meshgrid(axis, axis.flip(0), indexing="xy"), -1).reshape(-1, 2)
+        images = model.decode(z).probs
+        prior = model.decode(torch.randn(grid * grid, 2, generator=torch.Generator().manual_seed(0),
+                                         dtype=torch.float64)).probs
+    fig.colorbar(points, ax=latent, label="digit", ticks=range(10))
+    latent.set(xlabel=r"$\mu_1(x)$", ylabel=r"$\mu_2(x)$", title="encoder means of the 1797 digits")
+    decoded.imshow(_mosaic(images, grid, grid), cmap="gray_r", extent=(-lim, lim, -lim, lim))
+    decoded.set(xlabel=r"$z_1$", ylabel=r"$z_2$", title=r"decoder mean $p(x \mid z)$ on a grid")
+    samples.imshow(_mosaic(prior, grid, grid), cmap="gray_r")
+    samples.set(xlabel="sample", ylabel="sample", xticks=[], yticks=[], title=r"decoded $z \sim \mathcal{N}(0, I)$")
+    return fig
+
+
+@figure_function
+def rate_distortion_figure(epochs: int = 40):
+    """The β sweep: rate and distortion against β, the latent means at each β, and data against reconstructions."""
+    fig, axes = new_figure(1, len(BETAS) + 1, height=2.2)
+    curve, latents = axes[0], axes[1:]
+    result = rate_distortion(epochs, BETAS, 0)
+    betas = list(result)
+    rates = [result[b][0] for b in betas]
+    distortions = [result[b][1] for b in betas]
+    curve.plot(betas, rates, "o-", color=PALETTE[0], label="rate: KL(q ‖ p(z))")
+    curve.plot(betas, distortions, "s-", color=PALETTE[1], label=r"distortion: $-\mathbb{E}_q \log p(x \mid z)$")
+    curve.set(xscale="log", xlabel=r"$\beta$", ylabel="nats per digit", title="the β sweep")
+    curve.set_xticks(betas, [f"{b:g}" for b in betas])
+    curve.legend(fontsize=7)
+    data, labels = binary_digits()
+    with torch.no_grad():
+        for ax, (beta, model) in zip(latents, digits_sweep(epochs, BETAS, 0).items()):
+            mean, _ = model.encode(data)
+            ax.scatter(mean[:, 0], mean[:, 1], c=labels, cmap="tab10", s=2)
+            ax.set(xlabel=r"$\mu_1$", ylabel=r"$\mu_2$", title=f"β = {beta:g}", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
+    return fig
+
+
+@figure_function
+def iwae_figure(replicates: int = 20_000):
+    """The IWAE bound against the number of importance samples, between the ELBO and log p(x)."""
+    fig, ax = new_figure(height=3.4)
+    ks, means, bound, log_evidence = iwae_curve(replicates)
+    ax.plot(ks, means, "o-", color=PALETTE[0], label=r"$\hat{\mathcal{L}}_K$ (Monte Carlo mean)")
+    ax.axhline(log_evidence, color="k", linestyle="--", label=r"$\log p(x)$ (exact)")
+    ax.axhline(bound, color=PALETTE[1], linestyle=":", label=r"ELBO $\mathcal{L}(m, v)$ (exact)")
+    ax.set(xscale="log", xlabel="importance samples K", ylabel="nats", title="the importance-weighted bound")
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+@figure_function
+def ppca_collapse_figure(n: int = 4000):
+    """Each latent coordinate's KL at the optimum against λ/σ²: the closed form, and a trained linear VAE."""
+    fig, ax = new_figure(height=3.4)
+    data = collapse_data(n, 0)
+    ratio = torch.linspace(0.05, 4, 400, dtype=torch.float64)
+    ax.plot(ratio, 0.5 * torch.log(ratio).clamp_min(0), color="k", label=r"$\frac12\max(0, \log\lambda/\sigma^2)$")
+    ax.plot(ratio, 0.5 * torch.log1p(ratio), color="0.6", linestyle=":", label=r"$\frac12\log(1 + \lambda/\sigma^2)$ (wrong)")
+    best = ppca_optimum(data, latent=COLLAPSE_LATENT, noise_var=COLLAPSE_NOISE)
+    fit = linear_vae(data, latent=COLLAPSE_LATENT, noise_var=COLLAPSE_NOISE)
+    ax.plot(best.eigenvalues / COLLAPSE_NOISE, fit.kl.sort(descending=True).values, "o", color=PALETTE[0],
+            label="linear VAE, trained")
+    ax.axvline(1.0, color="0.8", zorder=0)
+    ax.set(xlabel=r"eigenvalue over noise variance, $\lambda_i / \sigma^2$", ylabel=r"$\mathrm{KL}_i$ (nats)",
+           title="posterior collapse in probabilistic PCA")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
