@@ -34,6 +34,7 @@ from ..validation import (
     check_integer,
     check_scalar,
     check_seed,
+    next_seed,
 )
 
 __all__ = [
@@ -250,7 +251,7 @@ class VAE(nn.Module):
         super().__init__()
         self.latent = latent
         self.encoder = mlp([dim, hidden, 2 * latent], activation="tanh", seed=seed, dtype=torch.float64)
-        self.decoder = mlp([latent, hidden, dim], activation="tanh", seed=seed + 1, dtype=torch.float64)
+        self.decoder = mlp([latent, hidden, dim], activation="tanh", seed=next_seed(seed), dtype=torch.float64)
         self.history = torch.zeros(0, dtype=torch.float64)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -12,6 +12,7 @@ from ..claims.vae import (
     binary_digits,
     collapse_data,
     digits_sweep,
+    digits_vae,
     iwae_curve,
     rate_distortion,
 )
@@ -34,7 +35,7 @@ def vae_latent_figure(epochs: int = 40, grid: int = 10):
     """The β = 1 VAE on the digits: the latent means coloured by digit, and the decoder's images on a latent grid."""
     fig, (latent, decoded, samples) = new_figure(1, 3, height=2.8)
     data, labels = binary_digits()
-    model = digits_sweep(epochs, BETAS, 0)[1.0]
+    model = digits_vae(1.0, epochs, 0)
     with torch.no_grad():
         mean, _ = model.encode(data)
         points = latent.scatter(mean[:, 0], mean[:, 1], c=labels, cmap="tab10", s=4)
