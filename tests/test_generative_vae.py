@@ -48,16 +48,17 @@ def test_reconstruction_gradient_flows_through_the_reparametrisation():
     x = torch.tensor([[1.0]], dtype=DOUBLE)
     bound = elbo(x, lambda x: (mean.expand_as(x), torch.zeros_like(x)), lambda z: Normal(2 * z, 1.0), k=20_000)
     (grad,) = torch.autograd.grad(bound.value.sum(), mean)
-    # d/dm [E log N(1; 2z, 1) - m²/2] at m = 0, v = 1: 2(x - 2m) - m = 2
-    assert abs(grad.item() - 2.0) < 0.05
+    # d/dm [E log N(1; 2z, 1) - m²/2] at m = 0, v = 1 is 2(x - 2m) - m = 2; each sample's pathwise derivative
+    # 2(1 - 2m - 2ε) has standard deviation 4, so the mean of 20000 has standard error 4 / √20000
+    assert abs(grad.item() - 2.0) < 5 * 4 / math.sqrt(20_000)
 
 
 def test_ppca_optimum_matches_linear_vae_and_collapses_small_eigenvalues():
-    x = torch.randn(3000, 4, generator=torch.Generator().manual_seed(1), dtype=DOUBLE)
+    x = torch.randn(1000, 4, generator=torch.Generator().manual_seed(1), dtype=DOUBLE)
     x = x * torch.tensor([2.0, 1.3, 0.8, 0.3], dtype=DOUBLE)
     best = ppca_optimum(x, latent=3, noise_var=1.0)
     assert (best.kl == 0).tolist() == (best.eigenvalues <= 1.0).tolist()
-    fit = linear_vae(x, latent=3, noise_var=1.0, iterations=200)
+    fit = linear_vae(x, latent=3, noise_var=1.0, iterations=100)
     assert torch.allclose(fit.elbo, best.log_likelihood, atol=1e-9)
     assert torch.allclose(fit.kl.sort(descending=True).values, best.kl, atol=1e-5)
 

@@ -317,6 +317,14 @@ def vae(x, *, latent: int = 2, hidden: int = 64, epochs: int = 60, beta: float =
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(seed)
     history = []
+    with torch.enable_grad():
+        _train(model, x, optimizer, generator, epochs, batch_size, beta, history)
+    model.history = torch.tensor(history, dtype=torch.float64)
+    return model.eval()
+
+
+def _train(model, x, optimizer, generator, epochs, batch_size, beta, history):
+    """Adam epochs on minibatches of the negative β-ELBO; appends each epoch's average β-ELBO to ``history``."""
     for _ in range(epochs):
         order = torch.randperm(x.shape[0], generator=generator)
         total = 0.0
@@ -327,8 +335,6 @@ def vae(x, *, latent: int = 2, hidden: int = 64, epochs: int = 60, beta: float =
             optimizer.step()
             total += bound.sum().item()
         history.append(total / x.shape[0])
-    model.history = torch.tensor(history, dtype=torch.float64)
-    return model.eval()
 
 
 # --------------------------------------------------------------------------- probabilistic PCA and the linear VAE
@@ -507,7 +513,8 @@ def linear_vae(x, *, latent: int, noise_var: float, iterations: int = 400, seed:
         loss.backward()
         return loss
 
-    optimizer.step(closure)
+    with torch.enable_grad():
+        optimizer.step(closure)
     with torch.no_grad():
         value, kl = _linear_elbo(covariance, noise_var, *parameters)
     return LinearVAE(kl, value, weight.detach(), encoder_weight.detach(), log_var.detach().exp())

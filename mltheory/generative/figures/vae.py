@@ -38,7 +38,7 @@ def vae_latent_figure(epochs: int = 40, grid: int = 10):
     model = digits_vae(1.0, epochs, 0)
     with torch.no_grad():
         mean, _ = model.encode(data)
-        points = latent.scatter(mean[:, 0], mean[:, 1], c=labels, cmap="tab10", s=4)
+        points = latent.scatter(mean[:, 0].numpy(), mean[:, 1].numpy(), c=labels.numpy(), cmap="tab10", s=4)
         lim = 2.5
         axis = torch.linspace(-lim, lim, grid, dtype=torch.float64)
         z = torch.stack(torch.meshgrid(axis, axis.flip(0), indexing="xy"), -1).reshape(-1, 2)
@@ -47,9 +47,9 @@ def vae_latent_figure(epochs: int = 40, grid: int = 10):
                                          dtype=torch.float64)).probs
     fig.colorbar(points, ax=latent, label="digit", ticks=range(10))
     latent.set(xlabel=r"$\mu_1(x)$", ylabel=r"$\mu_2(x)$", title="encoder means of the 1797 digits")
-    decoded.imshow(_mosaic(images, grid, grid), cmap="gray_r", extent=(-lim, lim, -lim, lim))
+    decoded.imshow(_mosaic(images, grid, grid).numpy(), cmap="gray_r", extent=(-lim, lim, -lim, lim))
     decoded.set(xlabel=r"$z_1$", ylabel=r"$z_2$", title=r"decoder mean $p(x \mid z)$ on a grid")
-    samples.imshow(_mosaic(prior, grid, grid), cmap="gray_r")
+    samples.imshow(_mosaic(prior, grid, grid).numpy(), cmap="gray_r")
     samples.set(xlabel="sample", ylabel="sample", xticks=[], yticks=[], title=r"decoded $z \sim \mathcal{N}(0, I)$")
     return fig
 
@@ -69,10 +69,11 @@ def rate_distortion_figure(epochs: int = 40):
     curve.set_xticks(betas, [f"{b:g}" for b in betas])
     curve.legend(fontsize=7)
     data, labels = binary_digits()
+    models = digits_sweep(epochs, BETAS, 0)
     with torch.no_grad():
-        for ax, (beta, model) in zip(latents, digits_sweep(epochs, BETAS, 0).items()):
+        for ax, (beta, model) in zip(latents, models.items()):
             mean, _ = model.encode(data)
-            ax.scatter(mean[:, 0], mean[:, 1], c=labels, cmap="tab10", s=2)
+            ax.scatter(mean[:, 0].numpy(), mean[:, 1].numpy(), c=labels.numpy(), cmap="tab10", s=2)
             ax.set(xlabel=r"$\mu_1$", ylabel=r"$\mu_2$", title=f"β = {beta:g}", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
     return fig
 
@@ -97,11 +98,12 @@ def ppca_collapse_figure(n: int = 4000):
     fig, ax = new_figure(height=3.4)
     data = collapse_data(n, 0)
     ratio = torch.linspace(0.05, 4, 400, dtype=torch.float64)
-    ax.plot(ratio, 0.5 * torch.log(ratio).clamp_min(0), color="k", label=r"$\frac12\max(0, \log\lambda/\sigma^2)$")
-    ax.plot(ratio, 0.5 * torch.log1p(ratio), color="0.6", linestyle=":", label=r"$\frac12\log(1 + \lambda/\sigma^2)$ (wrong)")
+    curve, wrong = 0.5 * torch.log(ratio).clamp_min(0), 0.5 * torch.log1p(ratio)
+    ax.plot(ratio.numpy(), curve.numpy(), color="k", label=r"$\frac{1}{2}\max(0, \log\lambda/\sigma^2)$")
+    ax.plot(ratio.numpy(), wrong.numpy(), color="0.6", linestyle=":", label=r"$\frac{1}{2}\log(1 + \lambda/\sigma^2)$ (wrong)")
     best = ppca_optimum(data, latent=COLLAPSE_LATENT, noise_var=COLLAPSE_NOISE)
     fit = linear_vae(data, latent=COLLAPSE_LATENT, noise_var=COLLAPSE_NOISE)
-    ax.plot(best.eigenvalues / COLLAPSE_NOISE, fit.kl.sort(descending=True).values, "o", color=PALETTE[0],
+    ax.plot((best.eigenvalues / COLLAPSE_NOISE).numpy(), fit.kl.sort(descending=True).values.numpy(), "o", color=PALETTE[0],
             label="linear VAE, trained")
     ax.axvline(1.0, color="0.8", zorder=0)
     ax.set(xlabel=r"eigenvalue over noise variance, $\lambda_i / \sigma^2$", ylabel=r"$\mathrm{KL}_i$ (nats)",
