@@ -31,7 +31,7 @@ def _mosaic(images: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
 
 
 @figure_function
-def vae_latent_figure(epochs: int = 40, grid: int = 10):
+def vae_latent_figure(epochs: int = 30, grid: int = 10):
     """The β = 1 VAE on the digits: the latent means coloured by digit, and the decoder's images on a latent grid."""
     fig, (latent, decoded, samples) = new_figure(1, 3, height=2.8)
     data, labels = binary_digits()
@@ -55,7 +55,7 @@ def vae_latent_figure(epochs: int = 40, grid: int = 10):
 
 
 @figure_function
-def rate_distortion_figure(epochs: int = 40):
+def rate_distortion_figure(epochs: int = 30):
     """The β sweep: rate and distortion against β, the latent means at each β, and data against reconstructions."""
     fig, axes = new_figure(1, len(BETAS) + 1, height=2.2)
     curve, latents = axes[0], axes[1:]
@@ -79,7 +79,7 @@ def rate_distortion_figure(epochs: int = 40):
 
 
 @figure_function
-def iwae_figure(replicates: int = 20_000):
+def iwae_figure(replicates: int = 10_000):
     """The IWAE bound against the number of importance samples, between the ELBO and log p(x)."""
     fig, ax = new_figure(height=3.4)
     ks, means, bound, log_evidence = iwae_curve(replicates)
