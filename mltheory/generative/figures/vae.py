@@ -33,7 +33,7 @@ def _mosaic(images: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
 @figure_function
 def vae_latent_figure(epochs: int = 30, grid: int = 10):
     """The β = 1 VAE on the digits: the latent means coloured by digit, and the decoder's images on a latent grid."""
-    fig, (latent, decoded, samples) = new_figure(1, 3, height=2.8)
+    fig, (latent, decoded, samples) = new_figure(1, 3, height=3.0)
     data, labels = binary_digits()
     model = digits_vae(1.0, epochs, 0)
     with torch.no_grad():
@@ -46,35 +46,42 @@ def vae_latent_figure(epochs: int = 30, grid: int = 10):
         prior = model.decode(torch.randn(grid * grid, 2, generator=torch.Generator().manual_seed(0),
                                          dtype=torch.float64)).probs
     fig.colorbar(points, ax=latent, label="digit", ticks=range(10))
-    latent.set(xlabel=r"$\mu_1(x)$", ylabel=r"$\mu_2(x)$", title="encoder means of the 1797 digits")
+    latent.set(xlabel=r"$\mu_1(x)$", ylabel=r"$\mu_2(x)$", title="encoder means")
     decoded.imshow(_mosaic(images, grid, grid).numpy(), cmap="gray_r", extent=(-lim, lim, -lim, lim))
-    decoded.set(xlabel=r"$z_1$", ylabel=r"$z_2$", title=r"decoder mean $p(x \mid z)$ on a grid")
+    decoded.set(xlabel=r"$z_1$", ylabel=r"$z_2$", title="decoded latent grid")
     samples.imshow(_mosaic(prior, grid, grid).numpy(), cmap="gray_r")
-    samples.set(xlabel="sample", ylabel="sample", xticks=[], yticks=[], title=r"decoded $z \sim \mathcal{N}(0, I)$")
+    samples.set(xlabel="sample", ylabel="sample", xticks=[], yticks=[], title="prior samples")
     return fig
 
 
 @figure_function
 def rate_distortion_figure(epochs: int = 30):
-    """The β sweep: rate and distortion against β, the latent means at each β, and data against reconstructions."""
-    fig, axes = new_figure(1, len(BETAS) + 1, height=2.2)
-    curve, latents = axes[0], axes[1:]
+    """The β sweep: rate and distortion against β, distortion against rate, and the latent means at the extreme βs."""
+    fig, ((curve, plane), (low, high)) = new_figure(2, 2, height=5.6)
     result = rate_distortion(epochs, BETAS, 0)
     betas = list(result)
     rates = [result[b][0] for b in betas]
     distortions = [result[b][1] for b in betas]
-    curve.plot(betas, rates, "o-", color=PALETTE[0], label="rate: KL(q ‖ p(z))")
-    curve.plot(betas, distortions, "s-", color=PALETTE[1], label=r"distortion: $-\mathbb{E}_q \log p(x \mid z)$")
-    curve.set(xscale="log", xlabel=r"$\beta$", ylabel="nats per digit", title="the β sweep")
+    curve.plot(betas, rates, "o-", color=PALETTE[0], label="rate")
+    curve.plot(betas, distortions, "s-", color=PALETTE[1], label="distortion")
+    curve.set_xscale("log", base=2)
     curve.set_xticks(betas, [f"{b:g}" for b in betas])
-    curve.legend(fontsize=7)
+    curve.minorticks_off()
+    curve.set(xlabel=r"$\beta$", ylabel="nats per digit", title="rate and distortion against β")
+    curve.legend(fontsize=8)
+    plane.plot(rates, distortions, "o-", color=PALETTE[2])
+    for beta, rate, distortion in zip(betas, rates, distortions):
+        plane.annotate(f"β = {beta:g}", (rate, distortion), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    plane.set(xlabel=r"rate $\mathrm{KL}(q \,\|\, p(z))$", ylabel=r"distortion $-\mathbb{E}_q \log p(x \mid z)$",
+              title="the trade-off")
     data, labels = binary_digits()
     models = digits_sweep(epochs, BETAS, 0)
     with torch.no_grad():
-        for ax, (beta, model) in zip(latents, models.items()):
-            mean, _ = model.encode(data)
+        for ax, beta in ((low, betas[0]), (high, betas[-1])):
+            mean, _ = models[beta].encode(data)
             ax.scatter(mean[:, 0].numpy(), mean[:, 1].numpy(), c=labels.numpy(), cmap="tab10", s=2)
-            ax.set(xlabel=r"$\mu_1$", ylabel=r"$\mu_2$", title=f"β = {beta:g}", xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
+            ax.set(xlabel=r"$\mu_1(x)$", ylabel=r"$\mu_2(x)$", title=f"encoder means at β = {beta:g}",
+                   xlim=(-3.5, 3.5), ylim=(-3.5, 3.5))
     return fig
 
 
