@@ -220,18 +220,18 @@ def binary_digits() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @functools.lru_cache(maxsize=16)
-def digits_vae(beta: float = 1.0, epochs: int = 30, seed: int = 0):
+def digits_vae(beta: float = 1.0, epochs: int = 20, seed: int = 0):
     """A VAE (latent 2) trained on the binary digits with weight ``beta``, cached for the page's claims and figures."""
     return vae(binary_digits()[0], epochs=epochs, beta=beta, seed=seed)
 
 
-def digits_sweep(epochs: int = 30, betas=BETAS, seed: int = 0) -> dict:
+def digits_sweep(epochs: int = 20, betas=BETAS, seed: int = 0) -> dict:
     """One VAE per β of the sweep (see :func:`digits_vae`)."""
     return {beta: digits_vae(beta, epochs, seed) for beta in betas}
 
 
 @functools.lru_cache(maxsize=4)
-def rate_distortion(epochs: int = 30, betas=BETAS, seed: int = 0, k: int = 10):
+def rate_distortion(epochs: int = 20, betas=BETAS, seed: int = 0, k: int = 10):
     """Average rate (KL) and distortion (−reconstruction) of each model of the sweep, in nats per digit."""
     data, _ = binary_digits()
     result, models = {}, digits_sweep(epochs, betas, seed)
@@ -242,7 +242,7 @@ def rate_distortion(epochs: int = 30, betas=BETAS, seed: int = 0, k: int = 10):
     return result
 
 
-def digits_bounds_check(epochs: int = 30, k: int = 64, seed: int = 0, kl_sign: float = -1.0):
+def digits_bounds_check(epochs: int = 20, k: int = 64, seed: int = 0, kl_sign: float = -1.0):
     r"""The trained VAE (β = 1): one-sample IWAE against reconstruction − KL, and the K-sample IWAE above it.
 
     Per digit, :math:`\hat{\mathcal L}_1` (a Monte Carlo KL) and :math:`\widehat{\text{rec}} - \mathrm{KL}` (the
@@ -277,7 +277,7 @@ register(Numeric(
     experiment=digits_bounds_check,
     alternative=Alternative("the ELBO is reconstruction plus KL (the sign of the prior term flipped)",
                             kwargs={"kl_sign": 1.0}),
-    page={"epochs": 30, "k": 64},
+    page={"epochs": 20, "k": 64},
     test={"epochs": 10, "k": 64},
     method="a VAE (latent 2) trained on the binary digits; Monte Carlo over the latent, averaged over the digits",
     condition=Words("averaged over the 1797 binary digits, for the trained VAE (β of 1)"),

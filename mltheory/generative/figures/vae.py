@@ -31,7 +31,7 @@ def _mosaic(images: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
 
 
 @figure_function
-def vae_latent_figure(epochs: int = 30, grid: int = 10):
+def vae_latent_figure(epochs: int = 20, grid: int = 10):
     """The β = 1 VAE on the digits: the latent means coloured by digit, and the decoder's images on a latent grid."""
     fig, (latent, decoded, samples) = new_figure(1, 3, height=3.0)
     data, labels = binary_digits()
@@ -55,7 +55,7 @@ def vae_latent_figure(epochs: int = 30, grid: int = 10):
 
 
 @figure_function
-def rate_distortion_figure(epochs: int = 30):
+def rate_distortion_figure(epochs: int = 20):
     """The β sweep: rate and distortion against β, distortion against rate, and the latent means at the extreme βs."""
     fig, ((curve, plane), (low, high)) = new_figure(2, 2, height=5.6)
     result = rate_distortion(epochs, BETAS, 0)
