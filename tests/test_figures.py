@@ -16,8 +16,8 @@ FIGURE_MODULES = [
 FIGURE_FUNCTIONS = [getattr(module, name) for module in FIGURE_MODULES for name in module.__all__]
 # Figures whose defaults train at the page's size: the test checks the drawing, so it trains less.
 SMALLER = {"certificate_figure": {"steps": 400}, "mode_collapse_figure": {"steps": 300},
-           "vae_latent_figure": {"epochs": 2}, "rate_distortion_figure": {"epochs": 2},
-           "iwae_figure": {"replicates": 2000}}
+           "vae_latent_figure": {"epochs": 1}, "rate_distortion_figure": {"epochs": 1},
+           "iwae_figure": {"replicates": 500}}
 
 
 def test_figure_modules_are_found():

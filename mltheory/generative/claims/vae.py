@@ -199,7 +199,7 @@ register(Numeric(
     alternative=Alternative("more importance samples do not tighten the bound: L_256 is the ELBO",
                             expected={f"L_{IWAE_K[-1]}": _IWAE_ELBO}),
     page={"replicates": 10_000, "seed": 0},
-    test={"replicates": 4000, "seed": 1},
+    test={"replicates": 2000, "seed": 1},
     method="Monte Carlo draws of the IWAE bound on the linear-Gaussian model",
     condition=Words(r"for the model with $a$, $s$ and $x$ set to 2, 1 and 1.5, and $q$ with half the posterior's "
                     "mean and twice its variance"),
