@@ -38,17 +38,23 @@ Eq = notation("VaeExpectationQ", r"\mathbb{E}_{z \sim q}\left[#1\right]",
 Eeps = notation("VaeExpectationEps", r"\mathbb{E}_{\epsilon \sim \mathcal N(0, 1)}\left[#1\right]", _over_eps)
 """The expectation over :math:`\\epsilon \\sim \\mathcal N(0, 1)`, evaluated from its moments."""
 
-POSTERIOR_MEAN = a * x / (a**2 + s**2)
+POSTERIOR_MEAN = sp.Mul(sp.Mul(a, x, evaluate=False), sp.Pow(a**2 + s**2, -1), evaluate=False)
 POSTERIOR_VAR = s**2 / (a**2 + s**2)
 LOG_EVIDENCE = LogNormal(x, 0, a**2 + s**2)
-LOG_LIKELIHOOD = LogNormal(x, a * z, s**2)
+LOG_LIKELIHOOD = LogNormal(x, sp.Mul(a, z, evaluate=False), s**2)
 LOG_PRIOR = LogNormal(z, 0, 1)
 LOG_Q = LogNormal(z, m, v)
 LOG_POSTERIOR = LogNormal(z, POSTERIOR_MEAN, POSTERIOR_VAR)
-ELBO_EXPR = Eq(LOG_LIKELIHOOD + LOG_PRIOR - LOG_Q)
+ELBO_EXPR = Eq(sp.Add(LOG_LIKELIHOOD, LOG_PRIOR, -LOG_Q, evaluate=False))
 Elbo = notation("VaeElbo", r"\mathcal L\left(#1, #2\right)",
                 lambda mean, var: ELBO_EXPR.doit().subs({m: mean, v: var}, simultaneous=True))
 """The ELBO of the linear-Gaussian model as a function of the encoder's mean and variance, printed L(m, v)."""
+
+
+#: KL(N(m, v) ‖ N(0, 1)) in closed form, printed ½(m² + v − 1 − log v).
+_KL_PRIOR = sp.Mul(sp.Rational(1, 2), sp.Add(m**2, v, -1, -sp.log(v), evaluate=False), evaluate=False)
+#: The reparametrised sample z = m + √v ε.
+_SAMPLE = sp.Add(m, sp.Mul(sp.sqrt(v), eps, evaluate=False), evaluate=False)
 
 
 def _gaussian_expectations(expr):
@@ -71,7 +77,7 @@ _model = Words(r"for the prior $\mathcal N(0, 1)$, the likelihood $\mathcal N(az
 register(Identity(
     label="eq-elbo-decomposition",
     lhs=LOG_EVIDENCE,
-    rhs=ELBO_EXPR + Eq(LOG_Q - LOG_POSTERIOR),
+    rhs=sp.Add(ELBO_EXPR, Eq(sp.Add(LOG_Q, -LOG_POSTERIOR, evaluate=False)), evaluate=False),
     method=GAUSSIAN,
     condition=_model,
     source="Kaplan (7.3.7)",
@@ -80,7 +86,7 @@ register(Identity(
 register(Identity(
     label="eq-elbo-reconstruction-kl",
     lhs=ELBO_EXPR,
-    rhs=Eq(LOG_LIKELIHOOD) - (m**2 + v - 1 - sp.log(v)) / 2,
+    rhs=sp.Add(Eq(LOG_LIKELIHOOD), -_KL_PRIOR, evaluate=False),
     method=GAUSSIAN,
     condition=_model,
     source="Kaplan (7.3.10)",
@@ -88,8 +94,8 @@ register(Identity(
 
 register(Identity(
     label="eq-kl-std-normal",
-    lhs=Eeps(LogNormal(m + sp.sqrt(v) * eps, m, v) - LogNormal(m + sp.sqrt(v) * eps, 0, 1)),
-    rhs=(m**2 + v - 1 - sp.log(v)) / 2,
+    lhs=Eeps(sp.Add(LogNormal(_SAMPLE, m, v), -LogNormal(_SAMPLE, 0, 1), evaluate=False)),
+    rhs=_KL_PRIOR,
     method=GAUSSIAN,
     condition=Words(r"for $q$ the normal distribution $\mathcal N(m, v)$ and the prior $\mathcal N(0, 1)$"),
     source="Kaplan (7.3.11), corrected; Kingma and Welling (2014), Appendix B",
@@ -297,7 +303,8 @@ register(Identity(
     source="Tipping and Bishop (1999); Lucas et al. (2019)",
 ))
 
-_kl_direction = (t * lam / (t + sigma2) ** 2 + sigma2 / (t + sigma2) - 1 - sp.log(sigma2 / (t + sigma2))) / 2
+_kl_direction = sp.Mul(sp.Rational(1, 2), sp.Add(t * lam / (t + sigma2) ** 2, sigma2 / (t + sigma2), -1,
+                                                 -sp.log(sigma2 / (t + sigma2)), evaluate=False), evaluate=False)
 register(Identity(
     label="eq-ppca-kl",
     lhs=sp.Subs(_kl_direction, t, lam - sigma2),

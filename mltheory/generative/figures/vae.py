@@ -32,10 +32,11 @@ def _mosaic(images: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
 
 @figure_function
 def vae_latent_figure(epochs: int = 20, grid: int = 10):
-    """The β = 1 VAE on the digits: the latent means coloured by digit, and the decoder's images on a latent grid."""
-    fig, (latent, decoded, samples) = new_figure(1, 3, height=3.0)
+    """The β = 1 VAE on the digits: latent means by digit, the decoder on a latent grid, reconstructions, prior samples."""
+    fig, ((latent, decoded), (reconstructed, samples)) = new_figure(2, 2, height=6.4)
     data, labels = binary_digits()
     model = digits_vae(1.0, epochs, 0)
+    generator = torch.Generator().manual_seed(0)
     with torch.no_grad():
         mean, _ = model.encode(data)
         points = latent.scatter(mean[:, 0].numpy(), mean[:, 1].numpy(), c=labels.numpy(), cmap="tab10", s=4)
@@ -43,12 +44,16 @@ def vae_latent_figure(epochs: int = 20, grid: int = 10):
         axis = torch.linspace(-lim, lim, grid, dtype=torch.float64)
         z = torch.stack(torch.meshgrid(axis, axis.flip(0), indexing="xy"), -1).reshape(-1, 2)
         images = model.decode(z).probs
-        prior = model.decode(torch.randn(grid * grid, 2, generator=torch.Generator().manual_seed(0),
-                                         dtype=torch.float64)).probs
+        prior = model.decode(torch.randn(grid * grid, 2, generator=generator, dtype=torch.float64)).probs
+        shown = torch.cat([torch.nonzero(labels == digit)[:1, 0] for digit in range(10)])
+        pairs = torch.stack([data[shown], model.decode(mean[shown]).probs], 0)  # data row, reconstruction row
     fig.colorbar(points, ax=latent, label="digit", ticks=range(10))
     latent.set(xlabel=r"$\mu_1(x)$", ylabel=r"$\mu_2(x)$", title="encoder means")
     decoded.imshow(_mosaic(images, grid, grid).numpy(), cmap="gray_r", extent=(-lim, lim, -lim, lim))
     decoded.set(xlabel=r"$z_1$", ylabel=r"$z_2$", title="decoded latent grid")
+    reconstructed.imshow(_mosaic(pairs.reshape(-1, 64), 2, 10).numpy(), cmap="gray_r")
+    reconstructed.set(xlabel="digit", ylabel="row", xticks=range(4, 90, 9), xticklabels=range(10),
+                      yticks=[3.5, 12.5], yticklabels=["data", "decoded"], title="reconstructions of one digit each")
     samples.imshow(_mosaic(prior, grid, grid).numpy(), cmap="gray_r")
     samples.set(xlabel="sample", ylabel="sample", xticks=[], yticks=[], title="prior samples")
     return fig
