@@ -764,6 +764,7 @@ def _specs() -> dict[str, Spec]:
         **_mutual_information_specs(),
         **_autoencoder_specs(),
         **_flow_specs(),
+        **_vae_specs(),
     }
 
 
@@ -1388,4 +1389,45 @@ def _mutual_information_specs() -> dict[str, Spec]:
                    ("prior_grid", (1.0, 0.1, 5), "a largest variance below the smallest"),
                    ("prior_grid", [1e-4, 1.0, 10], "a list")],
             shape=None, dtype=None),
+    }
+
+
+def _vae_linear_gaussian():
+    """The encoder (exact posterior) and decoder of the linear-Gaussian model p(x | z) = N(2z, 1)."""
+    from torch.distributions import Normal
+
+    def encoder(x):
+        return 2 * x / 5, torch.full_like(x, math.log(0.2))
+
+    def decoder(z):
+        return Normal(2 * z, 1.0)
+
+    return encoder, decoder
+
+
+def _vae_specs() -> dict[str, Spec]:
+    """The ELBO, IWAE, VAE and probabilistic-PCA functions of :mod:`mltheory.generative`."""
+    encoder, decoder = _vae_linear_gaussian()
+    model = dict(x=[[1.0], [0.5]], encoder=encoder, decoder=decoder)
+    kinds = {"x": "array", "encoder": "callable", "decoder": "callable", "k": "count1", "seed": "seed"}
+    wrong_encoder = [("encoder", lambda x: x, "an encoder returning one tensor"),
+                     ("decoder", lambda z: z, "a decoder returning a tensor"), ("x", [1.0, 0.5], "a vector")]
+    points = [[0.0, 1.0, 2.0], [1.0, 0.0, 1.0], [2.0, 1.0, 0.0], [0.5, 0.5, 0.5]]
+    ppca = {"x": "array", "latent": "count1", "noise_var": "positive"}
+    return {
+        "generative.kl_std_normal": Spec(dict(mean=[[0.5, 0.0]], log_var=[[0.0, -1.0]]),
+                                         kinds={"mean": "array", "log_var": "array"},
+                                         extra=[("log_var", [[0.0, 0.0, 0.0]], "shapes that do not broadcast")],
+                                         shape=(1,)),
+        "generative.elbo": Spec(model, kinds={**kinds, "beta": "nonneg"}, extra=wrong_encoder, shape=(2,)),
+        "generative.iwae_bound": Spec(dict(model, k=2), kinds=kinds, extra=wrong_encoder, shape=(2,)),
+        "generative.vae": Spec(dict(x=[[0.0, 1.0], [1.0, 1.0], [1.0, 0.0]], hidden=2, epochs=1, batch_size=2),
+                               kinds={"x": "array", "latent": "count1", "beta": "nonneg", "lr": "positive_bounded"},
+                               extra=[("x", [[0.5, 1.0]], "a value that is not 0 or 1"), ("x", [0.0, 1.0], "a vector")],
+                               shape=None, dtype=None),
+        "generative.ppca_optimum": Spec(dict(x=points, latent=2, noise_var=0.1), kinds=ppca,
+                                        extra=[("latent", 4, "more latents than data dimensions"),
+                                               ("x", [[1.0, 2.0]], "one example")], shape=(2,)),
+        "generative.linear_vae": Spec(dict(x=points, latent=2, noise_var=0.1, iterations=3), kinds=ppca,
+                                      extra=[("latent", 4, "more latents than data dimensions")], shape=(2,)),
     }

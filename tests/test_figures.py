@@ -22,6 +22,9 @@ SMALLER = {
     "tsne_digits_figure": {"n_points": 300},
     "digits_maps_figure": {"epochs": 3, "tsne_iterations": 260},
     "flow_density_figure": {"steps": 300},
+    "vae_latent_figure": {"epochs": 1},
+    "rate_distortion_figure": {"epochs": 1},
+    "iwae_figure": {"replicates": 500},
 }
 
 

@@ -1,4 +1,4 @@
-"""Generative models: latent spaces, exact likelihoods, adversarial games, and bounds on mutual information.
+"""Generative models: latent spaces, exact likelihoods, the ELBO and VAEs, adversarial games, mutual information.
 
 The public functions are re-exported here; ``mltheory.generative.claims`` holds the checked results of the
 book's Generative models part (one module per page) and ``mltheory.generative.figures`` its figures.
@@ -49,16 +49,21 @@ from .mutual_information import (
     gaussian_mutual_information,
     infonce,
 )
+from .vae import ELBO, PPCA, VAE, LinearVAE, elbo, iwae_bound, kl_std_normal, linear_vae, ppca_optimum, vae
 
 __all__ = [
     "DIRAC_METHODS",
+    "ELBO",
     "GAN_LOSSES",
     "GaussianInfoNCE",
     "LinearAutoencoder",
+    "LinearVAE",
     "LogisticAutoregressive",
     "MixtureGAN",
     "PCA",
+    "PPCA",
     "RealNVP",
+    "VAE",
     "affine_coupling",
     "autoencoder",
     "autoregressive_nll",
@@ -67,6 +72,7 @@ __all__ = [
     "bits_per_dim",
     "correlated_gaussians",
     "dirac_gan",
+    "elbo",
     "fit_autoregressive",
     "fit_discriminator",
     "fit_flow",
@@ -79,13 +85,18 @@ __all__ = [
     "gaussian_mutual_information",
     "independent_bernoulli",
     "infonce",
+    "iwae_bound",
+    "kl_std_normal",
     "knn_leave_one_out",
     "linear_autoencoder",
+    "linear_vae",
     "optimal_discriminator",
     "pca",
+    "ppca_optimum",
     "principal_angles",
     "realnvp",
     "standard_normal_log_prob",
     "train_mixture_gan",
     "two_moons",
+    "vae",
 ]
