@@ -760,6 +760,7 @@ def _specs() -> dict[str, Spec]:
         **_rl_trust_search_specs(),
         **_kernels_specs(),
         **_generalization_specs(),
+        **_sharpness_specs(),
         **_gan_specs(),
         **_mutual_information_specs(),
     }
@@ -1238,6 +1239,27 @@ def _generalization_specs() -> dict[str, Spec]:
                                                    extra=[("coordinate", 2, "a coordinate beyond the input"),
                                                           ("x", torch.zeros(4), "a vector of inputs")],
                                                    shape=None, dtype=None),
+    }
+
+
+def _sharpness_specs() -> dict[str, Spec]:
+    """The rescaling of layers and the Hessian of :mod:`mltheory.generalization.sharpness`, on a tiny network."""
+    net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2)).double()
+    x, y = torch.ones(4, 2, dtype=torch.float64), torch.tensor([0, 1, 0, 1])
+    rescale_kinds = {"alpha": "positive", "layer": "count0"}
+    too_deep = [("layer", 1, "a layer with no linear layer after it")]
+    examples = dict(model=net, x=x, y=y)
+    example_kinds = {"x": "tensor", "y": "labels"}
+    example_extra = [("x", torch.ones(4, 3, dtype=torch.float64), "3 coordinates for 2 inputs"),
+                     ("y", torch.tensor([0, 1, 0]), "4 points and 3 labels"), ("x", torch.ones(4), "a vector")]
+    return {
+        "generalization.rescaling_factors": Spec(dict(model=net, alpha=2.0), kinds=rescale_kinds, extra=too_deep,
+                                                 shape=(17,)),
+        "generalization.rescale_layers": Spec(dict(model=net, alpha=2.0), kinds=rescale_kinds, extra=too_deep,
+                                              shape=None, dtype=None),
+        "generalization.loss_hessian": Spec(examples, kinds=example_kinds, extra=example_extra, shape=(17, 17)),
+        "generalization.top_hessian_eigenvalue": Spec(dict(examples, iterations=5), kinds=example_kinds,
+                                                      extra=example_extra, shape=None, dtype=None),
     }
 
 

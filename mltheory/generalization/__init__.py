@@ -9,6 +9,7 @@ from .bounds import PacBayesCertificate, cover_count, dziugaite_roy_bound, kl_in
 from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, gram_spectrum, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
+from .sharpness import loss_hessian, rescale_layers, rescaling_factors, top_hessian_eigenvalue
 from .simplicity import first_layer_gradient, lms_data, randomised_accuracy, train_classifier
 from .teacher_student import (
     TeacherStudentData,
@@ -37,6 +38,7 @@ __all__ = [
     "kl_inverse",
     "legendre_features",
     "lms_data",
+    "loss_hessian",
     "marchenko_pastur_edges",
     "marchenko_pastur_pdf",
     "optimal_stopping_time",
@@ -45,10 +47,13 @@ __all__ = [
     "polynomial_errors",
     "polynomial_fit",
     "random_features_regression",
+    "rescale_layers",
+    "rescaling_factors",
     "randomised_accuracy",
     "ridge_fit",
     "ridgeless_risk",
     "teacher_student",
+    "top_hessian_eigenvalue",
     "train_classifier",
     "vc_bound",
 ]
