@@ -5,6 +5,7 @@ holds the checked results of the book's Generalization part (one module per
 page) and ``mltheory.generalization.figures`` its figures.
 """
 
+from .alignment import first_layer_alignment, principal_energy
 from .bounds import PacBayesCertificate, cover_count, dziugaite_roy_bound, kl_inverse, pac_bayes_bound, vc_bound
 from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
@@ -30,6 +31,7 @@ __all__ = [
     "dziugaite_roy_bound",
     "egen_ridge",
     "egen_theory",
+    "first_layer_alignment",
     "first_layer_gradient",
     "generalization_error",
     "gradient_flow_linear",
@@ -45,6 +47,7 @@ __all__ = [
     "overfitting_term",
     "pac_bayes_bound",
     "polynomial_errors",
+    "principal_energy",
     "polynomial_fit",
     "random_features_regression",
     "rescale_layers",

@@ -5,10 +5,11 @@ from .double_descent import random_features_figure, ridgeless_figure
 from .overfitting import overfitting_figure
 from .random_matrices import marchenko_pastur_figure, overfitting_term_figure
 from .sharpness import sharpness_figure
-from .simplicity import simplicity_figure
+from .simplicity import alignment_figure, simplicity_figure
 from .teacher_student import test_curve_figure
 
 __all__ = [
+    "alignment_figure",
     "certificate_figure",
     "cover_figure",
     "marchenko_pastur_figure",
