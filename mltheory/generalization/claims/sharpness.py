@@ -58,10 +58,10 @@ def hessian_blocks() -> dict[str, float]:
             "top 22": float(torch.linalg.eigvalsh(hessian[second, second])[-1])}
 
 
-def rescaled_sharpness(alpha: float) -> tuple[float, float]:
+def rescaled_sharpness(alpha: float, iterations: int = ITERATIONS) -> tuple[float, float]:
     """The sharpness of the trained network rescaled by ``alpha``, by power iteration, and its residual."""
     net, x, y = trained_network()
-    return top_hessian_eigenvalue(rescale_layers(net, alpha), x, y, iterations=ITERATIONS)
+    return top_hessian_eigenvalue(rescale_layers(net, alpha), x, y, iterations=iterations)
 
 
 # --------------------------------------------------------------------------- the function is unchanged

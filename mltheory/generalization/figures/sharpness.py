@@ -16,8 +16,8 @@ def sharpness_figure(octaves: int = 4):
     upper bound max(α², α⁻²) λ_max(H), and the constant that invariance would predict."""
     fig, ax = new_figure(height=3.6)
     blocks = hessian_blocks()
-    alphas = 2.0 ** (torch.arange(-2 * octaves, 2 * octaves + 1, dtype=torch.float64) / 2)
-    measured = [rescaled_sharpness(float(a))[0] for a in alphas]
+    alphas = 2.0 ** torch.arange(-octaves, octaves + 1, dtype=torch.float64)
+    measured = [rescaled_sharpness(float(a), iterations=100)[0] for a in alphas]
     fine = 2.0 ** torch.linspace(-octaves, octaves, 200, dtype=torch.float64)
     ax.loglog(fine, torch.maximum(fine**2, fine**-2) * blocks["top"], ":", color="grey",
               label=r"upper bound $\max(\alpha^2, \alpha^{-2})\,\lambda_{\max}(H)$")
