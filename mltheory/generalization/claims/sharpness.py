@@ -29,6 +29,8 @@ CONGRUENCE_ALPHAS = (0.25, 1.0, 4.0, 10.0)
 """Factors at which the measured sharpness is compared with the congruence law (10 is the factor of toy B4)."""
 FUNCTION_ALPHAS = tuple(2.0**k for k in range(-4, 5))
 """Factors at which the outputs are compared: powers of two, so that the rescaling is exact in floating point."""
+SANDWICH_ALPHAS = (0.25, 0.5, 2.0, 4.0, 10.0)
+"""Factors at which the sharpness is compared with the bounds from the Rayleigh quotient."""
 LIMIT_ALPHA = 2.0**8
 """The large factor at which :math:`\\lambda_{\\max}(H_\\alpha)/\\alpha^2` is compared with its limit."""
 
@@ -58,6 +60,7 @@ def hessian_blocks() -> dict[str, float]:
             "top 22": float(torch.linalg.eigvalsh(hessian[second, second])[-1])}
 
 
+@functools.cache
 def rescaled_sharpness(alpha: float, iterations: int = ITERATIONS) -> tuple[float, float]:
     """The sharpness of the trained network rescaled by ``alpha``, by power iteration, and its residual."""
     net, x, y = trained_network()
@@ -146,6 +149,44 @@ register(Numeric(
                     rf"$\{{{', '.join(f'{a:g}' for a in CONGRUENCE_ALPHAS)}\}}$, with $T_\alpha$ the diagonal "
                     rf"rescaling"),
     source="Dinh et al. 2017 (congruence of the Hessian); experiment ours (toy B4)",
+))
+
+
+# --------------------------------------------------------------------------- bounds from the Rayleigh quotient
+
+def sandwich_check(law: str = "congruence") -> list[Measurement]:
+    """The sharpness of each rescaled network against the bounds that the congruence law implies: between
+    alpha^2 lambda_max(H_22) and alpha^2 lambda_max(H) for alpha >= 1, and between alpha^-2 lambda_max(H_11) and
+    alpha^-2 lambda_max(H) for alpha <= 1 (``law="invariant"``: both bounds lambda_max(H), the wrong alternative)."""
+    blocks = hessian_blocks()
+    measurements = []
+    for a in SANDWICH_ALPHAS:
+        value, residual = rescaled_sharpness(a)
+        scale, block, power = (a**2, "top 22", r"\alpha^2") if a >= 1 else (a**-2, "top 11", r"\alpha^{-2}")
+        lower, upper = scale * blocks[block], scale * blocks["top"]
+        if law == "invariant":
+            lower = upper = blocks["top"]
+        subscript = block.split()[1]
+        for relation, bound, latex in ((">=", lower, rf"{power} \lambda_{{\max}}(H_{{{subscript}}})"),
+                                       ("<=", upper, rf"{power} \lambda_{{\max}}(H)")):
+            measurements.append(Measurement.exact(
+                f"alpha = {a:g}, {relation}", value, bound, tolerance=residual, relation=relation,
+                reason="the residual of the power iteration", quantity=r"\lambda_{\max}(H_\alpha)",
+                expected_latex=latex))
+    return measurements
+
+
+register(Numeric(
+    label="eq-sharpness-sandwich",
+    experiment=sandwich_check,
+    alternative=Alternative("sharpness is invariant under the rescaling: both bounds are the top eigenvalue of the "
+                            "original network", kwargs={"law": "invariant"}),
+    method=f"power iteration ({ITERATIONS} Hessian-vector products) on each rescaled network, against the blocks of "
+           "the dense Hessian of the original network",
+    condition=Words(rf"for the trained network, $\alpha$ in "
+                    rf"$\{{{', '.join(f'{a:g}' for a in SANDWICH_ALPHAS)}\}}$, the bounds with $\alpha^2$ for "
+                    rf"$\alpha$ at least 1 and with $\alpha^{{-2}}$ for $\alpha$ at most 1"),
+    source="ours (Rayleigh quotient; after Dinh et al. 2017; toy B4)",
 ))
 
 
