@@ -115,6 +115,23 @@ register(Numeric(
 
 # --------------------------------------------------------------------------- the Hessian transforms by congruence
 
+w, v_out, c = sp.symbols("w v c", real=True)
+loss_of = sp.Function("ell")
+_parameters = (w, v_out, c)
+_hessian = sp.Matrix(3, 3, lambda i, j: sp.Derivative(loss_of(v_out * w, c), _parameters[i], _parameters[j]))
+
+register(Identity(
+    label="eq-sharpness-hessian-law",
+    lhs=_hessian.applyfunc(lambda entry: sp.Subs(entry, (w, v_out), (alpha * w, v_out / alpha))),
+    rhs=sp.diag(1 / alpha, alpha, 1) * _hessian * sp.diag(1 / alpha, alpha, 1),
+    method="doit",
+    condition=(Words(r"for every twice differentiable loss $\ell$ that depends on an incoming weight $w$ and an "
+                     r"outgoing weight $v$ only through their product, and on a parameter $c$ that is not rescaled, "
+                     r"and"), Domain(alpha, sp.Interval.open(0, sp.oo))),
+    source="Dinh et al. 2017 (the Hessian under the rescaling); proof ours",
+))
+
+
 @one_thread()
 def congruence_check(law: str = "congruence") -> list[Measurement]:
     """The sharpness of each rescaled network, by power iteration on its own Hessian-vector products, against the
