@@ -84,8 +84,9 @@ def fit(
     seed: int,
     weight_decay: float = 0.0,
     evaluate: Callable[[nn.Module], dict] | None = None,
+    optimizer: str = "adam",
 ) -> list[dict]:
-    """Train ``model`` in place with Adam on minibatches drawn in a seeded order.
+    """Train ``model`` in place with Adam (or SGD with momentum) on minibatches drawn in a seeded order.
 
     Parameters
     ----------
@@ -104,10 +105,13 @@ def fit(
     seed : int
         Seed of the minibatch order.
     weight_decay : float, default 0
-        Adam's L2 penalty.
+        The optimizer's L2 penalty.
     evaluate : callable, optional
         Called as ``evaluate(model)`` after every epoch (in eval mode, without
         gradients); the dictionaries it returns make up the history.
+    optimizer : {"adam", "sgd"}, default "adam"
+        Adam, or stochastic gradient descent with momentum 0.9. SGD moves the weights along sums of gradients,
+        so each step of a first layer is a combination of the inputs; Adam rescales every coordinate.
 
     Returns
     -------
@@ -138,7 +142,10 @@ def fit(
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     weight_decay = check_scalar(weight_decay, name="weight_decay", func=func, low=0)
     generator = torch.Generator().manual_seed(check_seed(seed, func=func))
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if check_choice(optimizer, ("adam", "sgd"), name="optimizer", func=func) == "adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    else:
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=weight_decay)
     history = []
     for epoch in range(1, epochs + 1):
         model.train()

@@ -742,7 +742,7 @@ def _specs() -> dict[str, Spec]:
         "networks.fit": Spec(dict(model=nn.Linear(2, 2), x=torch.randn(8, 2, generator=torch.Generator().manual_seed(0)),
                                   y=torch.tensor([0, 1] * 4), loss=nn.functional.cross_entropy, epochs=1,
                                   batch_size=4, lr=0.1, seed=0),
-                             kinds={"x": "tensor", "y": "tensor"},
+                             kinds={"x": "tensor", "y": "tensor", "optimizer": "choice:adam"},
                              extra=[("y", torch.tensor([0, 1] * 3), "8 points and 6 labels")],
                              shape=None, dtype=None),
         "networks.accuracy": Spec(dict(model=nn.Linear(2, 2), x=torch.tensor([[1.0, 0.0], [0.0, 1.0]]),
@@ -760,6 +760,7 @@ def _specs() -> dict[str, Spec]:
         **_rl_trust_search_specs(),
         **_kernels_specs(),
         **_generalization_specs(),
+        **_sharpness_specs(),
         **_gan_specs(),
         **_mutual_information_specs(),
         **_autoencoder_specs(),
@@ -1248,6 +1249,44 @@ def _generalization_specs() -> dict[str, Spec]:
                                                    extra=[("coordinate", 2, "a coordinate beyond the input"),
                                                           ("x", torch.zeros(4), "a vector of inputs")],
                                                    shape=None, dtype=None),
+    }
+
+
+def _sharpness_specs() -> dict[str, Spec]:
+    """The rescaling of layers and the Hessian (:mod:`mltheory.generalization.sharpness`) and the random-label
+    alignment (:mod:`mltheory.generalization.alignment`), at tiny sizes."""
+    net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2)).double()
+    x, y = torch.ones(4, 2, dtype=torch.float64), torch.tensor([0, 1, 0, 1])
+    rescale_kinds = {"alpha": "positive", "layer": "count0"}
+    too_deep = [("layer", 1, "a layer with no linear layer after it")]
+    examples = dict(model=net, x=x, y=y)
+    example_kinds = {"x": "tensor", "y": "labels"}
+    example_extra = [("x", torch.ones(4, 3, dtype=torch.float64), "3 coordinates for 2 inputs"),
+                     ("y", torch.tensor([0, 1, 0]), "4 points and 3 labels"), ("x", torch.ones(4), "a vector")]
+    labels = torch.tensor([0, 1, 2, 0, 1, 2])
+    inputs = torch.arange(18.0).reshape(6, 3).sin()
+    return {
+        "generalization.principal_energy": Spec(dict(covariance=[[2.0, 0.0], [0.0, 1.0]],
+                                                     reference=[[1.0, 0.0], [0.0, 3.0]], k=1),
+                                                kinds={"covariance": "array", "reference": "array", "k": "count1"},
+                                                extra=[("k", 3, "k above the dimension"),
+                                                       ("covariance", [[0.0, 0.0], [0.0, 0.0]], "a zero trace"),
+                                                       ("reference", [[1.0, 0.0, 0.0]], "a non-square matrix")],
+                                                shape=None, dtype=None),
+        "generalization.first_layer_alignment": Spec(dict(x=inputs, y=labels, hidden=4, epochs=1, k=2, seed=0),
+                                                     kinds={"x": "tensor", "y": "labels", "optimizer": "choice:sgd",
+                                                            "k": "count1", "lr": "positive_bounded"},
+                                                     extra=[("k", 4, "k above the input dimension"),
+                                                            ("y", labels[:5], "6 points and 5 labels"),
+                                                            ("x", torch.ones(6), "a vector of inputs")],
+                                                     shape=None, dtype=None),
+        "generalization.rescaling_factors": Spec(dict(model=net, alpha=2.0), kinds=rescale_kinds, extra=too_deep,
+                                                 shape=(17,)),
+        "generalization.rescale_layers": Spec(dict(model=net, alpha=2.0), kinds=rescale_kinds, extra=too_deep,
+                                              shape=None, dtype=None),
+        "generalization.loss_hessian": Spec(examples, kinds=example_kinds, extra=example_extra, shape=(17, 17)),
+        "generalization.top_hessian_eigenvalue": Spec(dict(examples, iterations=5), kinds=example_kinds,
+                                                      extra=example_extra, shape=None, dtype=None),
     }
 
 

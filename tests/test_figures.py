@@ -25,6 +25,8 @@ SMALLER = {
     "vae_latent_figure": {"epochs": 1},
     "rate_distortion_figure": {"epochs": 1},
     "iwae_figure": {"replicates": 500},
+    "sharpness_figure": {"octaves": 1},
+    "alignment_figure": {"epochs": 1},
 }
 
 

@@ -5,10 +5,12 @@ holds the checked results of the book's Generalization part (one module per
 page) and ``mltheory.generalization.figures`` its figures.
 """
 
+from .alignment import first_layer_alignment, principal_energy
 from .bounds import PacBayesCertificate, cover_count, dziugaite_roy_bound, kl_inverse, pac_bayes_bound, vc_bound
 from .double_descent import bias_variance_decomposition, random_features_regression, ridgeless_risk
 from .overfitting import legendre_features, polynomial_errors, polynomial_fit
 from .random_matrices import gram_eigenvalues, gram_spectrum, marchenko_pastur_edges, marchenko_pastur_pdf, overfitting_term
+from .sharpness import loss_hessian, rescale_layers, rescaling_factors, top_hessian_eigenvalue
 from .simplicity import first_layer_gradient, lms_data, randomised_accuracy, train_classifier
 from .teacher_student import (
     TeacherStudentData,
@@ -29,6 +31,7 @@ __all__ = [
     "dziugaite_roy_bound",
     "egen_ridge",
     "egen_theory",
+    "first_layer_alignment",
     "first_layer_gradient",
     "generalization_error",
     "gradient_flow_linear",
@@ -37,18 +40,23 @@ __all__ = [
     "kl_inverse",
     "legendre_features",
     "lms_data",
+    "loss_hessian",
     "marchenko_pastur_edges",
     "marchenko_pastur_pdf",
     "optimal_stopping_time",
     "overfitting_term",
     "pac_bayes_bound",
     "polynomial_errors",
+    "principal_energy",
     "polynomial_fit",
     "random_features_regression",
+    "rescale_layers",
+    "rescaling_factors",
     "randomised_accuracy",
     "ridge_fit",
     "ridgeless_risk",
     "teacher_student",
+    "top_hessian_eigenvalue",
     "train_classifier",
     "vc_bound",
 ]

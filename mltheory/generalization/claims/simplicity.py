@@ -1,5 +1,6 @@
 """Claims of the page on simplicity bias (``book/generalization/simplicity-bias.md``): on LMS-5 data a ReLU network
-reads only the linear coordinate, although the slab coordinate alone is learnable and fully predictive.
+reads only the linear coordinate, although the slab coordinate alone is learnable and fully predictive; and with
+random labels, the first layer's first steps still follow the principal directions of the data.
 """
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ import functools
 import math
 
 import sympy as sp
+import torch
 
 from ...claims import Alternative, Identity, Measurement, Numeric, Words, register
+from ...data import digits
 from ...networks import accuracy
+from ..alignment import first_layer_alignment, principal_energy
 from ..simplicity import lms_data, randomised_accuracy, train_classifier
 
 N_TRAIN = 5000
@@ -133,4 +137,63 @@ register(Numeric(
     condition=Words(rf"for the same network and training, with the slab coordinate as its only input, tested on "
                     rf"{N_TEST} examples"),
     source="Shah et al. 2020 (the slab feature is learnable alone); experiment ours",
+))
+
+
+# --------------------------------------------------------------------------- random labels still teach the first layer
+
+ALIGNMENT_SEEDS = 5
+"""Independent runs (random labels, initial weights and minibatch order) of the random-label experiment."""
+ALIGNMENT_HIDDEN = 128
+"""Width of the two hidden layers of the network 64 → 128 → 128 → 10 trained on random labels."""
+ALIGNMENT_EPOCHS = 20
+"""Epochs of SGD (momentum 0.9, learning rate 0.05, minibatches of 64) on the page."""
+ALIGNMENT_K = 10
+"""Number of top principal directions of the digits."""
+
+
+def random_digit_labels(seed: int) -> torch.Tensor:
+    """Labels drawn uniformly from the ten digits, independently of the images (``seed`` selects the draw)."""
+    return torch.randint(0, 10, (len(digits()[1]),), generator=torch.Generator().manual_seed(1000 + seed))
+
+
+@functools.cache
+def alignment_histories(epochs: int = ALIGNMENT_EPOCHS, optimizer: str = "sgd") -> tuple[list[dict], ...]:
+    """One :func:`first_layer_alignment` history per seed, on the digits with random labels."""
+    x = digits(dtype=torch.float32)[0]
+    lr = 0.05 if optimizer == "sgd" else 1e-3
+    return tuple(first_layer_alignment(x, random_digit_labels(seed), hidden=ALIGNMENT_HIDDEN, epochs=epochs,
+                                       optimizer=optimizer, lr=lr, k=ALIGNMENT_K, seed=seed)
+                 for seed in range(ALIGNMENT_SEEDS))
+
+
+def data_energy() -> float:
+    """The fraction of the digits' variance in their top ALIGNMENT_K principal directions."""
+    x = digits()[0]
+    x = x - x.mean(0)
+    covariance = x.T @ x / len(x)
+    return principal_energy(covariance, covariance, ALIGNMENT_K)
+
+
+def first_epoch_check(epochs: int = ALIGNMENT_EPOCHS, optimizer: str = "sgd") -> list[Measurement]:
+    """The principal energy of the first layer's change after one epoch of random-label training, averaged over
+    the seeds, against the principal energy of the data covariance itself."""
+    changes = [history[1]["change energy"] for history in alignment_histories(epochs, optimizer)]
+    return [Measurement.monte_carlo("first epoch", changes, data_energy(),
+                                    quantity=r"E_{10}(\Delta^\top \Delta)", expected_latex=r"E_{10}(\Sigma_x)")]
+
+
+register(Numeric(
+    label="eq-random-labels-first-epoch",
+    experiment=first_epoch_check,
+    alternative=Alternative(f"random labels teach the first layer nothing about the inputs, so its change is "
+                            f"isotropic: a fraction k/d = {ALIGNMENT_K}/64 of its energy in any {ALIGNMENT_K} "
+                            f"directions", expected={"first epoch": ALIGNMENT_K / 64}),
+    test={"epochs": 1},
+    method=f"{ALIGNMENT_SEEDS} seeded runs of SGD on the digits with random labels",
+    condition=Words(rf"for the network 64–{ALIGNMENT_HIDDEN}–{ALIGNMENT_HIDDEN}–10 after one epoch of SGD "
+                    rf"(momentum 0.9, learning rate 0.05) on the 1797 centred digits with labels drawn uniformly, "
+                    rf"$\Delta$ the change of its first layer, $E_{{10}}$ the fraction of a covariance's trace in "
+                    rf"the top 10 principal directions of the digits"),
+    source="Maennel et al. 2020 (alignment of the first layer with the data); experiment ours (toy A4)",
 ))

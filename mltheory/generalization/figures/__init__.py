@@ -4,10 +4,12 @@ from .bounds import certificate_figure, cover_figure
 from .double_descent import random_features_figure, ridgeless_figure
 from .overfitting import overfitting_figure
 from .random_matrices import marchenko_pastur_figure, overfitting_term_figure
-from .simplicity import simplicity_figure
+from .sharpness import sharpness_figure
+from .simplicity import alignment_figure, simplicity_figure
 from .teacher_student import test_curve_figure
 
 __all__ = [
+    "alignment_figure",
     "certificate_figure",
     "cover_figure",
     "marchenko_pastur_figure",
@@ -15,6 +17,7 @@ __all__ = [
     "overfitting_term_figure",
     "random_features_figure",
     "ridgeless_figure",
+    "sharpness_figure",
     "simplicity_figure",
     "test_curve_figure",
 ]

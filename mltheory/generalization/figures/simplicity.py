@@ -5,10 +5,13 @@ from __future__ import annotations
 import torch
 
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.simplicity import LINEAR, SLAB, randomised_accuracies, slab_network, trained_network
+from ..claims.simplicity import (
+    ALIGNMENT_EPOCHS, ALIGNMENT_K, LINEAR, SLAB, alignment_histories, data_energy, randomised_accuracies,
+    slab_network, trained_network,
+)
 from ..simplicity import NEGATIVE_SLABS, POSITIVE_SLABS
 
-__all__ = ["simplicity_figure"]
+__all__ = ["alignment_figure", "simplicity_figure"]
 
 
 def _decision_map(ax, predict, x_test, y_test, title: str, points: int = 300):
@@ -53,4 +56,39 @@ def simplicity_figure():
     bars.text(1, 0.52, "chance", fontsize=7, ha="center", va="bottom")
     bars.set_xticks(range(3), ["clean", "linear\npermuted", "slab\npermuted"])
     bars.set(xlabel="test set", ylabel="test accuracy", ylim=(0, 1.05), title="which feature is used")
+    return fig
+
+
+def _mean_and_error(histories, key: str, start: int = 0):
+    """The mean of one recorded quantity over the seeds at each epoch from ``start``, and its standard error."""
+    values = torch.tensor([[record[key] for record in history[start:]] for history in histories], dtype=torch.float64)
+    return values.mean(0), values.std(0) / len(histories) ** 0.5
+
+
+@figure_function
+def alignment_figure(epochs: int = ALIGNMENT_EPOCHS):
+    """The principal energy of the first layer's change and of its covariance during SGD on random labels, against
+    the data's own and the isotropic value, and the commutator misalignment of the covariance with the data's."""
+    fig, (energy_ax, commutator_ax) = new_figure(1, 2, width=9.0, height=3.4)
+    histories = alignment_histories(epochs)
+    steps = torch.arange(epochs + 1)
+    for key, start, color, label in (("change energy", 1, PALETTE[0], r"change $\Delta^\top\Delta$"),
+                                     ("energy", 0, PALETTE[2], r"weights $W^\top W$")):
+        mean, error = _mean_and_error(histories, key, start)
+        energy_ax.errorbar(steps[start:], mean, yerr=error, color=color, marker="o", markersize=3, label=label)
+    energy_ax.axhline(data_energy(), color=PALETTE[1], linestyle="--", linewidth=1,
+                      label=r"data $\Sigma_x$")
+    energy_ax.axhline(ALIGNMENT_K / 64, color="grey", linestyle=":", linewidth=1, label="isotropic, $k/d$")
+    energy_ax.set(xlabel="epoch of SGD on random labels", ylabel=f"fraction in top {ALIGNMENT_K} directions",
+                  ylim=(0, 1), title="energy in the data's principal directions")
+    energy_ax.legend(fontsize=7)
+    mean, error = _mean_and_error(histories, "misalignment")
+    commutator_ax.errorbar(steps, mean, yerr=error, color=PALETTE[3], marker="o", markersize=3)
+    accuracy_ax = commutator_ax.twinx()
+    mean, _ = _mean_and_error(histories, "accuracy")
+    accuracy_ax.plot(steps, mean, color="grey", linestyle="--", linewidth=1)
+    accuracy_ax.set(xlabel="epoch of SGD on random labels", ylabel="training accuracy (dashed)", ylim=(0, 1))
+    commutator_ax.set(xlabel="epoch of SGD on random labels",
+                      ylabel=r"$\|\Sigma_W\Sigma_x - \Sigma_x\Sigma_W\|_F / (\|\Sigma_W\|_F \|\Sigma_x\|_F)$",
+                      ylim=(0, None), title="commutator misalignment")
     return fig
