@@ -33,7 +33,9 @@ from ..data import digits, train_test_indices
 from ..networks import accuracy, fit, mlp
 from ..runtime import one_thread
 from ..validation import (
+    SEED_LIMIT,
     as_float_tensor,
+    check_counts,
     check_finite,
     check_integer,
     check_labels,
@@ -41,6 +43,7 @@ from ..validation import (
     check_scalar,
     check_seed,
     check_shape,
+    next_seed,
 )
 
 __all__ = [
@@ -286,7 +289,7 @@ def gaussian_relu_mlp(sizes: Sequence[int], *, seed: int, weight_gain: float = m
     gain = check_scalar(weight_gain, name="weight_gain", func=func, low=0, low_open=True)
     bias_std = check_scalar(bias_std, name="bias_std", func=func, low=0)
     net = mlp(sizes, seed=check_seed(seed, func=func), dtype=torch.float64)
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(next_seed(seed))
     with torch.no_grad():
         for linear in (m for m in net if isinstance(m, nn.Linear)):
             linear.weight.normal_(0.0, gain / math.sqrt(linear.in_features), generator=generator)
@@ -336,7 +339,12 @@ def linear_region_breakpoints(net, start, end) -> torch.Tensor:
     >>> linear_region_breakpoints(net, [-1.0], [1.0]).tolist()
     [0.5, 0.75]
     """
-    func = "linear_region_breakpoints"
+    layers, a, b = _segment(net, start, end, "linear_region_breakpoints")
+    return _breakpoints(layers, a, b)
+
+
+def _segment(net, start, end, func: str):
+    """The hidden layers of ``net`` as float64 (weight, bias) pairs and the ends of the segment, validated."""
     linears = _relu_network(net, func)
     dim = linears[0].in_features
     ends = []
@@ -348,11 +356,15 @@ def linear_region_breakpoints(net, start, end) -> torch.Tensor:
     if torch.equal(a, b):
         raise ValueError(f"{func}: start and end must differ (got the same point twice)")
     with torch.no_grad():
-        layers = [(m.weight.to(torch.float64), m.bias.to(torch.float64)) for m in linears[:-1]]
-        cuts = a.new_tensor([0.0, 1.0])
-        for cuts in _cuts_by_layer(layers, a, b):
-            pass
-        return cuts[1:-1]
+        layers = [(m.weight.detach().to(torch.float64), m.bias.detach().to(torch.float64)) for m in linears[:-1]]
+    return layers, a, b
+
+
+def _breakpoints(layers, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    cuts = a.new_tensor([0.0, 1.0])
+    for cuts in _cuts_by_layer(layers, a, b):
+        pass
+    return cuts[1:-1]
 
 
 def _cuts_by_layer(layers, a: torch.Tensor, b: torch.Tensor):
@@ -397,7 +409,7 @@ def count_linear_regions(net, start, end) -> int:
     >>> count_linear_regions(net, [-10.0], [10.0]) <= 4  # at most one kink per unit on a line
     True
     """
-    return 1 + linear_region_breakpoints(net, start, end).numel()
+    return 1 + _breakpoints(*_segment(net, start, end, "count_linear_regions")).numel()
 
 
 def regions_against_depth(depths=(1, 2, 3, 4, 5, 6), *, width: int = 16, networks: int = 50, seed: int = 0,
@@ -432,9 +444,7 @@ def regions_against_depth(depths=(1, 2, 3, 4, 5, 6), *, width: int = 16, network
     torch.Size([1, 3])
     """
     func = "regions_against_depth"
-    depths = [check_integer(d, name="depths", func=func, minimum=1) for d in depths]
-    if not depths:
-        raise ValueError(f"{func}: depths must list at least one depth (got none)")
+    depths = check_counts(depths, name="depths", func=func, minimum=1)
     width = check_integer(width, name="width", func=func, minimum=1)
     networks = check_integer(networks, name="networks", func=func, minimum=1)
     seed = check_seed(seed, func=func)
@@ -449,7 +459,7 @@ def _count_regions(depths, width, networks, seed, ell) -> torch.Tensor:
     counts = torch.empty(len(depths), networks, dtype=torch.float64)
     for k in range(networks):
         # the hidden layers of gaussian_relu_mlp, drawn directly (the read-out layer does not matter)
-        generator = torch.Generator().manual_seed(seed + k)
+        generator = torch.Generator().manual_seed((seed + k) % SEED_LIMIT)
         layers, fan_in = [], 2
         for _ in range(max(depths)):
             weight = torch.randn(width, fan_in, generator=generator, dtype=torch.float64) * math.sqrt(2 / fan_in)
