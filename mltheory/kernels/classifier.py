@@ -44,6 +44,7 @@ from ..validation import (
     check_seed,
     check_shape,
     next_seed,
+    reports_as,
 )
 
 __all__ = [
@@ -260,6 +261,7 @@ def rescale_hidden_units(net, factors, *, layer: int = 0) -> nn.Sequential:
 # --------------------------------------------------------------------------- linear regions along a segment
 
 
+@reports_as("gaussian_relu_mlp")
 def gaussian_relu_mlp(sizes: Sequence[int], *, seed: int, weight_gain: float = math.sqrt(2),
                       bias_std: float = 0.0) -> nn.Sequential:
     r"""A ReLU network in float64 with Gaussian weights of variance ``weight_gain² / fan_in`` and biases of variance ``bias_std²``.
