@@ -21,7 +21,7 @@ import sympy as sp
 import torch
 from torch import nn
 
-from ...claims import Alternative, Identity, Measurement, Numeric, Reduction, register
+from ...claims import Alternative, Identity, Measurement, Numeric, Reduction, Words, register
 from ...networks import mlp
 from ..classifier import (
     logit_gradient,
@@ -108,6 +108,7 @@ register(Numeric(
     experiment=overflow_check,
     alternative=Alternative("the logarithm of the softmax as written, e^{a_i}/Σ e^{a_j}", kwargs={"method": "naive"}),
     method="torch.log_softmax in float64 against 50-digit arithmetic",
+    condition=Words(r"for the logits $s - (0, 1, \dots, 9)$, $s$ from 0 to $10^5$"),
     source="Kaplan §1.8",
 ))
 
@@ -254,6 +255,7 @@ register(Numeric(
     page={"seed": 0},
     test={"seed": 1},
     method="a ReLU network 8–32–32–3 in float64 at 256 random inputs, every hidden unit permuted",
+    condition=Words("for a ReLU network 8–32–32–3, every hidden unit permuted"),
     source="ours (Kaplan §1.1)",
 ))
 
@@ -279,6 +281,7 @@ register(Numeric(
     page={"seed": 0},
     test={"seed": 1},
     method="a ReLU network 8–32–32–3 in float64 at 256 random inputs, every hidden unit rescaled",
+    condition=Words(r"every hidden unit rescaled by a factor in $[e^{-2}, e^{2}]$"),
     source="ours (Kaplan §1.1; Dinh et al. 2017)",
 ))
 

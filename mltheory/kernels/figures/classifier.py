@@ -32,7 +32,7 @@ def digits_training_figure(epochs: int = 30, seed: int = 0):
             right.text(col, row, str(count), ha="center", va="center", fontsize=6,
                        color="white" if row == col else "black")
     right.set(xlabel="predicted digit", ylabel="true digit", xticks=range(10), yticks=range(10),
-              title=f"test confusions ({result['n_test']} images)")
+              title="test set")
     image.set_clim(0, math.log1p(confusion.max()))
     return fig
 
@@ -47,7 +47,7 @@ def linear_regions_figure(depths=tuple(range(1, 9)), width: int = 16, networks: 
     ax.errorbar(depth, mean, yerr=error, fmt="o-", color=PALETTE[0], capsize=2,
                 label=f"random ReLU networks, width {width} (mean ± s.e.)")
     first = mean[0] - 1
-    ax.plot(depth, 1 + first * depth, ":", color=PALETTE[1],
+    ax.plot(depth, 1 + first * depth, ":", color=PALETTE[1], linewidth=2, zorder=3,
             label="1 + (regions added by the first layer) × depth")
     ax.plot(depth, 2.0**depth, "--", color="black", linewidth=1, label=r"sawtooth, width 2: $2^L$")
     ax.plot(depth, (width + 1.0) ** depth, "-.", color="grey", linewidth=1, label=r"at most $(n + 1)^L$")
