@@ -501,7 +501,8 @@ def train_digits_classifier(*, hidden: int = 128, epochs: int = 30, batch_size: 
     The 1797 images are split at random, 80 % for training and 20 % for testing
     (:func:`mltheory.data.train_test_indices`), and the network
     (:func:`mltheory.networks.mlp`) is trained with Adam
-    (:func:`mltheory.networks.fit`). Results are cached per setting.
+    (:func:`mltheory.networks.fit`). Runs are cached per setting; each call
+    returns its own copies.
 
     Parameters
     ----------
@@ -536,5 +537,5 @@ def train_digits_classifier(*, hidden: int = 128, epochs: int = 30, batch_size: 
     lr = check_scalar(lr, name="lr", func=func, low=0, low_open=True)
     seed = check_seed(seed, func=func)
     net, history, test_accuracy, n_test, confusion = _train_digits(hidden, epochs, batch_size, lr, seed, trained)
-    return {"model": net, "history": history, "test_accuracy": test_accuracy, "n_test": n_test,
-            "confusion": confusion.clone()}
+    return {"model": copy.deepcopy(net), "history": [dict(record) for record in history],
+            "test_accuracy": test_accuracy, "n_test": n_test, "confusion": confusion.clone()}
