@@ -33,6 +33,7 @@ from ..classifier import (
 
 __all__ = [
     "DIGITS",
+    "EXPECTED_ACCURACY",
     "forward_error_bound",
     "CrossEntropy",
     "Probability",
@@ -76,9 +77,11 @@ def _exact_log_softmax(offsets: list[int]) -> torch.Tensor:
 
 OVERFLOW_SCALES = (0.0, 100.0, 1000.0, 1e5)
 """The largest logit of each test vector; float64's exp overflows above 709.78."""
+OVERFLOW_CLASSES = 10
+"""The number of logits of each test vector, :math:`s - (0, 1, \\dots, K - 1)`."""
 
 
-def overflow_check(scales=OVERFLOW_SCALES, classes: int = 10, method: str = "log_softmax") -> list[Measurement]:
+def overflow_check(scales=OVERFLOW_SCALES, classes: int = OVERFLOW_CLASSES, method: str = "log_softmax") -> list[Measurement]:
     r"""Log-probabilities of the logits :math:`s - (0, 1, \dots, K-1)` against their exact values, for each scale s.
 
     ``method="log_softmax"`` uses ``torch.log_softmax``; ``"naive"`` takes the logarithm of the softmax
@@ -108,7 +111,8 @@ register(Numeric(
     experiment=overflow_check,
     alternative=Alternative("the logarithm of the softmax as written, e^{a_i}/Σ e^{a_j}", kwargs={"method": "naive"}),
     method="torch.log_softmax in float64 against 50-digit arithmetic",
-    condition=Words(r"for the logits $s - (0, 1, \dots, 9)$, $s$ from 0 to $10^5$"),
+    condition=Words(rf"for the logits $s - (0, 1, \dots, {OVERFLOW_CLASSES - 1})$, "
+                    rf"$s \in \{{{', '.join(f'{v:g}' for v in OVERFLOW_SCALES)}\}}$"),
     source="Kaplan §1.8",
 ))
 
@@ -185,20 +189,43 @@ register(Numeric(
 # --------------------------------------------------------------------------- symmetries of the parameters
 
 
-def forward_error_bound(net: nn.Sequential, inputs: torch.Tensor) -> torch.Tensor:
+def forward_error_bound(net: nn.Sequential, inputs: torch.Tensor, *, parameter_error: float = 0.0) -> torch.Tensor:
     r"""A first-order bound on the float64 rounding error of ``net(inputs)``, per output.
 
     With :math:`m_0 = |x|` and :math:`m_l = |W_l|\,m_{l-1} + |b_l|`, each layer's computed affine map is
     off by at most :math:`\gamma_{n+1} m_l` (:math:`\gamma_k = ku/(1 - ku)`, :math:`n` the fan-in), an
-    elementwise 1-Lipschitz activation does not enlarge an error (and adds at most :math:`u m_l`
-    itself), and :math:`|W|` carries earlier errors forward no further than it carries :math:`m`, so the
-    output is off by at most :math:`(\sum_l \gamma_{n_l+1} + \text{activations}\cdot u)\,m_L`.
+    elementwise 1-Lipschitz activation with :math:`|\phi(z)| \le |z|` does not enlarge an error (and adds
+    at most :math:`u m_l` itself), and :math:`|W|` carries earlier errors forward no further than it
+    carries :math:`m`, so the output is off by at most
+    :math:`(\sum_l (\gamma_{n_l+1} + \delta) + \text{activations}\cdot u)\,m_L`, where :math:`\delta`
+    (``parameter_error``) bounds the relative error of every stored weight and bias against the exact
+    parameters the network stands for (0 when they are stored exactly).
+
+    Parameters
+    ----------
+    net : torch.nn.Sequential
+        ``nn.Linear`` layers and elementwise activations, in float64.
+    inputs : torch.Tensor, shape (B, d)
+    parameter_error : float, default 0
+        Bound on the relative rounding error of each weight and bias.
+
+    Returns
+    -------
+    torch.Tensor, shape (B, d_out)
+
+    Examples
+    --------
+    >>> from mltheory.networks import mlp
+    >>> net = mlp([3, 4, 2], seed=0, dtype=torch.float64)
+    >>> x = torch.randn(5, 3, dtype=torch.float64)
+    >>> bool((forward_error_bound(net, x) < 1e-12).all())
+    True
     """
     m, total = inputs.abs(), 0.0
     for module in net:
         if isinstance(module, nn.Linear):
             k = module.in_features + 1
-            total += k * UNIT_ROUNDOFF / (1 - k * UNIT_ROUNDOFF)
+            total += k * UNIT_ROUNDOFF / (1 - k * UNIT_ROUNDOFF) + parameter_error
             m = m @ module.weight.abs().T + module.bias.abs()
         else:
             total += UNIT_ROUNDOFF
@@ -207,19 +234,26 @@ def forward_error_bound(net: nn.Sequential, inputs: torch.Tensor) -> torch.Tenso
 
 SYMMETRY_SIZES = (8, 32, 32, 3)
 """The networks whose symmetries are checked: 8 inputs, two hidden layers of 32 units, 3 outputs."""
+SYMMETRY_INPUTS = 256
+"""The number of random inputs at which the symmetries are checked."""
+RESCALE_LOG_RANGE = 2.0
+"""The rescaling factors are drawn log-uniformly from :math:`[e^{-r}, e^{r}]` with this :math:`r`."""
+_SYMMETRY_NETWORK = "–".join(map(str, SYMMETRY_SIZES))
 
 
 def _symmetry_setup(seed: int, activation: str):
     net = mlp(list(SYMMETRY_SIZES), activation=activation, seed=seed, dtype=torch.float64)
     generator = torch.Generator().manual_seed(seed + 1)
-    inputs = torch.randn(256, SYMMETRY_SIZES[0], generator=generator, dtype=torch.float64)
+    inputs = torch.randn(SYMMETRY_INPUTS, SYMMETRY_SIZES[0], generator=generator, dtype=torch.float64)
     return net, inputs, generator
 
 
-def _change(net, new, inputs, what, symbol) -> Measurement:
+def _change(net, new, inputs, what, symbol, parameter_error: float = 0.0) -> Measurement:
+    """How far ``new`` moves the outputs of ``net``, relative to the rounding bound of both; the stored
+    parameters of ``new`` are within ``parameter_error`` (relative) of the exactly transformed ones."""
     with torch.no_grad():
         change = (new(inputs) - net(inputs)).abs()
-        bound = forward_error_bound(net, inputs) + forward_error_bound(new, inputs)
+        bound = forward_error_bound(net, inputs) + forward_error_bound(new, inputs, parameter_error=parameter_error)
     # the change must stay within the rounding bound everywhere: compare the worst ratio with 1
     ratio = float((change / bound).max())
     return Measurement.exact(
@@ -254,14 +288,14 @@ register(Numeric(
     alternative=Alternative("permuting the incoming weights without the outgoing ones", kwargs={"outgoing": False}),
     page={"seed": 0},
     test={"seed": 1},
-    method="a ReLU network 8–32–32–3 in float64 at 256 random inputs, every hidden unit permuted",
-    condition=Words("for a ReLU network 8–32–32–3, every hidden unit permuted"),
+    method=f"a ReLU network {_SYMMETRY_NETWORK} in float64 at {SYMMETRY_INPUTS} random inputs, every hidden unit permuted",
+    condition=Words(f"for a ReLU network {_SYMMETRY_NETWORK}, every hidden unit permuted"),
     source="ours (Kaplan §1.1)",
 ))
 
 
 def rescaling_check(seed: int = 0, activation: str = "relu") -> Measurement:
-    r"""Rescale every hidden unit by a factor drawn log-uniformly from :math:`[e^{-2}, e^{2}]`.
+    r"""Rescale every hidden unit by a factor drawn log-uniformly from :math:`[e^{-r}, e^{r}]` (:data:`RESCALE_LOG_RANGE`).
 
     ``activation="tanh"`` does the same to a tanh network (the wrong alternative: tanh is not
     positively homogeneous).
@@ -269,9 +303,12 @@ def rescaling_check(seed: int = 0, activation: str = "relu") -> Measurement:
     net, inputs, generator = _symmetry_setup(seed, activation)
     new = net
     for layer in (0, 1):
-        factors = (4 * torch.rand(SYMMETRY_SIZES[layer + 1], generator=generator, dtype=torch.float64) - 2).exp()
+        uniform = torch.rand(SYMMETRY_SIZES[layer + 1], generator=generator, dtype=torch.float64)
+        factors = (RESCALE_LOG_RANGE * (2 * uniform - 1)).exp()
         new = rescale_hidden_units(new, factors, layer=layer)
-    return _change(net, new, inputs, "rescaled units", r"c\theta")
+    # each stored weight went through at most two roundings (times c_j of its unit, divided by c_k of its
+    # input unit), each bias through one: relative error at most 2u to first order
+    return _change(net, new, inputs, "rescaled units", r"c\theta", parameter_error=2 * UNIT_ROUNDOFF)
 
 
 register(Numeric(
@@ -280,8 +317,8 @@ register(Numeric(
     alternative=Alternative("the same rescaling of a tanh network", kwargs={"activation": "tanh"}),
     page={"seed": 0},
     test={"seed": 1},
-    method="a ReLU network 8–32–32–3 in float64 at 256 random inputs, every hidden unit rescaled",
-    condition=Words(r"every hidden unit rescaled by a factor in $[e^{-2}, e^{2}]$"),
+    method=f"a ReLU network {_SYMMETRY_NETWORK} in float64 at {SYMMETRY_INPUTS} random inputs, every hidden unit rescaled",
+    condition=Words(rf"every hidden unit rescaled by a factor in $[e^{{-{RESCALE_LOG_RANGE:g}}}, e^{{{RESCALE_LOG_RANGE:g}}}]$"),
     source="ours (Kaplan §1.1; Dinh et al. 2017)",
 ))
 
@@ -337,10 +374,12 @@ register(Numeric(
 
 DIGITS = {"hidden": 128, "epochs": 30, "batch_size": 64, "lr": 1e-3, "seed": 0}
 """The settings of the digits classifier on the page."""
+EXPECTED_ACCURACY = 0.97
+"""The test accuracy expected of an MLP 64–128–10 on the digits."""
 
 
 def digits_accuracy_check(trained: bool = True, **settings) -> Measurement:
-    r"""Test accuracy of :func:`~mltheory.kernels.classifier.train_digits_classifier` against 0.97,
+    r"""Test accuracy of :func:`~mltheory.kernels.classifier.train_digits_classifier` against :data:`EXPECTED_ACCURACY`,
     within 5 binomial standard errors :math:`\sqrt{a(1-a)/m}` of the :math:`m` test images.
 
     ``trained=False`` evaluates the network at initialisation (the wrong alternative).
@@ -348,14 +387,14 @@ def digits_accuracy_check(trained: bool = True, **settings) -> Measurement:
     result = train_digits_classifier(**{**DIGITS, **settings}, trained=trained)
     acc, m = result["test_accuracy"], result["n_test"]
     return Measurement.from_standard_error(
-        "test accuracy", acc, math.sqrt(max(acc * (1 - acc), 1 / m) / m), 0.97,
-        samples=f"{m} test images", quantity=r"\text{test accuracy}", expected_latex="0.97")
+        "test accuracy", acc, math.sqrt(max(acc * (1 - acc), 1 / m) / m), EXPECTED_ACCURACY,
+        samples=f"{m} test images", quantity=r"\text{test accuracy}", expected_latex=f"{EXPECTED_ACCURACY:g}")
 
 
 register(Numeric(
     label="eq-digits-accuracy",
     experiment=digits_accuracy_check,
     alternative=Alternative("the network at initialisation, before training", kwargs={"trained": False}),
-    method="an MLP 64–128–10 trained with Adam on 80 % of scikit-learn's digits, tested on the rest",
+    method=f"an MLP 64–{DIGITS['hidden']}–10 trained with Adam on 80 % of scikit-learn's digits, tested on the rest",
     source="Kaplan §1.8 (MNIST); the digits of Alpaydin and Kaynak (1998)",
 ))
