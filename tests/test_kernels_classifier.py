@@ -112,7 +112,14 @@ def test_one_layer_regions_are_one_plus_the_kinks_on_the_segment():
     kinks = -weight[:, 1] / weight[:, 0]  # unit j switches at t_j on the segment x(t) = (t, 1)
     expected = 1 + int(((kinks > -2) & (kinks < 2)).sum())
     assert count_linear_regions(net, [-2.0, 1.0], [2.0, 1.0]) == expected
-    assert float(regions_against_depth((1,), width=4, networks=1)[0, 0]) >= 1
+
+
+def test_deeper_networks_only_add_regions_and_stay_below_the_bound():
+    # the network of depth L is the first L hidden layers of the deepest one, so its breakpoints persist
+    counts = regions_against_depth((1, 2, 3), width=4, networks=20)
+    assert (counts.diff(dim=0) >= 0).all() and (counts.diff(dim=0) > 0).any()
+    assert (counts >= 1).all()
+    assert (counts <= torch.tensor([5.0, 25.0, 125.0], dtype=torch.float64)[:, None]).all()  # (n + 1)^L
 
 
 def test_digits_classifier_learns_and_is_reproducible():

@@ -460,7 +460,8 @@ def _count_regions(depths, width, networks, seed, ell) -> torch.Tensor:
     end = torch.tensor([ell, 1.0], dtype=torch.float64)
     counts = torch.empty(len(depths), networks, dtype=torch.float64)
     for k in range(networks):
-        # the hidden layers of gaussian_relu_mlp, drawn directly (the read-out layer does not matter)
+        # He-initialised hidden layers without biases, as gaussian_relu_mlp draws them but without building
+        # modules (the read-out layer does not matter); they are not gaussian_relu_mlp(seed=k)'s layers
         generator = torch.Generator().manual_seed((seed + k) % SEED_LIMIT)
         layers, fan_in = [], 2
         for _ in range(max(depths)):
