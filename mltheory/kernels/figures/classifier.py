@@ -21,9 +21,12 @@ def digits_training_figure(epochs: int = 30, seed: int = 0):
     fig, (left, middle, right) = new_figure(1, 3, height=2.9)
     left.plot(epoch, [h["loss"] for h in history], "-", color=PALETTE[0])
     left.set(xlabel="epoch", ylabel="training cross-entropy (nats)", yscale="log", title="loss")
-    middle.plot(epoch, [h["train_accuracy"] for h in history], "--", color=PALETTE[1], label="train")
-    middle.plot(epoch, [h["test_accuracy"] for h in history], "-", color=PALETTE[2], label="test")
-    middle.set(xlabel="epoch", ylabel="accuracy", ylim=(0.8, 1.0), title="accuracy")
+    train, test = [h["train_accuracy"] for h in history], [h["test_accuracy"] for h in history]
+    middle.plot(epoch, train, "--", color=PALETTE[1], label="train")
+    middle.plot(epoch, test, "-", color=PALETTE[2], label="test")
+    # show every epoch: the lower limit is the lowest accuracy, rounded down to a tenth
+    middle.set(xlabel="epoch", ylabel="accuracy", ylim=(math.floor(10 * min(train + test)) / 10, 1.0),
+               title="accuracy")
     middle.legend(fontsize=7)
     confusion = result["confusion"].numpy()
     image = right.imshow(np.log1p(confusion), cmap="Blues")
