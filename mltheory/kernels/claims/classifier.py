@@ -258,7 +258,9 @@ def _change(net, new, inputs, what, symbol, parameter_error: float = 0.0) -> Mea
     ratio = float((change / bound).max())
     return Measurement.exact(
         f"largest change / rounding bound, {what}", ratio, 1.0, relation="<=",
-        reason="a first-order float64 rounding bound of both networks (forward_error_bound)",
+        reason="a first-order float64 rounding bound of both networks (forward_error_bound)"
+               + (f", with stored parameters within {parameter_error / UNIT_ROUNDOFF:g} u of the exact ones"
+                  if parameter_error else ""),
         quantity=rf"\max_x \frac{{|f_{{{symbol}}}(x) - f_\theta(x)|}}{{\text{{rounding bound}}}}",
         expected_latex="1")
 
