@@ -759,6 +759,7 @@ def _specs() -> dict[str, Spec]:
         **_validation_specs(),
         **_rl_trust_search_specs(),
         **_kernels_specs(),
+        **_kernels_classifier_specs(),
         **_generalization_specs(),
         **_sharpness_specs(),
         **_gan_specs(),
@@ -1160,6 +1161,48 @@ def _kernels_specs() -> dict[str, Spec]:
                                                extra=[("model", kernels.serial(kernels.Relu()),
                                                        "no read-out dense layer")],
                                                shape=(2, 1, 1), dtype=torch.float32),
+    }
+
+
+def _kernels_classifier_specs() -> dict[str, Spec]:
+    """The softmax, logit gradient, parameter symmetries, linear regions and digits MLP of :mod:`mltheory.kernels.classifier`."""
+    from mltheory.kernels import gaussian_relu_mlp
+    from mltheory.networks import mlp
+
+    relu = gaussian_relu_mlp([2, 3, 1], seed=0)
+    tanh = mlp([2, 3, 1], activation="tanh", seed=0, dtype=torch.float64)
+    linear_only = nn.Sequential(nn.Linear(2, 1).double())
+    hidden = dict(kinds={"net": "model", "layer": "count0"},
+                  extra=[("layer", 1, "a layer beyond the last hidden one"),
+                         ("net", linear_only, "a network without a hidden layer")], shape=None, dtype=None)
+    segment = dict(valid=dict(net=relu, start=[-1.0, 0.5], end=[1.0, 0.5]),
+                   kinds={"net": "model", "start": "array", "end": "array"},
+                   extra=[("start", [1.0, 2.0, 3.0], "a mismatched dimension"),
+                          ("end", [-1.0, 0.5], "the same point as start"),
+                          ("net", tanh, "a tanh network")])
+    return {
+        "kernels.naive_softmax": Spec(dict(logits=[1.0, 2.0]), shape=(2,)),
+        "kernels.shifted_softmax": Spec(dict(logits=[1.0, 2.0]), shape=(2,)),
+        "kernels.logit_gradient": Spec(dict(logits=[[1.0, 2.0, 0.5]], labels=[2]), kinds={"labels": "labels"},
+                                       extra=[("labels", [0, 1], "two labels for one example"),
+                                              ("logits", [1.0, 2.0, 0.5], "a vector instead of a batch")],
+                                       shape=(1, 3)),
+        "kernels.permute_hidden_units": Spec(dict(net=relu, permutation=[2, 0, 1]),
+                                             **{**hidden, "kinds": {**hidden["kinds"], "permutation": "labels"},
+                                                "extra": hidden["extra"] + [("permutation", [0, 0, 1], "a repeated unit"),
+                                                                            ("permutation", [0, 1], "too few units")]}),
+        "kernels.rescale_hidden_units": Spec(dict(net=relu, factors=[1.0, 2.0, 0.5]),
+                                             **{**hidden, "kinds": {**hidden["kinds"], "factors": "positive_array"},
+                                                "extra": hidden["extra"] + [("factors", [1.0, 2.0], "too few factors")]}),
+        "kernels.gaussian_relu_mlp": Spec(dict(sizes=[2, 3, 1], seed=0),
+                                          kinds={"sizes": "sizes", "weight_gain": "positive", "bias_std": "nonneg"},
+                                          shape=None, dtype=None),
+        "kernels.linear_region_breakpoints": Spec(**segment, shape=None),
+        "kernels.count_linear_regions": Spec(**segment, shape=None, dtype=None),
+        "kernels.regions_against_depth": Spec(dict(depths=(1, 2), width=3, networks=2),
+                                              kinds={"depths": "counts", "width": "count1", "networks": "count1",
+                                                     "half_length": "positive"}, shape=(2, 2)),
+        "kernels.train_digits_classifier": Spec(dict(epochs=1), kinds={"trained": "flag"}, shape=None, dtype=None),
     }
 
 

@@ -231,7 +231,7 @@ def _strategy(kind: str, valid):
 #: Too slow to call a few times more, or their output is not a tensor whose dtype follows the input.
 NOT_DRAWN = {"information.tsne", "estimation.noise2noise", "estimation.digits_calibration", "estimation.train_denoiser",
              "networks.fit", "networks.mlp", "estimation.denoising_data", "data.digits",
-             "optimization.critical_batch_experiment"}
+             "optimization.critical_batch_experiment", "kernels.train_digits_classifier"}
 
 
 def drawable(key: str) -> dict:

@@ -27,6 +27,8 @@ SMALLER = {
     "iwae_figure": {"replicates": 500},
     "sharpness_figure": {"octaves": 1},
     "alignment_figure": {"epochs": 1},
+    "digits_training_figure": {"epochs": 3},
+    "linear_regions_figure": {"networks": 10},
 }
 
 

@@ -18,10 +18,28 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.training.lazy_training` and :func:`~mltheory.kernels.training.power_law_fit`.
 - :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp` and
   :func:`~mltheory.kernels.monte_carlo.empirical_ntk_ensemble`, the kernels measured on finite random networks.
+- :mod:`mltheory.kernels.classifier`: the first page's classifier: :func:`~mltheory.kernels.classifier.naive_softmax`
+  and :func:`~mltheory.kernels.classifier.shifted_softmax`, :func:`~mltheory.kernels.classifier.logit_gradient`,
+  the parameter symmetries :func:`~mltheory.kernels.classifier.permute_hidden_units` and
+  :func:`~mltheory.kernels.classifier.rescale_hidden_units`, linear regions along a segment
+  (:func:`~mltheory.kernels.classifier.count_linear_regions`) and the digits MLP
+  (:func:`~mltheory.kernels.classifier.train_digits_classifier`).
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
 
+from .classifier import (
+    count_linear_regions,
+    gaussian_relu_mlp,
+    linear_region_breakpoints,
+    logit_gradient,
+    naive_softmax,
+    permute_hidden_units,
+    regions_against_depth,
+    rescale_hidden_units,
+    shifted_softmax,
+    train_digits_classifier,
+)
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
 from .monte_carlo import empirical_nngp, empirical_ntk_ensemble
@@ -31,15 +49,25 @@ __all__ = [
     "Dense",
     "Erf",
     "Relu",
+    "count_linear_regions",
     "empirical_nngp",
     "empirical_ntk",
     "empirical_ntk_ensemble",
     "erf_expectations",
+    "gaussian_relu_mlp",
     "lazy_training",
+    "linear_region_breakpoints",
+    "logit_gradient",
+    "naive_softmax",
     "nngp_posterior",
     "ntk_regression",
+    "permute_hidden_units",
     "power_law_fit",
+    "regions_against_depth",
     "relu_expectations",
+    "rescale_hidden_units",
     "serial",
+    "shifted_softmax",
+    "train_digits_classifier",
     "train_network",
 ]

@@ -1,10 +1,13 @@
 """Figures of the part on infinite width, one module per page. Each function returns a ``matplotlib.figure.Figure``."""
 
+from .classifier import digits_training_figure, linear_regions_figure
 from .nngp import kurtosis_figure, posterior_figure
 from .ntk import ntk_parametrisation_figure, ntk_training_figure, ntk_width_figure
 
 __all__ = [
+    "digits_training_figure",
     "kurtosis_figure",
+    "linear_regions_figure",
     "ntk_parametrisation_figure",
     "ntk_training_figure",
     "ntk_width_figure",
