@@ -18,12 +18,25 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.training.lazy_training` and :func:`~mltheory.kernels.training.power_law_fit`.
 - :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp`, the kernel
   measured on finite random networks.
+- :mod:`mltheory.kernels.mean_field`: signal propagation, :func:`~mltheory.kernels.mean_field.length_map`,
+  :func:`~mltheory.kernels.mean_field.correlation_map`, :func:`~mltheory.kernels.mean_field.chi1` and
+  :func:`~mltheory.kernels.mean_field.critical_weight_variance` (the order-to-chaos line), and the finite-network
+  experiments :func:`~mltheory.kernels.mean_field.signal_propagation` and :func:`~mltheory.kernels.mean_field.residual_growth`.
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
 
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+from .mean_field import (
+    chi1,
+    correlation_map,
+    critical_weight_variance,
+    length_fixed_point,
+    length_map,
+    residual_growth,
+    signal_propagation,
+)
 from .monte_carlo import empirical_nngp
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
@@ -31,14 +44,21 @@ __all__ = [
     "Dense",
     "Erf",
     "Relu",
+    "chi1",
+    "correlation_map",
+    "critical_weight_variance",
     "empirical_nngp",
     "empirical_ntk",
     "erf_expectations",
     "lazy_training",
+    "length_fixed_point",
+    "length_map",
     "nngp_posterior",
     "ntk_regression",
     "power_law_fit",
     "relu_expectations",
+    "residual_growth",
     "serial",
+    "signal_propagation",
     "train_network",
 ]

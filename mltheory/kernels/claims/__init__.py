@@ -3,10 +3,11 @@
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import nngp, ntk, price
+from . import nngp, ntk, price, signal
 
 __all__ = [
     "nngp",
     "ntk",
     "price",
+    "signal",
 ]

@@ -2,11 +2,14 @@
 
 from .nngp import kurtosis_figure, posterior_figure
 from .ntk import ntk_parametrisation_figure, ntk_training_figure, ntk_width_figure
+from .signal import phase_diagram_figure, second_moment_figure
 
 __all__ = [
     "kurtosis_figure",
     "ntk_parametrisation_figure",
     "ntk_training_figure",
     "ntk_width_figure",
+    "phase_diagram_figure",
     "posterior_figure",
+    "second_moment_figure",
 ]
