@@ -13,7 +13,7 @@ In a wide random network with weights of variance :math:`\sigma_w^2/n` and biase
 
 For ReLU and erf the Gaussian expectations are the closed forms of
 :func:`~mltheory.kernels.layers.relu_expectations` and :func:`~mltheory.kernels.layers.erf_expectations`;
-for tanh they are computed by Gauss–Hermite quadrature. Fixed points and the critical line are solved by
+for tanh they are computed numerically (Simpson's rule for one input, Gauss–Hermite quadrature for two). Fixed points and the critical line are solved by
 Newton's method (fixed-point iteration converges ever more slowly as :math:`\chi_1 \to 1`).
 
 The finite-network experiments :func:`signal_propagation` and :func:`residual_growth` measure what
@@ -31,9 +31,8 @@ import torch
 
 from ..networks import INITIALISATIONS, init_weight
 from ..validation import (
-    as_float_tensor,
+    check_array,
     check_choice,
-    check_finite,
     check_flag,
     check_integer,
     check_scalar,
@@ -77,9 +76,34 @@ def _tanh_expectations(q: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, 
     return (weight * tu * tv).sum((-2, -1)), (weight * (1 - tu**2) * (1 - tv**2)).sum((-2, -1))
 
 
+_GRID = torch.linspace(-1.0, 1.0, 4001, dtype=torch.float64)
+
+
+def _tanh_moments(q: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    r""":math:`E[\tanh^2 u]` and :math:`E[\tanh'(u)^2]` for :math:`u \sim \mathcal N(0, q)`, on a fine grid in :math:`u`.
+
+    The grid spans :math:`\lvert u\rvert \le U = \min(10\sqrt q, 40)` (Simpson's rule); beyond 40,
+    :math:`\tanh^2 u = 1` and :math:`\tanh' u = 0` in double precision, so the tail adds its probability
+    to the first expectation only. Accurate at every :math:`q > 0`, also where the Gauss–Hermite nodes are
+    too coarse for the narrow peak of :math:`\tanh'(\sqrt q z)^2`.
+    """
+    q = q[..., None]
+    bound = torch.minimum(10 * torch.sqrt(q), torch.full_like(q, 40.0))
+    u = bound * _GRID
+    weights = torch.ones(len(_GRID), dtype=torch.float64)
+    weights[1:-1:2], weights[2:-1:2] = 4.0, 2.0
+    weights = weights * (bound * (_GRID[1] - _GRID[0]) / 3)
+    density = torch.exp(-u**2 / (2 * q)) / torch.sqrt(2 * math.pi * q)
+    t = torch.tanh(u)
+    tail = torch.erfc(bound[..., 0] / torch.sqrt(2 * q[..., 0]))
+    return (weights * density * t**2).sum(-1) + tail, (weights * density * (1 - t**2) ** 2).sum(-1)
+
+
 def _expectations(activation: str, q: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     r""":math:`E[\phi(u)\phi(v)]` and :math:`E[\phi'(u)\phi'(v)]` for two inputs of variance ``q`` and correlation ``c``."""
     if activation == "tanh":
+        if bool((c == 1).all()) and bool((q > 0).all()):
+            return _tanh_moments(q)
         return _tanh_expectations(q, c)
     return (_relu if activation == "relu" else _erf)(q, q, c * q)
 
@@ -117,9 +141,7 @@ def length_map(q, activation: str, weight_var: float, bias_var: float = 0.0) -> 
     """
     func = "length_map"
     activation, weight_var, bias_var = _check(activation, weight_var, bias_var, func)
-    q = check_finite(as_float_tensor(q, name="q", func=func), name="q", func=func)
-    if (q < 0).any():
-        raise ValueError(f"{func}: q must be non-negative (got {float(q.min()):.6g})")
+    q = check_array(q, name="q", func=func, nonnegative=True)
     return _length(activation, weight_var, bias_var, q)
 
 
@@ -168,9 +190,9 @@ def _fixed_point(activation, weight_var, bias_var, func):
                                                      torch.ones((), dtype=torch.float64))[1])
     if bias_var == 0 and slope_at_zero <= 1 + 1e-12:  # the rounding of, e.g., (pi/4) (4/pi)
         return 0.0
-    # q* > 0 solves q = length_map(q); in s = log q the residual is smooth and Newton's method converges from s = 0.
-    s = _newton(lambda s: _length(activation, weight_var, bias_var, s.exp()) - s.exp(), 0.0, func)
-    return math.exp(s)
+    # q* > 0 solves q = length_map(q). As phi^2 <= 1, q* <= weight_var + bias_var; the residual is concave in q,
+    # so Newton's method from that bound decreases monotonically to the largest root, q*.
+    return _newton(lambda q: _length(activation, weight_var, bias_var, q) - q, weight_var + bias_var, func)
 
 
 def _newton(residual: Callable[[torch.Tensor], torch.Tensor], start: float, func: str,
@@ -214,7 +236,7 @@ def correlation_map(c, activation: str, weight_var: float, bias_var: float = 0.0
     """
     func = "correlation_map"
     activation, weight_var, bias_var = _check(activation, weight_var, bias_var, func)
-    c = check_finite(as_float_tensor(c, name="c", func=func), name="c", func=func)
+    c = check_array(c, name="c", func=func)
     if (c.abs() > 1).any():
         raise ValueError(f"{func}: c must lie in [-1, 1] (got {float(c.abs().max()):.6g})")
     q = _fixed_point(activation, weight_var, bias_var, func)
@@ -298,7 +320,7 @@ def critical_weight_variance(activation: str, bias_var: float = 0.0) -> float:
         square, derivative = _expectations(activation, q, one)
         return square / derivative + bias_var - q
 
-    q = math.exp(_newton(residual, 0.0, func))
+    q = math.exp(_newton(residual, math.log1p(bias_var), func))
     return 1 / float(_expectations(activation, q * one, one)[1])
 
 
