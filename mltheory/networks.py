@@ -378,7 +378,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, *, training
         y = _normalise(x, running_mean, running_var, eps)
         return _affine(y, weight, bias, features, func), running_mean, running_var
     if len(x) < 2:
-        raise ValueError(f"{func}: training needs at least 2 examples per batch (got {len(x)})")
+        raise ValueError(f"{func}: x must hold at least 2 examples in training (got {len(x)})")
     mean = x.mean(0)
     y = _normalise(x, mean, x.var(0, correction=0), eps)
     new_mean = (1 - momentum) * running_mean + momentum * mean

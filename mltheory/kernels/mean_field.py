@@ -37,6 +37,7 @@ from ..validation import (
     check_integer,
     check_scalar,
     check_seed,
+    next_seed,
 )
 from .layers import _erf, _relu
 
@@ -333,7 +334,8 @@ def signal_propagation(depth: int, width: int, init: str = "he", *, seeds: int, 
     Each of ``seeds`` networks has ``depth`` square layers of ``width`` units, weights drawn by
     :func:`~mltheory.networks.init_weight` with ``init``, and computes :math:`x_l = \max(W_l x_{l-1}, 0)` from
     one input :math:`x_0` with :math:`\langle x_0^2\rangle = 1` (the mean over units). Network ``k`` takes its
-    weights from the seed ``seed + k`` whatever the initialisation, so the same seeds give the same
+    weights from the ``k``-th seed after ``seed`` (:func:`~mltheory.validation.next_seed`) whatever the
+    initialisation, so the same seeds give the same
     directions and the initialisations differ only in scale.
 
     Parameters
@@ -361,7 +363,8 @@ def signal_propagation(depth: int, width: int, init: str = "he", *, seeds: int, 
     seed = check_seed(seed, func=func)
     moments = torch.empty(seeds, depth + 1, dtype=torch.float64)
     for k in range(seeds):
-        generator = torch.Generator().manual_seed(seed + k)
+        generator = torch.Generator().manual_seed(seed)
+        seed = next_seed(seed)
         x = torch.randn(width, generator=generator, dtype=torch.float32)
         x = x / x.pow(2).mean().sqrt()
         moments[k, 0] = 1.0
