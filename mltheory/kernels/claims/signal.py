@@ -88,7 +88,7 @@ register(Identity(
     lhs=sp.Integral(h**2 * _normal(n * var_w * moment), (h, 0, sp.oo)),
     rhs=n * var_w * moment / 2,
     method="doit",
-    source="He et al. (2015), eq. (8); corrects Kaplan (5.1.9)",
+    source="He et al. (2015), §2.2; corrects Kaplan (5.1.9)",
 ))
 
 DEPTH, WIDTH = 50, 512
