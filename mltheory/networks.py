@@ -207,12 +207,14 @@ def _check_examples(x, y, func: str) -> None:
 
 # ------------------------------------------------------------------ initialisation
 
-INITIALISATIONS = {
+_VARIANCES = {
     "he": lambda fan_in, fan_out: 2 / fan_in,
     "lecun": lambda fan_in, fan_out: 1 / fan_in,
     "glorot": lambda fan_in, fan_out: 2 / (fan_in + fan_out),
 }
-"""The weight variance of each initialisation as a function of ``(fan_in, fan_out)``."""
+
+INITIALISATIONS = tuple(_VARIANCES)
+"""The initialisations of :func:`init_variance` and :func:`init_weight`: He, LeCun and Glorot."""
 
 
 def init_variance(scheme: str, fan_in: int, fan_out: int) -> float:
@@ -239,10 +241,10 @@ def init_variance(scheme: str, fan_in: int, fan_out: int) -> float:
     (0.00390625, 0.005)
     """
     func = "init_variance"
-    check_choice(scheme, tuple(INITIALISATIONS), name="scheme", func=func)
+    check_choice(scheme, INITIALISATIONS, name="scheme", func=func)
     fan_in = check_integer(fan_in, name="fan_in", func=func, minimum=1)
     fan_out = check_integer(fan_out, name="fan_out", func=func, minimum=1)
-    return INITIALISATIONS[scheme](fan_in, fan_out)
+    return _VARIANCES[scheme](fan_in, fan_out)
 
 
 def init_weight(fan_in: int, fan_out: int, scheme: str = "he", *, seed, dtype=torch.float64) -> torch.Tensor:
@@ -271,7 +273,7 @@ def init_weight(fan_in: int, fan_out: int, scheme: str = "he", *, seed, dtype=to
     func = "init_weight"
     fan_in = check_integer(fan_in, name="fan_in", func=func, minimum=1)
     fan_out = check_integer(fan_out, name="fan_out", func=func, minimum=1)
-    variance = INITIALISATIONS[check_choice(scheme, tuple(INITIALISATIONS), name="scheme", func=func)](fan_in, fan_out)
+    variance = _VARIANCES[check_choice(scheme, INITIALISATIONS, name="scheme", func=func)](fan_in, fan_out)
     generator = as_generator(seed, func=func)
     dtype = check_float_dtype(dtype, func=func)
     return torch.empty(fan_out, fan_in, dtype=dtype).normal_(0.0, variance**0.5, generator=generator)

@@ -358,7 +358,7 @@ def signal_propagation(depth: int, width: int, init: str = "he", *, seeds: int, 
     func = "signal_propagation"
     depth = check_integer(depth, name="depth", func=func, minimum=1)
     width = check_integer(width, name="width", func=func, minimum=1)
-    init = check_choice(init, tuple(INITIALISATIONS), name="init", func=func)
+    init = check_choice(init, INITIALISATIONS, name="init", func=func)
     seeds = check_integer(seeds, name="seeds", func=func, minimum=1)
     seed = check_seed(seed, func=func)
     moments = torch.empty(seeds, depth + 1, dtype=torch.float64)
