@@ -760,6 +760,7 @@ def _specs() -> dict[str, Spec]:
         **_rl_trust_search_specs(),
         **_kernels_specs(),
         **_kernels_classifier_specs(),
+        **_signal_propagation_specs(),
         **_generalization_specs(),
         **_sharpness_specs(),
         **_gan_specs(),
@@ -1203,6 +1204,58 @@ def _kernels_classifier_specs() -> dict[str, Spec]:
                                               kinds={"depths": "counts", "width": "count1", "networks": "count1",
                                                      "half_length": "positive"}, shape=(2, 2)),
         "kernels.train_digits_classifier": Spec(dict(epochs=1), kinds={"trained": "flag"}, shape=None, dtype=None),
+    }
+
+
+def _signal_propagation_specs() -> dict[str, Spec]:
+    """The initialisers and normalisations of :mod:`mltheory.networks` and :mod:`mltheory.kernels.mean_field`."""
+    maps = {"activation": "choice:tanh", "weight_var": "positive", "bias_var": "nonneg"}
+    optional = {"weight": "anything", "bias": "anything", "eps": "nonneg"}
+    return {
+        "networks.init_variance": Spec(dict(scheme="he", fan_in=4, fan_out=3),
+                                       kinds={"scheme": "choice:he", "fan_in": "count1", "fan_out": "count1"},
+                                       shape=None, dtype=None),
+        "networks.init_weight": Spec(dict(fan_in=4, fan_out=3, seed=0),
+                                     kinds={"scheme": "choice:he", "fan_in": "count1", "fan_out": "count1"},
+                                     shape=(3, 4)),
+        "networks.layer_norm": Spec(dict(x=[[1.0, 2.0, 4.0]], weight=[1.0, 2.0, 1.0], bias=[0.0, 0.0, 1.0]),
+                                    kinds={"x": "array", **optional},
+                                    extra=[("weight", [1.0, 2.0], "2 gains for 3 features"),
+                                           ("bias", [[0.0, 0.0, 1.0]], "a bias of the wrong shape")],
+                                    shape=(1, 3)),
+        "networks.batch_norm": Spec(dict(x=[[1.0, 2.0], [3.0, 5.0]], running_mean=[0.0, 0.0], running_var=[1.0, 1.0]),
+                                    kinds={"x": "array", "running_mean": "array", "running_var": "nonneg_array",
+                                           "training": "flag", "momentum": "unit", **optional},
+                                    extra=[("x", [[1.0, 2.0]], "one example in training"),
+                                           ("running_mean", [0.0], "1 mean for 2 features"),
+                                           ("weight", [1.0, 2.0, 3.0], "3 gains for 2 features")],
+                                    shape=(2, 2)),
+        "networks.weight_norm": Spec(dict(v=[[3.0, 4.0], [1.0, 0.0]], g=[1.0, 2.0]),
+                                     kinds={"v": "array", "g": "array"},
+                                     extra=[("v", [[0.0, 0.0], [1.0, 0.0]], "a zero row"),
+                                            ("v", [3.0, 4.0], "no input axis"),
+                                            ("g", [1.0], "1 length for 2 rows")],
+                                     shape=(2, 2)),
+        "kernels.length_map": Spec(dict(q=[0.5, 1.0], activation="tanh", weight_var=1.5, bias_var=0.1),
+                                   kinds={"q": "nonneg_array", **maps}, shape=(2,)),
+        "kernels.correlation_map": Spec(dict(c=[0.0, 0.5], activation="tanh", weight_var=1.5, bias_var=0.1),
+                                        kinds={"c": "array", **maps},
+                                        extra=[("c", [1.5], "a correlation above 1")],
+                                        shape=(2,)),
+        "kernels.length_fixed_point": Spec(dict(activation="tanh", weight_var=1.5, bias_var=0.1), kinds=maps,
+                                           shape=None, dtype=None),
+        "kernels.chi1": Spec(dict(activation="tanh", weight_var=1.5, bias_var=0.1), kinds=maps, shape=None, dtype=None),
+        "kernels.critical_weight_variance": Spec(dict(activation="tanh", bias_var=0.05),
+                                                 kinds={"activation": "choice:tanh", "bias_var": "nonneg"},
+                                                 shape=None, dtype=None),
+        "kernels.signal_propagation": Spec(dict(depth=2, width=4, seeds=2),
+                                           kinds={"depth": "count1", "width": "count1", "init": "choice:he",
+                                                  "seeds": "count1"},
+                                           shape=(2, 3)),
+        "kernels.residual_growth": Spec(dict(depth=2, width=4, seeds=2),
+                                        kinds={"depth": "count1", "width": "count1", "branch_gain": "positive",
+                                               "scaled": "flag", "seeds": "count1"},
+                                        shape=(2,)),
     }
 
 

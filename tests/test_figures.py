@@ -29,6 +29,8 @@ SMALLER = {
     "alignment_figure": {"epochs": 1},
     "digits_training_figure": {"epochs": 3},
     "linear_regions_figure": {"networks": 10},
+    "second_moment_figure": {"seeds": 2},
+    "phase_diagram_figure": {"points": 4},
 }
 
 

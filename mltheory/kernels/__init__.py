@@ -24,6 +24,10 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.classifier.rescale_hidden_units`, linear regions along a segment
   (:func:`~mltheory.kernels.classifier.count_linear_regions`) and the digits MLP
   (:func:`~mltheory.kernels.classifier.train_digits_classifier`).
+- :mod:`mltheory.kernels.mean_field`: signal propagation, :func:`~mltheory.kernels.mean_field.length_map`,
+  :func:`~mltheory.kernels.mean_field.correlation_map`, :func:`~mltheory.kernels.mean_field.chi1` and
+  :func:`~mltheory.kernels.mean_field.critical_weight_variance` (the order-to-chaos line), and the finite-network
+  experiments :func:`~mltheory.kernels.mean_field.signal_propagation` and :func:`~mltheory.kernels.mean_field.residual_growth`.
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
@@ -42,6 +46,15 @@ from .classifier import (
 )
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+from .mean_field import (
+    chi1,
+    correlation_map,
+    critical_weight_variance,
+    length_fixed_point,
+    length_map,
+    residual_growth,
+    signal_propagation,
+)
 from .monte_carlo import empirical_nngp, empirical_ntk_ensemble
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
@@ -49,13 +62,18 @@ __all__ = [
     "Dense",
     "Erf",
     "Relu",
+    "chi1",
+    "correlation_map",
     "count_linear_regions",
+    "critical_weight_variance",
     "empirical_nngp",
     "empirical_ntk",
     "empirical_ntk_ensemble",
     "erf_expectations",
     "gaussian_relu_mlp",
     "lazy_training",
+    "length_fixed_point",
+    "length_map",
     "linear_region_breakpoints",
     "logit_gradient",
     "naive_softmax",
@@ -66,8 +84,10 @@ __all__ = [
     "regions_against_depth",
     "relu_expectations",
     "rescale_hidden_units",
+    "residual_growth",
     "serial",
     "shifted_softmax",
+    "signal_propagation",
     "train_digits_classifier",
     "train_network",
 ]

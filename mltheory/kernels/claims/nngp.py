@@ -1,5 +1,8 @@
 r"""Claims of the page "Infinite width: the NNGP" (``book/kernels/nngp.md``).
 
+- Williams's erf kernel: the Gaussian integral :math:`E[\operatorname{erf}'(u)\operatorname{erf}'(v)]` and
+  :math:`E[\operatorname{erf}(u)] = 0` (identities), which with Price's identity of
+  :mod:`~mltheory.kernels.claims.price` give the arcsine formula.
 - The output of a random network with one hidden layer of width :math:`n` has excess kurtosis
   :math:`(3E\phi^4/(E\phi^2)^2 - 3)/n`, which is :math:`15/n` for a ReLU (identity), and the measured
   kurtosis follows it (numeric): the central limit theorem at work.
@@ -113,6 +116,45 @@ register(Numeric(
     test={"samples": 50_000, "seed": 100},
     method="Monte Carlo over random networks",
     source="ours; Neal (1996)",
+))
+
+# --------------------------------------------------------------------------- Williams's erf kernel
+
+
+def _gaussian_integrals(expr):
+    """sympy evaluates the Gaussian integrals one variable at a time (each exponent is negative definite), then simplifies."""
+
+    def evaluate(integral):
+        value = integral.function
+        for limits in integral.limits:
+            value = sp.integrate(sp.expand(value), limits, conds="none")
+            # factored exponents show sympy that each remaining Gaussian integral converges
+            value = sp.simplify(value).replace(sp.exp, lambda argument: sp.exp(sp.factor(argument)))
+        return value
+
+    return sp.simplify(expr.replace(lambda e: isinstance(e, sp.Integral), evaluate))
+
+
+a, d = sp.symbols("a d", positive=True)
+b = sp.Symbol("b", real=True)
+z1, z2 = sp.symbols("z_1 z_2", real=True)
+_standard = sp.exp(-(z1**2 + z2**2) / 2) / (2 * sp.pi)
+
+register(Identity(
+    label="eq-erf-derivative-kernel",
+    lhs=4 / sp.pi * sp.Integral(sp.exp(-(a * z1) ** 2 - (b * z1 + d * z2) ** 2) * _standard,
+                                (z2, -sp.oo, sp.oo), (z1, -sp.oo, sp.oo)),
+    rhs=4 / (sp.pi * sp.sqrt((1 + 2 * a**2) * (1 + 2 * (b**2 + d**2)) - 4 * (a * b) ** 2)),
+    method=_gaussian_integrals,
+    source="Williams (1997); derivation ours",
+))
+
+register(Identity(
+    label="eq-erf-odd-mean",
+    lhs=sp.Integral(sp.erf(a * h) * sp.exp(-h**2 / 2) / sp.sqrt(2 * sp.pi), (h, -sp.oo, sp.oo)),
+    rhs=0,
+    method="doit",
+    source="ours",
 ))
 
 # --------------------------------------------------------------------------- the analytic kernels against finite networks

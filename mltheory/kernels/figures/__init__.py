@@ -3,6 +3,7 @@
 from .classifier import digits_training_figure, linear_regions_figure
 from .nngp import kurtosis_figure, posterior_figure
 from .ntk import ntk_parametrisation_figure, ntk_training_figure, ntk_width_figure
+from .signal import phase_diagram_figure, second_moment_figure
 
 __all__ = [
     "digits_training_figure",
@@ -11,5 +12,7 @@ __all__ = [
     "ntk_parametrisation_figure",
     "ntk_training_figure",
     "ntk_width_figure",
+    "phase_diagram_figure",
     "posterior_figure",
+    "second_moment_figure",
 ]
