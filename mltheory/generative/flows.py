@@ -22,6 +22,7 @@ from ..data import digits
 from ..networks import mlp
 from ..runtime import one_thread
 from ..validation import (
+    SEED_LIMIT,
     as_generator,
     check_array,
     check_callable,
@@ -144,7 +145,7 @@ class RealNVP(nn.Module):
         super().__init__()
         first = (torch.arange(dim) % 2 == 0).to(dtype)
         self.register_buffer("masks", torch.stack([first if i % 2 == 0 else 1 - first for i in range(layers)]))
-        self.conditioners = nn.ModuleList(_Conditioner(dim, hidden, seed + i, dtype) for i in range(layers))
+        self.conditioners = nn.ModuleList(_Conditioner(dim, hidden, (seed + i) % SEED_LIMIT, dtype) for i in range(layers))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         log_det = torch.zeros(x.shape[0], dtype=x.dtype)
@@ -179,7 +180,7 @@ def realnvp(dim: int = 2, *, layers: int = 8, hidden: int = 32, seed: int = 0, d
     hidden : int, default 32
         Width of the two hidden layers of each conditioner.
     seed : int, default 0
-        Seed of the initial weights (layer ``i`` uses ``seed + i``).
+        Seed of the initial weights (layer ``i`` uses ``seed + i``, modulo :math:`2^{64}`).
     dtype : torch.dtype, default torch.float64
 
     Returns
@@ -199,8 +200,6 @@ def realnvp(dim: int = 2, *, layers: int = 8, hidden: int = 32, seed: int = 0, d
     layers = check_integer(layers, name="layers", func=func, minimum=1)
     hidden = check_integer(hidden, name="hidden", func=func, minimum=1)
     seed = check_seed(seed, func=func)
-    if seed + layers > 2**64 - 1:
-        raise ValueError(f"{func}: seed + layers must be below 2**64 (got {seed} + {layers})")
     return RealNVP(dim, layers, hidden, seed, check_float_dtype(dtype, func=func))
 
 
