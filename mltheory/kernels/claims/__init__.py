@@ -3,9 +3,10 @@
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import nngp, ntk, price
+from . import blocks, nngp, ntk, price
 
 __all__ = [
+    "blocks",
     "nngp",
     "ntk",
     "price",
