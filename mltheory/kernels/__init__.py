@@ -18,10 +18,20 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.training.lazy_training` and :func:`~mltheory.kernels.training.power_law_fit`.
 - :mod:`mltheory.kernels.monte_carlo`: :func:`~mltheory.kernels.monte_carlo.empirical_nngp`, the kernel
   measured on finite random networks.
+- :mod:`mltheory.kernels.blocks`: the building blocks of recurrent, convolutional and attention networks
+  written out and checked against ``torch.nn``: :func:`~mltheory.kernels.blocks.rnn_cell`,
+  :func:`~mltheory.kernels.blocks.lstm_cell`, :func:`~mltheory.kernels.blocks.conv2d_im2col`,
+  :func:`~mltheory.kernels.blocks.scaled_dot_product_attention`, :func:`~mltheory.kernels.blocks.multi_head_attention`,
+  :func:`~mltheory.kernels.blocks.sinusoidal_positional_encoding`, and the parameter and FLOP counts
+  (:func:`~mltheory.kernels.blocks.transformer_param_count`, :func:`~mltheory.kernels.blocks.transformer_flops`).
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
 
+from .blocks import (conv2d_im2col, conv2d_param_count, lstm_cell, lstm_param_count, mha_param_count,
+                     multi_head_attention, positional_shift_matrix, rnn_cell, rnn_param_count,
+                     scaled_dot_product_attention, sinusoidal_positional_encoding, transformer_flops,
+                     transformer_param_count)
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
 from .monte_carlo import empirical_nngp
@@ -31,14 +41,27 @@ __all__ = [
     "Dense",
     "Erf",
     "Relu",
+    "conv2d_im2col",
+    "conv2d_param_count",
     "empirical_nngp",
     "empirical_ntk",
     "erf_expectations",
     "lazy_training",
+    "lstm_cell",
+    "lstm_param_count",
+    "mha_param_count",
+    "multi_head_attention",
     "nngp_posterior",
     "ntk_regression",
+    "positional_shift_matrix",
     "power_law_fit",
     "relu_expectations",
+    "rnn_cell",
+    "rnn_param_count",
+    "scaled_dot_product_attention",
     "serial",
+    "sinusoidal_positional_encoding",
     "train_network",
+    "transformer_flops",
+    "transformer_param_count",
 ]

@@ -46,7 +46,10 @@ __all__ = [
 
 
 def _tensor(x, name: str, func: str) -> torch.Tensor:
-    return check_finite(as_float_tensor(x, name=name, func=func), name=name, func=func)
+    x = check_finite(as_float_tensor(x, name=name, func=func), name=name, func=func)
+    if x.numel() == 0:
+        raise ValueError(f"{func}: {name} must not be empty (got shape {tuple(x.shape)})")
+    return x
 
 
 def _shaped(x, name: str, func: str, dims, sizes: dict) -> torch.Tensor:
@@ -95,11 +98,10 @@ def rnn_cell(x, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None, *, nonlinea
     True
     """
     func = "rnn_cell"
-    x, h = _tensor(x, "x", func), _tensor(h, "h", func)
-    sizes = check_shape(x, ("...", "d_x"), name="x", func=func)
-    check_shape(h, ("...", "d_h"), name="h", func=func, sizes=sizes)
+    sizes = {}
     weight_ih = _shaped(weight_ih, "weight_ih", func, ("d_h", "d_x"), sizes)
     weight_hh = _shaped(weight_hh, "weight_hh", func, ("d_h", "d_h"), sizes)
+    x, h = _shaped(x, "x", func, ("...", "d_x"), sizes), _shaped(h, "h", func, ("...", "d_h"), sizes)
     bias_ih = _optional(bias_ih, "bias_ih", func, ("d_h",), sizes)
     bias_hh = _optional(bias_hh, "bias_hh", func, ("d_h",), sizes)
     activation = {"tanh": torch.tanh, "relu": torch.relu}[check_choice(nonlinearity, ("tanh", "relu"),
@@ -365,6 +367,7 @@ def multi_head_attention(x, in_weight, out_weight, n_heads: int, in_bias=None, o
     True
     """
     func = "multi_head_attention"
+    causal = check_flag(causal, name="causal", func=func)
     x = _tensor(x, "x", func)
     sizes = check_shape(x, ("...", "n", "d"), name="x", func=func)
     sizes["3 d"] = 3 * sizes["d"]
