@@ -29,7 +29,7 @@ def attention_figure(n: int = 12, d: int = 16, dims=(2, 8, 32, 128, 512), keys: 
     fig, axes = new_figure(1, 3, width=10.0, height=3.4)
     for ax, causal in zip(axes[:2], (False, True)):
         _, weights = scaled_dot_product_attention(x @ w_q.T, x @ w_k.T, x, causal=causal)
-        image = ax.imshow(weights, cmap="Blues", vmin=0, vmax=float(weights.max()))
+        image = ax.imshow(weights.numpy(), cmap="Blues", vmin=0, vmax=float(weights.max()))
         ax.set(xlabel="key position s'", ylabel="query position s",
                title="causal mask" if causal else "no mask")
         fig.colorbar(image, ax=ax, shrink=0.8, label="weight $S_{ss'}$")
