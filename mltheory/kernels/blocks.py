@@ -137,7 +137,8 @@ def lstm_cell(x, h, c, weight_ih, weight_hh, bias_ih=None, bias_hh=None) -> tupl
     --------
     >>> import torch
     >>> cell = torch.nn.LSTMCell(3, 2, dtype=torch.float64)
-    >>> x, h, c = torch.ones(1, 3, dtype=torch.float64), torch.zeros(1, 2, dtype=torch.float64), torch.ones(1, 2, dtype=torch.float64)
+    >>> x = torch.ones(1, 3, dtype=torch.float64)
+    >>> h, c = torch.zeros(1, 2, dtype=torch.float64), torch.ones(1, 2, dtype=torch.float64)
     >>> h2, c2 = lstm_cell(x, h, c, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
     >>> ref_h, ref_c = cell(x, (h, c))
     >>> bool(torch.allclose(h2, ref_h) and torch.allclose(c2, ref_c))

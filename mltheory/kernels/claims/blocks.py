@@ -134,7 +134,8 @@ def im2col_check(flip: bool = False, seed: int = 0) -> list[Measurement]:
         out.append(Measurement.exact(
             f"largest difference from F.conv2d at stride {stride}, padding {padding}",
             float((mine - reference).abs().max()), 0.0, tolerance=tolerance,
-            reason=f"float64 rounding of {weight[0].numel()}-term sums in two orders, 2 L u max Σ|w||x| = {tolerance:.2g}",
+            reason=f"float64 rounding of {weight[0].numel()}-term sums in two orders, "
+                   f"2 L u max Σ|w||x| = {tolerance:.2g}",
             quantity=r"\max\,\bigl|\mathrm{im2col}(x)^\top W - \mathtt{conv2d}(x, W)\bigr|", expected_latex="0"))
     return out
 
@@ -163,7 +164,8 @@ def equivariance_check(padding_mode: str = "circular", seed: int = 1) -> list[Me
         moved = lambda image: image.roll(shift, dims=(-2, -1))  # noqa: E731
         out.append(Measurement.exact(
             f"largest difference at shift {shift}", float((layer(moved(x)) - moved(layer(x))).abs().max()), 0.0,
-            tolerance=tolerance, reason=f"float64 rounding of {weight[0].numel()}-term sums, 2 L u max Σ|w||x| = {tolerance:.2g}",
+            tolerance=tolerance,
+            reason=f"float64 rounding of {weight[0].numel()}-term sums, 2 L u max Σ|w||x| = {tolerance:.2g}",
             quantity=r"\max\,\bigl|f(T_a x) - T_a f(x)\bigr|", expected_latex="0"))
     return out
 
@@ -209,7 +211,10 @@ class DotProductVariance(sp.Function):
 def _sum_deltas(expr):
     """Evaluate the sums; the Kronecker delta leaves ``Piecewise((1, i <= d_k), ...)``, true on the range of i."""
     summed = expr.doit().doit()  # the first doit may only unfold DotProductVariance into its sums
-    in_range = lambda pw: isinstance(pw, sp.Piecewise) and pw.args[0].cond in (sp.Le(i, d_k), sp.Ge(d_k, i))  # noqa: E731
+
+    def in_range(pw):
+        return isinstance(pw, sp.Piecewise) and pw.args[0].cond in (sp.Le(i, d_k), sp.Ge(d_k, i))
+
     return sp.expand(summed.replace(in_range, lambda pw: pw.args[0].expr).doit())
 
 
@@ -277,7 +282,8 @@ def _attention_weights(d: int, seed: int):
     g = torch.Generator().manual_seed(seed)
     in_weight = torch.randn(3 * d, d, generator=g, dtype=torch.float64) / math.sqrt(d)
     out_weight = torch.randn(d, d, generator=g, dtype=torch.float64) / math.sqrt(d)
-    in_bias, out_bias = 0.1 * torch.randn(3 * d, generator=g, dtype=torch.float64), 0.1 * torch.randn(d, generator=g, dtype=torch.float64)
+    in_bias = 0.1 * torch.randn(3 * d, generator=g, dtype=torch.float64)
+    out_bias = 0.1 * torch.randn(d, generator=g, dtype=torch.float64)
     return g, (in_weight, out_weight), (in_bias, out_bias)
 
 
@@ -354,7 +360,7 @@ register(Numeric(
 
 def torch_mha_check(n: int = 9, d: int = 32, heads: int = 4, our_heads: int | None = None,
                     seed: int = 7) -> list[Measurement]:
-    """:func:`multi_head_attention` with the weights of an ``nn.MultiheadAttention``, in float32, with and without the mask."""
+    """:func:`multi_head_attention` with the weights of an ``nn.MultiheadAttention``, in float32, with and without mask."""
     torch.manual_seed(seed)  # nn.MultiheadAttention draws its weights from the global generator
     module = nn.MultiheadAttention(d, heads, batch_first=True)
     x = torch.randn(2, n, d, generator=torch.Generator().manual_seed(seed))
