@@ -18,7 +18,7 @@ from torch import nn
 
 from ...claims import Alternative, Assume, Identity, Measurement, Numeric, Reduction, Words, register
 from ..blocks import (_flop_terms, _transformer_count, conv2d_im2col, conv2d_param_count, lstm_param_count,
-                      mha_param_count, multi_head_attention, rnn_param_count, sinusoidal_positional_encoding,
+                      mha_param_count, multi_head_attention, rnn_cell, rnn_param_count, sinusoidal_positional_encoding,
                       transformer_flops, transformer_param_count)
 
 __all__ = ["DotProductVariance", "TransformerParameters", "counted_flops", "language_model"]
@@ -61,6 +61,66 @@ register(Numeric(
     condition=Words(r"for one layer with inputs of size $d_x$ and hidden state of size $d_h$, at "
                     r"$(d_x, d_h)$ in (10, 20), (3, 7), (64, 32)"),
     source="Kaplan (5.2.1), (5.2.2), with PyTorch's two bias vectors",
+))
+
+def recurrent_jacobian_norm(radius: float, steps: int, nonlinearity: str = "tanh", hidden: int = 32,
+                            seed: int = 8) -> float:
+    r"""The spectral norm of :math:`\partial h_T/\partial h_0` through ``steps`` steps of :func:`rnn_cell`, by autograd.
+
+    The recurrent weight is :math:`W_{hh} = \rho Q` with :math:`Q` a seeded random orthogonal matrix (every
+    singular value :math:`\rho`); random inputs of size 8 drive the state. ``nonlinearity="linear"``
+    drops :math:`\phi`, so that the Jacobian is :math:`W_{hh}^T` exactly.
+    """
+    g = torch.Generator().manual_seed(seed)
+    q, _ = torch.linalg.qr(torch.randn(hidden, hidden, generator=g, dtype=torch.float64))
+    weight_hh, weight_ih = radius * q, torch.randn(hidden, 8, generator=g, dtype=torch.float64) / math.sqrt(8)
+    inputs = torch.randn(steps, 8, generator=g, dtype=torch.float64)
+
+    def run(h):
+        for x in inputs:
+            h = (weight_hh @ h + weight_ih @ x if nonlinearity == "linear"
+                 else rnn_cell(x, h, weight_ih, weight_hh, nonlinearity=nonlinearity))
+        return h
+
+    jacobian = torch.func.jacrev(run)(torch.randn(hidden, generator=g, dtype=torch.float64))
+    return float(torch.linalg.matrix_norm(jacobian, ord=2))
+
+
+RADII = (0.9, 1.0, 1.1)
+
+
+def recurrent_gradient_check(steps: int = 50, law: str = "bound") -> list[Measurement]:
+    r""":math:`\log\|\partial h_T/\partial h_0\|_2` against :math:`T\log\rho`: equal for a linear RNN, at most for tanh.
+
+    ``law="equal"`` compares the tanh RNN with :math:`T\log\rho` two-sided (the wrong alternative).
+    """
+    slack = 4 * steps * 32 * U64  # float64 rounding of T products of 32-term sums, relative
+    out = []
+    for radius in RADII:
+        expected = steps * math.log(radius)
+        linear = math.log(recurrent_jacobian_norm(radius, steps, "linear"))
+        out.append(Measurement.exact(f"linear RNN, ρ = {radius}", linear, expected, tolerance=slack,
+                                     reason=f"float64 rounding, 4 T d u = {slack:.1g}",
+                                     quantity=r"\log\bigl\|\partial h_T/\partial h_0\bigr\|_2^{\text{linear}}",
+                                     expected_latex=r"T\log\rho"))
+        saturating = math.log(recurrent_jacobian_norm(radius, steps, "tanh"))
+        out.append(Measurement.exact(f"tanh RNN, ρ = {radius}", saturating, expected, tolerance=slack,
+                                     relation="<=" if law == "bound" else "==",
+                                     reason=f"float64 rounding, 4 T d u = {slack:.1g}",
+                                     quantity=r"\log\bigl\|\partial h_T/\partial h_0\bigr\|_2^{\tanh}",
+                                     expected_latex=r"T\log\rho"))
+    return out
+
+
+register(Numeric(
+    label="eq-rnn-gradient",
+    experiment=recurrent_gradient_check,
+    alternative=Alternative("the tanh RNN's gradient compounds like ρ^T as the linear one's does",
+                            kwargs={"law": "equal"}),
+    method="autograd Jacobians (torch.func.jacrev), float64",
+    condition=Words(r"for 50 steps of a 32-unit RNN whose recurrent weight is $\rho$ times a random orthogonal "
+                    r"matrix, $\rho$ in 0.9, 1.0, 1.1, with random inputs"),
+    source="Kaplan §5.2; Bengio et al. (1994); Pascanu et al. (2013)",
 ))
 
 CONV_SIZES = ((8, 16, 5), (3, 4, 3), (1, 1, 1))
