@@ -455,6 +455,19 @@ register(Numeric(
 d, n_layers, n_vocab, n_seq, d_ff = sp.symbols(r"d n_L n_\text{vocab} n d_{ff}", positive=True, integer=True)
 
 
+ratio = sp.Symbol("r", positive=True)
+
+register(Identity(
+    label="eq-fc-attention-ratio",
+    lhs=sp.Limit((2 * d * d_ff + d_ff + d) / (4 * d**2 + 4 * d), d, sp.oo),
+    rhs=ratio / 2,
+    method=Reduction("sympy substitutes d_ff = r d and takes the limit", lambda e: sp.simplify(
+        e.subs(d_ff, ratio * d).doit())),
+    condition=Assume(sp.Eq(d_ff, ratio * d)),
+    source="Kaplan (5.4.12)–(5.4.13)",
+))
+
+
 class TransformerParameters(sp.Function):
     r""":math:`P(d, n_L, n_\text{vocab})`, the exact count with :math:`d_{ff} = 4d`; ``doit`` evaluates it."""
 
