@@ -760,6 +760,7 @@ def _specs() -> dict[str, Spec]:
         **_rl_trust_search_specs(),
         **_kernels_specs(),
         **_kernels_blocks_specs(),
+        **_kernels_models_specs(),
         **_generalization_specs(),
         **_gan_specs(),
         **_mutual_information_specs(),
@@ -1216,6 +1217,29 @@ def _kernels_blocks_specs() -> dict[str, Spec]:
                                           kinds={"n_seq": "count1", "d_model": "count1", "n_layers": "count0",
                                                  "d_ff": "integer_or_none", "n_vocab": "count0"},
                                           shape=None, dtype=None),
+    }
+
+
+def _kernels_models_specs() -> dict[str, Spec]:
+    """The embedding, transformer block and small CNN of :mod:`mltheory.kernels.models`."""
+    g = torch.Generator().manual_seed(1)
+    torch.manual_seed(1)
+    layer = torch.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True, dtype=torch.float64)
+    params = {name: p.detach().numpy() for name, p in layer.named_parameters()}
+    x = torch.randn(5, 4, generator=g, dtype=torch.float64).numpy()
+    return {
+        "kernels.embedding": Spec(dict(tokens=[0, 2, 1], weight=x), kinds={"tokens": "labels", "weight": "array"},
+                                  extra=[("tokens", [0, 5], "a token outside a vocabulary of 5")], shape=(3, 4)),
+        "kernels.transformer_block": Spec(dict(x=x, params=params, norm_first=True, n_heads=2),
+                                          kinds={"x": "array", "params": "anything", "norm_first": "flag",
+                                                 "n_heads": "count1", "causal": "flag", "eps": "positive"},
+                                          extra=[("params", {}, "no parameters"), ("params", [1.0], "a list"),
+                                                 ("n_heads", 3, "3 heads for width 4"),
+                                                 ("x", x[:, :3], "tokens of width 3 for weights of width 4")],
+                                          shape=(5, 4)),
+        "kernels.small_cnn": Spec(dict(seed=0), kinds={"channels": "count1"}, shape=None, dtype=None),
+        "kernels.digits_cnn_vs_mlp": Spec(dict(epochs=1, hidden=4), kinds={"trained": "flag"}, shape=None,
+                                          dtype=None),
     }
 
 

@@ -16,7 +16,8 @@ FIGURE_MODULES = [
 FIGURE_FUNCTIONS = [getattr(module, name) for module in FIGURE_MODULES for name in module.__all__]
 # Figures whose defaults train at the page's size: the test checks the drawing, so it trains less.
 SMALLER = {"certificate_figure": {"steps": 400}, "mode_collapse_figure": {"steps": 300},
-           "flops_figure": {"lengths": (8, 32)}, "attention_figure": {"samples": 50}}
+           "flops_figure": {"lengths": (8, 32)}, "attention_figure": {"samples": 50},
+           "digits_figure": {"epochs": 2}}
 
 
 def test_figure_modules_are_found():

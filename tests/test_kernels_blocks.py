@@ -7,8 +7,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mltheory.kernels import (conv2d_im2col, lstm_cell, multi_head_attention, positional_shift_matrix, rnn_cell,
-                              scaled_dot_product_attention, sinusoidal_positional_encoding, transformer_flops,
+from mltheory.kernels import (conv2d_im2col, conv2d_param_count, embedding, lstm_cell, multi_head_attention,
+                              positional_shift_matrix, rnn_cell, scaled_dot_product_attention, small_cnn,
+                              sinusoidal_positional_encoding, transformer_block, transformer_flops,
                               transformer_param_count)
 
 G = torch.Generator().manual_seed(0)
@@ -115,3 +116,55 @@ def test_bad_shapes_are_refused_with_the_argument_named():
         scaled_dot_product_attention(_randn(3, 2), _randn(4, 2), _randn(4, 2), causal=True)
     with pytest.raises(ValueError, match="sinusoidal_positional_encoding: d_model must be even"):
         sinusoidal_positional_encoding(3, 5)
+
+
+# ------------------------------------------------------------------ composed layers (mltheory.kernels.models)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_transformer_block_matches_torch_in_float64_with_batch_axes(norm_first):
+    torch.manual_seed(2)
+    layer = nn.TransformerEncoderLayer(12, 3, 20, dropout=0.0, batch_first=True, norm_first=norm_first,
+                                       dtype=torch.float64).eval()
+    x = _randn(2, 3, 6, 12)
+    with torch.no_grad():
+        reference = layer(x.flatten(0, 1)).unflatten(0, (2, 3))
+        mine = transformer_block(x, dict(layer.named_parameters()), norm_first=norm_first, n_heads=3)
+    torch.testing.assert_close(mine, reference)
+
+
+def test_transformer_block_orders_differ_and_pre_ln_keeps_the_residual_stream():
+    torch.manual_seed(3)
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, dtype=torch.float64)
+    params = {name: p.detach() for name, p in layer.named_parameters()}
+    x = _randn(5, 8)
+    assert (transformer_block(x, params, norm_first=True, n_heads=2)
+            - transformer_block(x, params, norm_first=False, n_heads=2)).abs().max() > 0.1
+    zeroed = dict(params, **{name: torch.zeros_like(params[name]) for name in
+                             ("self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear2.weight", "linear2.bias")})
+    torch.testing.assert_close(transformer_block(x, zeroed, norm_first=True, n_heads=2), x)  # sublayers output 0
+
+
+def test_embedding_is_a_one_hot_product_with_gradients_on_the_used_rows():
+    weight = _randn(6, 3).requires_grad_()
+    tokens = torch.tensor([[1, 4], [4, 4]])
+    out = embedding(tokens, weight)
+    assert torch.equal(out, weight[tokens])
+    out.sum().backward()
+    assert weight.grad.sum(1).tolist() == [0.0, 3.0, 0.0, 0.0, 9.0, 0.0]
+    with pytest.raises(ValueError, match="embedding: tokens"):
+        embedding([0, 6], weight)
+
+
+def test_pooled_unchanged_is_one_for_no_shift_and_for_the_shared_window():
+    from mltheory.kernels.claims.models import pooled_unchanged
+
+    assert torch.all(pooled_unchanged((0, 0), images=5) == 1)
+    assert torch.all(pooled_unchanged((0, 2), images=5) < 0.5)  # another window altogether
+
+
+def test_small_cnn_parameter_count_is_the_sum_of_its_layers():
+    net = small_cnn(channels=4, seed=0)
+    expected = conv2d_param_count(1, 4, 3) + conv2d_param_count(4, 8, 3) + 8 * 4 * 10 + 10
+    assert sum(p.numel() for p in net.parameters()) == expected
+    assert net(torch.zeros(2, 64)).shape == (2, 10)

@@ -24,6 +24,9 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.blocks.scaled_dot_product_attention`, :func:`~mltheory.kernels.blocks.multi_head_attention`,
   :func:`~mltheory.kernels.blocks.sinusoidal_positional_encoding`, and the parameter and FLOP counts
   (:func:`~mltheory.kernels.blocks.transformer_param_count`, :func:`~mltheory.kernels.blocks.transformer_flops`).
+- :mod:`mltheory.kernels.models`: the layers put together: :func:`~mltheory.kernels.models.embedding`,
+  :func:`~mltheory.kernels.models.transformer_block` (post-LN and pre-LN), :func:`~mltheory.kernels.models.small_cnn`
+  and :func:`~mltheory.kernels.models.digits_cnn_vs_mlp`.
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
@@ -34,6 +37,7 @@ from .blocks import (conv2d_im2col, conv2d_param_count, lstm_cell, lstm_param_co
                      transformer_param_count)
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
+from .models import digits_cnn_vs_mlp, embedding, small_cnn, transformer_block
 from .monte_carlo import empirical_nngp
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
@@ -43,6 +47,8 @@ __all__ = [
     "Relu",
     "conv2d_im2col",
     "conv2d_param_count",
+    "digits_cnn_vs_mlp",
+    "embedding",
     "empirical_nngp",
     "empirical_ntk",
     "erf_expectations",
@@ -61,7 +67,9 @@ __all__ = [
     "scaled_dot_product_attention",
     "serial",
     "sinusoidal_positional_encoding",
+    "small_cnn",
     "train_network",
+    "transformer_block",
     "transformer_flops",
     "transformer_param_count",
 ]

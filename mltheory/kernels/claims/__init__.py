@@ -3,10 +3,11 @@
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import blocks, nngp, ntk, price
+from . import blocks, models, nngp, ntk, price
 
 __all__ = [
     "blocks",
+    "models",
     "nngp",
     "ntk",
     "price",

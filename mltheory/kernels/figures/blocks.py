@@ -10,8 +10,9 @@ import torch
 from ...plotting import PALETTE, figure_function, new_figure
 from ..blocks import scaled_dot_product_attention, sinusoidal_positional_encoding, transformer_flops
 from ..claims.blocks import MODEL_SIZES, _kaplan_flops, counted_flops
+from ..models import digits_cnn_vs_mlp
 
-__all__ = ["attention_figure", "flops_figure"]
+__all__ = ["attention_figure", "digits_figure", "flops_figure"]
 
 
 def _row_entropy(weights: torch.Tensor) -> torch.Tensor:
@@ -74,4 +75,21 @@ def flops_figure(d: int = 64, lengths=(8, 32, 128, 512, 1024)):
     right.set(xlabel="sequence length n (tokens)", ylabel="FlopCounterMode / formula",
               title=f"torch model, d = {width}, {layers} layers")
     right.legend(fontsize=7)
+    return fig
+
+
+@figure_function
+def digits_figure(epochs: int = 25):
+    """Test accuracy of the small CNN and the MLP on the digits after each epoch (the run of claim eq-digits-cnn-mlp)."""
+    result = digits_cnn_vs_mlp(epochs=epochs)
+    fig, ax = new_figure(1, 1, width=5.0, height=3.4)
+    for color, key, name in zip(PALETTE, ("cnn", "mlp"), ("CNN", "MLP 64-128-10")):
+        curve = np.array(result[key]["curve"])
+        se = np.sqrt(curve * (1 - curve) / result["n_test"])
+        epoch = np.arange(1, len(curve) + 1)
+        ax.plot(epoch, curve, "o-", markersize=3, color=color,
+                label=f"{name}, {result[key]['parameters']:,} parameters")
+        ax.fill_between(epoch, curve - se, curve + se, color=color, alpha=0.2)
+    ax.set(xlabel="epoch", ylabel=f"test accuracy ({result['n_test']} images)", title="8×8 digits", ylim=(0.7, 1.0))
+    ax.legend(fontsize=7, loc="lower right")
     return fig
