@@ -1237,6 +1237,8 @@ def _kernels_models_specs() -> dict[str, Spec]:
                                                  ("n_heads", 3, "3 heads for width 4"),
                                                  ("x", x[:, :3], "tokens of width 3 for weights of width 4")],
                                           shape=(5, 4)),
+        "kernels.gram_matrix": Spec(dict(features=x.reshape(1, 5, 2, 2)), kinds={"features": "array"},
+                                    extra=[("features", x, "a map without a channel axis")], shape=(1, 5, 5)),
         "kernels.small_cnn": Spec(dict(seed=0), kinds={"channels": "count1"}, shape=None, dtype=None),
         "kernels.digits_cnn_vs_mlp": Spec(dict(epochs=1, hidden=4), kinds={"trained": "flag"}, shape=None,
                                           dtype=None),

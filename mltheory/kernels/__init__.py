@@ -25,7 +25,8 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.blocks.sinusoidal_positional_encoding`, and the parameter and FLOP counts
   (:func:`~mltheory.kernels.blocks.transformer_param_count`, :func:`~mltheory.kernels.blocks.transformer_flops`).
 - :mod:`mltheory.kernels.models`: the layers put together: :func:`~mltheory.kernels.models.embedding`,
-  :func:`~mltheory.kernels.models.transformer_block` (post-LN and pre-LN), :func:`~mltheory.kernels.models.small_cnn`
+  :func:`~mltheory.kernels.models.transformer_block` (post-LN and pre-LN), :func:`~mltheory.kernels.models.gram_matrix`,
+  :func:`~mltheory.kernels.models.small_cnn`
   and :func:`~mltheory.kernels.models.digits_cnn_vs_mlp`.
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
@@ -37,7 +38,7 @@ from .blocks import (conv2d_im2col, conv2d_param_count, lstm_cell, lstm_param_co
                      transformer_param_count)
 from .inference import nngp_posterior
 from .layers import Dense, Erf, Relu, erf_expectations, relu_expectations, serial
-from .models import digits_cnn_vs_mlp, embedding, small_cnn, transformer_block
+from .models import digits_cnn_vs_mlp, embedding, gram_matrix, small_cnn, transformer_block
 from .monte_carlo import empirical_nngp
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
@@ -52,6 +53,7 @@ __all__ = [
     "empirical_nngp",
     "empirical_ntk",
     "erf_expectations",
+    "gram_matrix",
     "lazy_training",
     "lstm_cell",
     "lstm_param_count",

@@ -5,6 +5,7 @@ r"""The layers of :mod:`mltheory.kernels.blocks` put together: embeddings, a tra
 - :func:`transformer_block`: one layer of a transformer, self-attention and a feed-forward network
   with residual connections and layer norms, after (post-LN) or before (pre-LN) each sublayer,
   with the parameters of an ``nn.TransformerEncoderLayer``;
+- :func:`gram_matrix`: the channel correlations of a feature map, the "style" statistic;
 - :func:`small_cnn` and :func:`digits_cnn_vs_mlp`: a two-layer convolutional network against a fully
   connected one on the 8×8 scikit-learn digits (cached: the page's claim and figure share one run).
 """
@@ -24,7 +25,7 @@ from ..runtime import one_thread
 from ..validation import check_flag, check_integer, check_labels, check_scalar, check_seed, check_shape
 from .blocks import _shaped, _tensor, multi_head_attention
 
-__all__ = ["digits_cnn_vs_mlp", "embedding", "small_cnn", "transformer_block"]
+__all__ = ["digits_cnn_vs_mlp", "embedding", "gram_matrix", "small_cnn", "transformer_block"]
 
 
 def embedding(tokens, weight) -> torch.Tensor:
@@ -161,6 +162,41 @@ def transformer_block(x, params: Mapping, *, norm_first: bool, n_heads: int, cau
         return x + feed_forward(norm(x, 2))
     x = norm(x + attend(x), 1)
     return norm(x + feed_forward(x), 2)
+
+
+# ------------------------------------------------------------------ convolutional networks
+
+
+def gram_matrix(features) -> torch.Tensor:
+    r"""The Gram matrix of a feature map, :math:`G_{cc'} = \frac{1}{HW}\sum_{p} F_{c,p}F_{c',p}`.
+
+    The sum runs over the :math:`HW` positions :math:`p` of the map, so :math:`G` records which
+    channels fire together and forgets where: it is unchanged by any permutation of the positions.
+    Gatys et al. use these matrices of a CNN's layers as the "style" of an image.
+
+    Parameters
+    ----------
+    features : array_like, shape (..., C, H, W)
+
+    Returns
+    -------
+    torch.Tensor, shape (..., C, C)
+
+    Examples
+    --------
+    >>> import torch
+    >>> f = torch.arange(8.0, dtype=torch.float64).reshape(2, 2, 2)
+    >>> gram_matrix(f)
+    tensor([[ 3.5000,  9.5000],
+            [ 9.5000, 31.5000]], dtype=torch.float64)
+    >>> bool(torch.equal(gram_matrix(f.flip(-1)), gram_matrix(f)))
+    True
+    """
+    func = "gram_matrix"
+    features = _tensor(features, "features", func)
+    check_shape(features, ("...", "C", "H", "W"), name="features", func=func)
+    flat = features.flatten(-2)
+    return flat @ flat.transpose(-2, -1) / flat.shape[-1]
 
 
 # ------------------------------------------------------------------ a small CNN on the digits

@@ -14,7 +14,9 @@ from torch import nn
 
 from ...claims import Alternative, Measurement, Numeric, Words, register
 from ..blocks import conv2d_param_count
-from ..models import digits_cnn_vs_mlp, embedding, transformer_block
+from ...data import digits
+from .blocks import U64
+from ..models import digits_cnn_vs_mlp, embedding, gram_matrix, small_cnn, transformer_block
 
 __all__ = ["pooled_unchanged"]
 
@@ -158,4 +160,41 @@ register(Numeric(
     condition=Words(r"for the CNN of two 3 × 3 convolutions (8 and 16 channels) with 2 × 2 max-pooling and the MLP "
                     r"64–128–10, trained for 25 epochs on 1438 scikit-learn digits"),
     source="Kaplan §5.3; LeCun et al. (1989); ours",
+))
+
+
+# ------------------------------------------------------------------ the style statistic
+
+
+def gram_permutation_check(statistic: str = "gram", images: int = 16, seed: int = 14) -> list[Measurement]:
+    r"""Gram matrices of random-CNN features of digits, before and after a random permutation of the positions.
+
+    The features are the first convolution and ReLU of a seeded :func:`small_cnn` (8 channels, 8×8). With
+    ``statistic="features"`` the feature maps themselves are compared (the wrong alternative).
+    """
+    x, _ = digits()
+    layer = small_cnn(seed=seed)[:3].double()
+    with torch.no_grad():
+        features = layer(x[:images])  # (images, 8, 8, 8)
+    positions = features.shape[-1] * features.shape[-2]
+    perm = torch.randperm(positions, generator=torch.Generator().manual_seed(seed))
+    shuffled = features.flatten(-2)[..., perm].unflatten(-1, features.shape[-2:])
+    compare = gram_matrix if statistic == "gram" else (lambda f: f)
+    difference = float((compare(shuffled) - compare(features)).abs().max())
+    tolerance = 2 * positions * U64 * float(gram_matrix(features.abs()).max())
+    return [Measurement.exact(
+        "largest difference after permuting the positions", difference, 0.0, tolerance=tolerance,
+        reason=f"float64 rounding of {positions}-term sums in two orders, 2 HW u max G(|F|) = {tolerance:.2g}",
+        quantity=r"\max\,\bigl|G(F\Pi) - G(F)\bigr|", expected_latex="0")]
+
+
+register(Numeric(
+    label="eq-gram-permutation",
+    experiment=gram_permutation_check,
+    alternative=Alternative("the feature maps themselves, which move with the positions",
+                            kwargs={"statistic": "features"}),
+    method="random-feature CNN on seeded digits, float64",
+    condition=Words(r"for the 8 ReLU feature maps of a random 3 × 3 convolution on 16 digits, $\Pi$ a random "
+                    r"permutation of the 64 positions"),
+    source="Gatys et al. (2015); Kaplan §5.3; ours",
 ))
