@@ -140,8 +140,8 @@ def test_transformer_block_orders_differ_and_pre_ln_keeps_the_residual_stream():
     x = _randn(5, 8)
     assert (transformer_block(x, params, norm_first=True, n_heads=2)
             - transformer_block(x, params, norm_first=False, n_heads=2)).abs().max() > 0.1
-    zeroed = dict(params, **{name: torch.zeros_like(params[name]) for name in
-                             ("self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear2.weight", "linear2.bias")})
+    outputs = ("self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear2.weight", "linear2.bias")
+    zeroed = dict(params, **{name: torch.zeros_like(params[name]) for name in outputs})
     torch.testing.assert_close(transformer_block(x, zeroed, norm_first=True, n_heads=2), x)  # sublayers output 0
 
 

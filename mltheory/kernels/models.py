@@ -12,6 +12,7 @@ r"""The layers of :mod:`mltheory.kernels.blocks` put together: embeddings, a tra
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -281,6 +282,7 @@ def digits_cnn_vs_mlp(*, hidden: int = 128, epochs: int = 25, seed: int = 0, tra
     (1898, 9610, 359)
     """
     func = "digits_cnn_vs_mlp"
-    return _comparison(check_integer(hidden, name="hidden", func=func, minimum=1),
-                       check_integer(epochs, name="epochs", func=func, minimum=1), check_seed(seed, func=func),
-                       check_flag(trained, name="trained", func=func))
+    return copy.deepcopy(_comparison(check_integer(hidden, name="hidden", func=func, minimum=1),
+                                     check_integer(epochs, name="epochs", func=func, minimum=1),
+                                     check_seed(seed, func=func),
+                                     check_flag(trained, name="trained", func=func)))

@@ -65,7 +65,8 @@ def block_check(swap: bool = False, seed: int = 11) -> list[Measurement]:
             out.append(Measurement.exact(
                 f"largest difference, {name}, causal={causal}", float((mine - reference).abs().max()), 0.0,
                 tolerance=1e-6, reason="the accuracy asked for, 1e-6 in float32 (whose unit roundoff is 6e-8)",
-                quantity=rf"\max\,\bigl|\mathrm{{block}}_\text{{{name}}}(X) - \mathtt{{nn.TransformerEncoderLayer}}(X)\bigr|",
+                quantity=(rf"\max\,\bigl|\mathrm{{block}}_\text{{{name}}}(X)"
+                          r" - \mathtt{nn.TransformerEncoderLayer}(X)\bigr|"),
                 expected_latex=r"0 \pm 10^{-6}"))
     return out
 
@@ -75,8 +76,8 @@ register(Numeric(
     experiment=block_check,
     alternative=Alternative("pre-LN and post-LN swapped", kwargs={"swap": True}),
     method="the same weights, float32, eval mode, dropout 0",
-    condition=Words(r"for 2 sequences of 9 tokens of width 32, 4 heads, a feed-forward width of 64, without and with the "
-                    r"causal mask"),
+    condition=Words(r"for 2 sequences of 9 tokens of width 32, 4 heads, a feed-forward width of 64, without and "
+                    r"with the causal mask"),
     source="Vaswani et al. (2017); Xiong et al. (2020); Kaplan (5.4.14)–(5.4.15)",
 ))
 

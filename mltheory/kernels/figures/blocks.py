@@ -80,7 +80,7 @@ def flops_figure(d: int = 64, lengths=(8, 32, 128, 512, 1024)):
 
 @figure_function
 def digits_figure(epochs: int = 25):
-    """Test accuracy of the small CNN and the MLP on the digits after each epoch (the run of claim eq-digits-cnn-mlp)."""
+    """Test accuracy of the small CNN and the MLP on the digits after each epoch (the run of eq-digits-cnn-mlp)."""
     result = digits_cnn_vs_mlp(epochs=epochs)
     fig, ax = new_figure(1, 1, width=5.0, height=3.4)
     for color, key, name in zip(PALETTE, ("cnn", "mlp"), ("CNN", "MLP 64-128-10")):
