@@ -761,6 +761,8 @@ def _specs() -> dict[str, Spec]:
         **_kernels_specs(),
         **_kernels_classifier_specs(),
         **_signal_propagation_specs(),
+        **_kernels_blocks_specs(),
+        **_kernels_models_specs(),
         **_generalization_specs(),
         **_sharpness_specs(),
         **_gan_specs(),
@@ -1256,6 +1258,97 @@ def _signal_propagation_specs() -> dict[str, Spec]:
                                         kinds={"depth": "count1", "width": "count1", "branch_gain": "positive",
                                                "scaled": "flag", "seeds": "count1"},
                                         shape=(2,)),
+    }
+
+
+def _kernels_blocks_specs() -> dict[str, Spec]:
+    """The recurrent, convolutional and attention layers of :mod:`mltheory.kernels.blocks`, and their counts."""
+    g = torch.Generator().manual_seed(0)
+    draw = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64).numpy()  # noqa: E731
+    arrays = lambda *names: {name: "array" for name in names}  # noqa: E731
+    d_x, d_h = 3, 2
+    recurrent = dict(x=draw(1, d_x), h=draw(1, d_h), weight_ih=draw(d_h, d_x), weight_hh=draw(d_h, d_h),
+                     bias_ih=draw(d_h), bias_hh=draw(d_h))
+    lstm = dict(recurrent, c=draw(1, d_h), weight_ih=draw(4 * d_h, d_x), weight_hh=draw(4 * d_h, d_h),
+                bias_ih=draw(4 * d_h), bias_hh=draw(4 * d_h))
+    attention = dict(x=draw(5, 4), in_weight=draw(12, 4), out_weight=draw(4, 4), n_heads=2, in_bias=draw(12),
+                     out_bias=draw(4))
+    counts = {"input_size": "count1", "hidden_size": "count1", "bias_vectors": "count0"}
+    return {
+        "kernels.rnn_cell": Spec(recurrent, kinds=dict(arrays(*recurrent), nonlinearity="choice:tanh"),
+                                 extra=[("h", draw(1, 3), "a hidden state of the wrong size"),
+                                        ("weight_hh", draw(2, 3), "a non-square recurrent weight")], shape=(1, d_h)),
+        "kernels.lstm_cell": Spec(lstm, kinds=arrays(*lstm),
+                                  extra=[("weight_ih", draw(d_h, d_x), "one gate's weights instead of four"),
+                                         ("c", draw(1, 3), "a cell state of the wrong size")], shape=(1, d_h)),
+        "kernels.rnn_param_count": Spec(dict(input_size=3, hidden_size=2), kinds=counts, shape=None, dtype=None),
+        "kernels.lstm_param_count": Spec(dict(input_size=3, hidden_size=2), kinds=counts, shape=None, dtype=None),
+        "kernels.conv2d_param_count": Spec(dict(in_channels=8, out_channels=16, kernel_size=5),
+                                           kinds={"in_channels": "count1", "out_channels": "count1",
+                                                  "kernel_size": "count1", "bias": "flag"}, shape=None, dtype=None),
+        "kernels.mha_param_count": Spec(dict(d_model=8), kinds={"d_model": "count1", "bias": "flag"},
+                                        shape=None, dtype=None),
+        "kernels.conv2d_im2col": Spec(dict(x=draw(1, 2, 5, 5), weight=draw(3, 2, 3, 3), bias=draw(3), padding=1),
+                                      kinds=dict(arrays("x", "weight", "bias"), stride="count1", padding="count0",
+                                                 padding_mode="choice:zeros"),
+                                      extra=[("weight", draw(3, 4, 3, 3), "filters for 4 channels on 2"),
+                                             ("weight", draw(3, 2, 9, 9), "a filter larger than the image"),
+                                             ("x", draw(2, 5, 5), "an image without a batch axis")],
+                                      shape=(1, 3, 5, 5)),
+        "kernels.scaled_dot_product_attention": Spec(dict(q=draw(4, 2), k=draw(3, 2), v=draw(3, 5)),
+                                                     kinds=dict(arrays("q", "k", "v"), causal="flag"),
+                                                     extra=[("k", draw(3, 4), "keys of another width than the queries"),
+                                                            ("v", draw(2, 5), "fewer values than keys"),
+                                                            ("causal", True, "a causal mask with 4 queries and 3 keys")],
+                                                     shape=(4, 5)),
+        "kernels.multi_head_attention": Spec(attention, kinds=dict(arrays("x", "in_weight", "out_weight", "in_bias",
+                                                                          "out_bias"), n_heads="count1", causal="flag"),
+                                             extra=[("n_heads", 3, "3 heads for width 4"),
+                                                    ("in_weight", draw(4, 4), "one projection instead of three")],
+                                             shape=(5, 4)),
+        "kernels.sinusoidal_positional_encoding": Spec(dict(n_positions=5, d_model=4),
+                                                       kinds={"n_positions": "count1", "d_model": "count2",
+                                                              "wavelength": "positive_bounded"},
+                                                       extra=[("d_model", 5, "an odd width"),
+                                                              ("wavelength", 0.5, "a wavelength below 1")],
+                                                       shape=(5, 4)),
+        "kernels.positional_shift_matrix": Spec(dict(shift=3, d_model=4),
+                                                kinds={"shift": "integer_or_none", "d_model": "count2",
+                                                       "wavelength": "positive_bounded"},
+                                                extra=[("d_model", 3, "an odd width")], shape=(4, 4)),
+        "kernels.transformer_param_count": Spec(dict(d_model=8, n_layers=2, n_vocab=10),
+                                                kinds={"d_model": "count1", "n_layers": "count0", "n_vocab": "count0",
+                                                       "d_ff": "integer_or_none", "n_positions": "count0"},
+                                                shape=None, dtype=None),
+        "kernels.transformer_flops": Spec(dict(n_seq=16, d_model=8),
+                                          kinds={"n_seq": "count1", "d_model": "count1", "n_layers": "count0",
+                                                 "d_ff": "integer_or_none", "n_vocab": "count0"},
+                                          shape=None, dtype=None),
+    }
+
+
+def _kernels_models_specs() -> dict[str, Spec]:
+    """The embedding, transformer block and small CNN of :mod:`mltheory.kernels.models`."""
+    g = torch.Generator().manual_seed(1)
+    torch.manual_seed(1)
+    layer = torch.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, batch_first=True, dtype=torch.float64)
+    params = {name: p.detach().numpy() for name, p in layer.named_parameters()}
+    x = torch.randn(5, 4, generator=g, dtype=torch.float64).numpy()
+    return {
+        "kernels.embedding": Spec(dict(tokens=[0, 2, 1], weight=x), kinds={"tokens": "labels", "weight": "array"},
+                                  extra=[("tokens", [0, 5], "a token outside a vocabulary of 5")], shape=(3, 4)),
+        "kernels.transformer_block": Spec(dict(x=x, params=params, norm_first=True, n_heads=2),
+                                          kinds={"x": "array", "params": "anything", "norm_first": "flag",
+                                                 "n_heads": "count1", "causal": "flag", "eps": "positive"},
+                                          extra=[("params", {}, "no parameters"), ("params", [1.0], "a list"),
+                                                 ("n_heads", 3, "3 heads for width 4"),
+                                                 ("x", x[:, :3], "tokens of width 3 for weights of width 4")],
+                                          shape=(5, 4)),
+        "kernels.gram_matrix": Spec(dict(features=x.reshape(1, 5, 2, 2)), kinds={"features": "array"},
+                                    extra=[("features", x, "a map without a channel axis")], shape=(1, 5, 5)),
+        "kernels.small_cnn": Spec(dict(seed=0), kinds={"channels": "count1"}, shape=None, dtype=None),
+        "kernels.digits_cnn_vs_mlp": Spec(dict(epochs=1, hidden=4), kinds={"trained": "flag"}, shape=None,
+                                          dtype=None),
     }
 
 

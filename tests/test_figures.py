@@ -31,6 +31,9 @@ SMALLER = {
     "linear_regions_figure": {"networks": 10},
     "second_moment_figure": {"seeds": 2},
     "phase_diagram_figure": {"points": 4},
+    "flops_figure": {"lengths": (8, 32)},
+    "attention_figure": {"samples": 50},
+    "digits_figure": {"epochs": 2},
 }
 
 

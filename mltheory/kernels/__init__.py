@@ -28,10 +28,35 @@ both kernels can be checked by Monte Carlo.
   :func:`~mltheory.kernels.mean_field.correlation_map`, :func:`~mltheory.kernels.mean_field.chi1` and
   :func:`~mltheory.kernels.mean_field.critical_weight_variance` (the order-to-chaos line), and the finite-network
   experiments :func:`~mltheory.kernels.mean_field.signal_propagation` and :func:`~mltheory.kernels.mean_field.residual_growth`.
+- :mod:`mltheory.kernels.blocks`: the building blocks of recurrent, convolutional and attention networks
+  written out and checked against ``torch.nn``: :func:`~mltheory.kernels.blocks.rnn_cell`,
+  :func:`~mltheory.kernels.blocks.lstm_cell`, :func:`~mltheory.kernels.blocks.conv2d_im2col`,
+  :func:`~mltheory.kernels.blocks.scaled_dot_product_attention`, :func:`~mltheory.kernels.blocks.multi_head_attention`,
+  :func:`~mltheory.kernels.blocks.sinusoidal_positional_encoding`, and the parameter and FLOP counts
+  (:func:`~mltheory.kernels.blocks.transformer_param_count`, :func:`~mltheory.kernels.blocks.transformer_flops`).
+- :mod:`mltheory.kernels.models`: the layers put together: :func:`~mltheory.kernels.models.embedding`,
+  :func:`~mltheory.kernels.models.transformer_block` (post-LN and pre-LN), :func:`~mltheory.kernels.models.gram_matrix`,
+  :func:`~mltheory.kernels.models.small_cnn`
+  and :func:`~mltheory.kernels.models.digits_cnn_vs_mlp`.
 - :mod:`mltheory.kernels.inference`: :func:`~mltheory.kernels.inference.nngp_posterior`, Bayesian
   regression with a kernel (the posterior of a Gaussian process).
 """
 
+from .blocks import (
+    conv2d_im2col,
+    conv2d_param_count,
+    lstm_cell,
+    lstm_param_count,
+    mha_param_count,
+    multi_head_attention,
+    positional_shift_matrix,
+    rnn_cell,
+    rnn_param_count,
+    scaled_dot_product_attention,
+    sinusoidal_positional_encoding,
+    transformer_flops,
+    transformer_param_count,
+)
 from .classifier import (
     count_linear_regions,
     gaussian_relu_mlp,
@@ -55,6 +80,7 @@ from .mean_field import (
     residual_growth,
     signal_propagation,
 )
+from .models import digits_cnn_vs_mlp, embedding, gram_matrix, small_cnn, transformer_block
 from .monte_carlo import empirical_nngp, empirical_ntk_ensemble
 from .training import empirical_ntk, lazy_training, ntk_regression, power_law_fit, train_network
 
@@ -63,31 +89,49 @@ __all__ = [
     "Erf",
     "Relu",
     "chi1",
+    "conv2d_im2col",
+    "conv2d_param_count",
     "correlation_map",
     "count_linear_regions",
     "critical_weight_variance",
+    "digits_cnn_vs_mlp",
+    "embedding",
     "empirical_nngp",
     "empirical_ntk",
     "empirical_ntk_ensemble",
     "erf_expectations",
     "gaussian_relu_mlp",
+    "gram_matrix",
     "lazy_training",
     "length_fixed_point",
     "length_map",
     "linear_region_breakpoints",
     "logit_gradient",
+    "lstm_cell",
+    "lstm_param_count",
+    "mha_param_count",
+    "multi_head_attention",
     "naive_softmax",
     "nngp_posterior",
     "ntk_regression",
     "permute_hidden_units",
+    "positional_shift_matrix",
     "power_law_fit",
     "regions_against_depth",
     "relu_expectations",
     "rescale_hidden_units",
     "residual_growth",
+    "rnn_cell",
+    "rnn_param_count",
+    "scaled_dot_product_attention",
     "serial",
     "shifted_softmax",
     "signal_propagation",
+    "sinusoidal_positional_encoding",
+    "small_cnn",
     "train_digits_classifier",
     "train_network",
+    "transformer_block",
+    "transformer_flops",
+    "transformer_param_count",
 ]

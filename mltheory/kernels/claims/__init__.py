@@ -3,10 +3,12 @@
 Each claim is registered under the label of the equation that will state it in the book.
 """
 
-from . import classifier, nngp, ntk, price, signal
+from . import blocks, classifier, models, nngp, ntk, price, signal
 
 __all__ = [
+    "blocks",
     "classifier",
+    "models",
     "nngp",
     "ntk",
     "price",
