@@ -132,6 +132,8 @@ register(Inequality(
 #: encoder (half the posterior mean, twice its variance).
 IWAE_MODEL = dict(a=2.0, s=1.0, x=1.5, mean_factor=0.5, var_factor=2.0)
 IWAE_K = (1, 4, 16, 64, 256)
+#: Independent draws of the IWAE bound per K on the page (and in its figure).
+IWAE_REPLICATES = 10_000
 
 
 def linear_gaussian(a: float, s: float, x: float, mean_factor: float, var_factor: float):
@@ -166,7 +168,7 @@ def iwae_statistics(replicates: int, seed: int, ks=IWAE_K) -> dict:
     return stats
 
 
-def iwae_check(replicates: int = 10_000, seed: int = 0, ks=IWAE_K):
+def iwae_check(replicates: int = IWAE_REPLICATES, seed: int = 0, ks=IWAE_K):
     r"""Monte Carlo means of the IWAE bound for each K, against the exact ELBO and log p(x).
 
     Each K gets ``replicates`` independent draws of :math:`\hat{\mathcal L}_K`; standard errors from their spread,
@@ -190,7 +192,7 @@ def iwae_check(replicates: int = 10_000, seed: int = 0, ks=IWAE_K):
     return measurements
 
 
-def iwae_curve(replicates: int = 10_000, seed: int = 0, ks=IWAE_K):
+def iwae_curve(replicates: int = IWAE_REPLICATES, seed: int = 0, ks=IWAE_K):
     """The IWAE means of :func:`iwae_check` for each K, with the exact ELBO and log p(x) (for the figure)."""
     _, _, _, log_evidence, bound = linear_gaussian(**IWAE_MODEL)
     stats = iwae_statistics(replicates, seed, ks)
@@ -204,11 +206,12 @@ register(Numeric(
     experiment=iwae_check,
     alternative=Alternative("more importance samples do not tighten the bound: L_256 is the ELBO",
                             expected={f"L_{IWAE_K[-1]}": _IWAE_ELBO}),
-    page={"replicates": 10_000, "seed": 0},
+    page={"replicates": IWAE_REPLICATES, "seed": 0},
     test={"replicates": 2000, "seed": 1},
     method="Monte Carlo draws of the IWAE bound on the linear-Gaussian model",
-    condition=Words(r"for the model with $a$, $s$ and $x$ set to 2, 1 and 1.5, and $q$ with half the posterior's "
-                    "mean and twice its variance"),
+    condition=Words(rf"for the model with $a$, $s$ and $x$ set to {IWAE_MODEL['a']:g}, {IWAE_MODEL['s']:g} and "
+                    rf"{IWAE_MODEL['x']:g}, and $q$ with {IWAE_MODEL['mean_factor']:g} times the posterior's mean and "
+                    rf"{IWAE_MODEL['var_factor']:g} times its variance"),
     source="Burda, Grosse and Salakhutdinov (2016), Theorem 1",
 ))
 
@@ -286,7 +289,7 @@ register(Numeric(
     page={"epochs": 20, "k": 64},
     test={"epochs": 10, "k": 64},
     method="a VAE (latent 2) trained on the binary digits; Monte Carlo over the latent, averaged over the digits",
-    condition=Words("averaged over the 1797 binary digits, for the trained VAE (β of 1)"),
+    condition=Words(f"averaged over the {len(binary_digits()[0])} binary digits, for the trained VAE (β of 1)"),
     source="Kaplan (7.3.10); Burda, Grosse and Salakhutdinov (2016)",
 ))
 
@@ -318,10 +321,12 @@ register(Identity(
 #: The toy of the collapse experiment: independent Gaussian coordinates with these variances, noise σ² = 1.
 COLLAPSE_VARIANCES = (3.0, 1.8, 0.7, 0.4, 0.2, 0.1)
 COLLAPSE_NOISE, COLLAPSE_LATENT = 1.0, 4
+#: Samples of the collapse toy on the page and in the tests.
+COLLAPSE_SAMPLES = 4000
 
 
 @functools.lru_cache(maxsize=4)
-def collapse_data(n: int = 4000, seed: int = 0) -> torch.Tensor:
+def collapse_data(n: int = COLLAPSE_SAMPLES, seed: int = 0) -> torch.Tensor:
     """``n`` samples of the collapse toy: independent normal coordinates with :data:`COLLAPSE_VARIANCES`."""
     generator = torch.Generator().manual_seed(seed)
     scale = torch.tensor(COLLAPSE_VARIANCES, dtype=torch.float64).sqrt()
@@ -351,7 +356,7 @@ def _collapse_sensitivity(data: torch.Tensor):
     return best, curvature.item(), slopes, bends
 
 
-def collapse_check(n: int = 4000, iterations: int = 400, seed: int = 0):
+def collapse_check(n: int = COLLAPSE_SAMPLES, iterations: int = 400, seed: int = 0):
     r"""A linear VAE trained by L-BFGS against the closed-form optimum: each coordinate's KL, and the collapsed ones.
 
     The trained ELBO falls short of the exact optimum (the PPCA log-likelihood) by a measured gap :math:`\delta \ge 0`,
@@ -392,9 +397,10 @@ register(Numeric(
     alternative=Alternative("every latent coordinate carries information, KL_i = ½ log(1 + λ_i/σ²)",
                             expected={f"KL_{i + 1}": 0.5 * math.log(1 + lam_i / COLLAPSE_NOISE)
                                       for i, lam_i in enumerate(COLLAPSE_VARIANCES[:COLLAPSE_LATENT])}),
-    page={"n": 4000},
-    test={"n": 4000},
+    page={"n": COLLAPSE_SAMPLES},
+    test={"n": COLLAPSE_SAMPLES},
     method="a linear VAE trained by L-BFGS on its exact ELBO, against the probabilistic-PCA optimum",
-    condition=Words(r"for 4000 samples with variances $3, 1.8, 0.7, 0.4, 0.2, 0.1$, noise variance 1 and 4 latents"),
+    condition=Words(rf"for {COLLAPSE_SAMPLES} samples with variances ${', '.join(f'{c:g}' for c in COLLAPSE_VARIANCES)}$, "
+                    rf"noise variance {COLLAPSE_NOISE:g} and {COLLAPSE_LATENT} latents"),
     source="toy D2 of the paper summaries (Lucas et al. 2019)",
 ))
