@@ -9,6 +9,8 @@ from ..claims.vae import (
     BETAS,
     COLLAPSE_LATENT,
     COLLAPSE_NOISE,
+    COLLAPSE_SAMPLES,
+    IWAE_REPLICATES,
     binary_digits,
     collapse_data,
     digits_sweep,
@@ -91,7 +93,7 @@ def rate_distortion_figure(epochs: int = 20):
 
 
 @figure_function
-def iwae_figure(replicates: int = 10_000):
+def iwae_figure(replicates: int = IWAE_REPLICATES):
     """The IWAE bound against the number of importance samples, between the ELBO and log p(x)."""
     fig, ax = new_figure(height=3.4)
     ks, means, bound, log_evidence = iwae_curve(replicates)
@@ -105,7 +107,7 @@ def iwae_figure(replicates: int = 10_000):
 
 
 @figure_function
-def ppca_collapse_figure(n: int = 4000):
+def ppca_collapse_figure(n: int = COLLAPSE_SAMPLES):
     """Each latent coordinate's KL at the optimum against λ/σ²: the closed form, and a trained linear VAE."""
     fig, ax = new_figure(height=3.4)
     data = collapse_data(n, 0)
