@@ -304,7 +304,7 @@ def norms_check(seed: int = 0, weight_norm_over: str = "rows") -> list[Measureme
     return [
         Measurement.exact(f"max |{name} - torch.nn|", value, ROUNDING, relation="<=",
                           reason="float64 rounding", quantity=rf"\max\lvert\mathrm{{{name}}} - \mathrm{{torch}}\rvert",
-                          expected_latex=r"10^{-12}")
+                          expected_latex=rf"10^{{{round(math.log10(ROUNDING))}}}")
         for name, value in (("LN", ln), ("BN", bn), ("WN", wn))
     ]
 
