@@ -234,7 +234,7 @@ def correlation_map(c, activation: str, weight_var: float, bias_var: float = 0.0
     -----
     For tanh the two-input expectation uses :math:`121^2` Gauss–Hermite nodes (at :math:`c = 1`, the
     one-input rule of :func:`length_map`). Its error is below :math:`10^{-7}` for :math:`q^* \le 2`, the
-    range of the book's figures, but grows with the length, to about :math:`2\cdot 10^{-3}` at
+    range of the book's figures, but grows with the length, to about :math:`2\cdot 10^{-4}` at
     :math:`q^* = 10`, as :math:`\tanh(\sqrt{q^*}z)` approaches a step that the nodes cannot resolve.
 
     Examples
