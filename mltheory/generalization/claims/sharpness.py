@@ -148,12 +148,16 @@ def congruence_check(law: str = "congruence") -> list[Measurement]:
     for a in CONGRUENCE_ALPHAS:
         value, residual = rescaled_sharpness(a)
         inverse = 1 / rescaling_factors(net, a)
-        predicted = float(torch.linalg.eigvalsh(inverse[:, None] * hessian * inverse[None, :])[-1])
+        congruent = inverse[:, None] * hessian * inverse[None, :]
+        predicted = float(torch.linalg.eigvalsh(congruent)[-1])
+        # rounding: p unit roundoffs of the Frobenius norm, the worst-case bound for sums of p terms (Higham)
+        rounding = len(congruent) * torch.finfo(congruent.dtype).eps * float(torch.linalg.matrix_norm(congruent))
         if law == "invariant":
             predicted = hessian_blocks()["top"]
         measurements.append(Measurement.exact(
-            f"alpha = {a:g}", value, predicted, tolerance=residual + 1e-10 * abs(predicted),
-            reason="the residual of the power iteration plus 1e-10 relative for rounding",
+            f"alpha = {a:g}", value, predicted, tolerance=residual + rounding,
+            reason="the residual of the power iteration plus p u ||T^-1 H T^-1||_F for rounding "
+                   "(p parameters, unit roundoff u)",
             quantity=r"\lambda_{\max}\big(\nabla^2 L(T_\alpha \theta)\big)",
             expected_latex=r"\lambda_{\max}\big(T_\alpha^{-1}\, \nabla^2 L(\theta)\, T_\alpha^{-1}\big)"))
     return measurements
