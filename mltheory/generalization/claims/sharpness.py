@@ -6,6 +6,7 @@ eigenvalue grows like :math:`\\alpha^2` with the constant :math:`\\lambda_{\\max
 from __future__ import annotations
 
 import functools
+import math
 
 import sympy as sp
 import torch
@@ -25,14 +26,17 @@ EPOCHS = 100
 """Full-batch Adam steps (learning rate 0.01)."""
 ITERATIONS = 300
 """Hessian-vector products per power iteration."""
-CONGRUENCE_ALPHAS = (0.25, 1.0, 4.0, 10.0)
-"""Factors at which the measured sharpness is compared with the congruence law (10 is the factor of toy B4)."""
+TOY_ALPHA = 10.0
+"""The factor of toy B4, at which the page compares the growth of the sharpness with :math:`\\alpha^2`."""
+CONGRUENCE_ALPHAS = (0.25, 1.0, 4.0, TOY_ALPHA)
+"""Factors at which the measured sharpness is compared with the congruence law."""
 FUNCTION_ALPHAS = tuple(2.0**k for k in range(-4, 5))
 """Factors at which the outputs are compared: powers of two, so that the rescaling is exact in floating point."""
-SANDWICH_ALPHAS = (0.25, 0.5, 2.0, 4.0, 10.0)
+SANDWICH_ALPHAS = (0.25, 0.5, 2.0, 4.0, TOY_ALPHA)
 """Factors at which the sharpness is compared with the bounds from the Rayleigh quotient."""
 LIMIT_ALPHA = 2.0**8
 """The large factor at which :math:`\\lambda_{\\max}(H_\\alpha)/\\alpha^2` is compared with its limit."""
+_LIMIT_OCTAVES = math.log2(LIMIT_ALPHA)
 
 
 @functools.cache
@@ -97,8 +101,9 @@ def same_function_check(activation: str = "relu") -> list[Measurement]:
         change = max(float((rescale_layers(net, a)(x) - net(x)).abs().max()) for a in FUNCTION_ALPHAS)
     return [Measurement.exact("largest output change", change, 0.0,
                               reason="exact: multiplying by a power of two is exact in floating point",
-                              quantity=r"\max_{x,\ \alpha = 2^{-4}, \dots, 2^{4}} \lVert f_{T_\alpha\theta}(x) "
-                                       r"- f_\theta(x) \rVert_\infty",
+                              quantity=rf"\max_{{x,\ \alpha = 2^{{{math.log2(FUNCTION_ALPHAS[0]):g}}}, \dots, "
+                                       rf"2^{{{math.log2(FUNCTION_ALPHAS[-1]):g}}}}} "
+                                       r"\lVert f_{T_\alpha\theta}(x) - f_\theta(x) \rVert_\infty",
                               expected_latex="0")]
 
 
@@ -143,12 +148,16 @@ def congruence_check(law: str = "congruence") -> list[Measurement]:
     for a in CONGRUENCE_ALPHAS:
         value, residual = rescaled_sharpness(a)
         inverse = 1 / rescaling_factors(net, a)
-        predicted = float(torch.linalg.eigvalsh(inverse[:, None] * hessian * inverse[None, :])[-1])
+        congruent = inverse[:, None] * hessian * inverse[None, :]
+        predicted = float(torch.linalg.eigvalsh(congruent)[-1])
+        # rounding: p unit roundoffs of the Frobenius norm, the worst-case bound for sums of p terms (Higham)
+        rounding = len(congruent) * torch.finfo(congruent.dtype).eps * float(torch.linalg.matrix_norm(congruent))
         if law == "invariant":
             predicted = hessian_blocks()["top"]
         measurements.append(Measurement.exact(
-            f"alpha = {a:g}", value, predicted, tolerance=residual + 1e-10 * abs(predicted),
-            reason="the residual of the power iteration plus 1e-10 relative for rounding",
+            f"alpha = {a:g}", value, predicted, tolerance=residual + rounding,
+            reason="the residual of the power iteration plus p u ||T^-1 H T^-1||_F for rounding "
+                   "(p parameters, unit roundoff u)",
             quantity=r"\lambda_{\max}\big(\nabla^2 L(T_\alpha \theta)\big)",
             expected_latex=r"\lambda_{\max}\big(T_\alpha^{-1}\, \nabla^2 L(\theta)\, T_\alpha^{-1}\big)"))
     return measurements
@@ -243,8 +252,8 @@ register(Numeric(
                             "eigenvalue of the whole Hessian H",
                             kwargs={"limit": "whole"}),
     method="power iteration on the rescaled network, against the dense Hessian's blocks",
-    condition=Words(rf"for the trained network, $\alpha$ in $\{{2^{{8}}, 2^{{-8}}\}}$, with $H_{{11}}$ and "
-                    rf"$H_{{22}}$ the blocks of the Hessian $H$ of the loss for the weights and biases of layer 1 and "
+    condition=Words(rf"for the trained network, $\alpha$ in $\{{2^{{{_LIMIT_OCTAVES:g}}}, 2^{{-{_LIMIT_OCTAVES:g}}}\}}$, "
+                    rf"with $H_{{11}}$ and $H_{{22}}$ the blocks of the Hessian $H$ of the loss for the weights and biases of layer 1 and "
                     rf"the weights of layer 2"),
     source="ours (after Dinh et al. 2017; toy B4)",
 ))
