@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ...plotting import PALETTE, figure_function, new_figure
-from ..claims.flows import digits_data, digits_models, flow_data, trained_flow
+from ..claims.flows import best_gaussian, digits_data, digits_models, flow_data, trained_flow
 from ..flows import flow_log_prob
 
 __all__ = ["autoregressive_samples_figure", "flow_density_figure"]
@@ -39,9 +39,8 @@ def flow_density_figure(steps: int = 600, grid: int = 161, samples: int = SAMPLE
     smoothed = history.unfold(0, NLL_WINDOW, 1).mean(-1)
     axes[3].plot(range(NLL_WINDOW, len(history) + 1), smoothed.numpy(), color=PALETTE[0],
                  label=f"training (mean of {NLL_WINDOW})")
-    gaussian = torch.distributions.MultivariateNormal(train.mean(0), torch.cov(train.T))
     with torch.no_grad():
-        axes[3].axhline(-gaussian.log_prob(test).mean().item(), color=PALETTE[3], ls="--", label="best Gaussian, test")
+        axes[3].axhline(-best_gaussian(train).log_prob(test).mean().item(), color=PALETTE[3], ls="--", label="best Gaussian, test")
         axes[3].axhline(-flow_log_prob(flow, test).mean().item(), color=PALETTE[2], ls=":", label="flow, test")
     axes[3].set(xlabel="Adam step", ylabel="NLL (nats per point)", title="the NLL falls")
     axes[3].legend(fontsize=7)
