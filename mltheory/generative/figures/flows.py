@@ -40,7 +40,8 @@ def flow_density_figure(steps: int = 600, grid: int = 161, samples: int = SAMPLE
     axes[3].plot(range(NLL_WINDOW, len(history) + 1), smoothed.numpy(), color=PALETTE[0],
                  label=f"training (mean of {NLL_WINDOW})")
     with torch.no_grad():
-        axes[3].axhline(-best_gaussian(train).log_prob(test).mean().item(), color=PALETTE[3], ls="--", label="best Gaussian, test")
+        axes[3].axhline(-best_gaussian(train).log_prob(test).mean().item(), color=PALETTE[3], ls="--",
+                        label="best Gaussian, test")
         axes[3].axhline(-flow_log_prob(flow, test).mean().item(), color=PALETTE[2], ls=":", label="flow, test")
     axes[3].set(xlabel="Adam step", ylabel="NLL (nats per point)", title="the NLL falls")
     axes[3].legend(fontsize=7)
