@@ -65,3 +65,8 @@ def test_the_claims_name_the_number_of_digits_they_use():
     from mltheory.generative.claims.latent_spaces import N_DIGITS
 
     assert len(digits()[0]) == N_DIGITS
+
+
+def test_autoencoder_accepts_the_largest_seed():
+    model = autoencoder([3, 2], seed=2**64 - 1)  # the decoder's seed wraps to 0 instead of leaving torch's range
+    assert model(torch.zeros(1, 3)).shape == (1, 3)
