@@ -58,3 +58,15 @@ def test_knn_leave_one_out_leaves_the_point_out():
     z = torch.tensor([[0.0], [10.0], [10.1]])
     # without leaving it out, point 0 would be its own nearest neighbour and counted right
     assert knn_leave_one_out(z, torch.tensor([0, 1, 1]), neighbours=1).tolist() == [0.0, 1.0, 1.0]
+
+
+def test_the_claims_name_the_number_of_digits_they_use():
+    from mltheory.data import digits
+    from mltheory.generative.claims.latent_spaces import N_DIGITS
+
+    assert len(digits()[0]) == N_DIGITS
+
+
+def test_autoencoder_accepts_the_largest_seed():
+    model = autoencoder([3, 2], seed=2**64 - 1)  # the decoder's seed wraps to 0 instead of leaving torch's range
+    assert model(torch.zeros(1, 3)).shape == (1, 3)

@@ -28,6 +28,7 @@ from ..validation import (
     check_labels,
     check_scalar,
     check_seed,
+    next_seed,
 )
 
 __all__ = [
@@ -258,7 +259,7 @@ def autoencoder(encoder_sizes: Sequence[int], *, activation: str = "tanh", seed:
     activation : {"relu", "tanh", "gelu", "identity"}, default "tanh"
         Nonlinearity between layers (none on the code or the output).
     seed : int, default 0
-        Seed of the encoder's initial weights (the decoder's is ``seed + 1``).
+        Seed of the encoder's initial weights (the decoder's is the next seed, ``seed + 1`` modulo ``2**64``).
     dtype : torch.dtype, default torch.float32
 
     Returns
@@ -283,7 +284,7 @@ def autoencoder(encoder_sizes: Sequence[int], *, activation: str = "tanh", seed:
     dtype = check_float_dtype(dtype, func=func)
     seed = check_seed(seed, func=func)
     encoder = mlp(sizes, activation=activation, seed=seed, dtype=dtype)
-    decoder = mlp(sizes[::-1], activation=activation, seed=seed + 1, dtype=dtype)
+    decoder = mlp(sizes[::-1], activation=activation, seed=next_seed(seed), dtype=dtype)
     return nn.Sequential(encoder, decoder)
 
 

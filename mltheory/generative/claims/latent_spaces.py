@@ -57,23 +57,30 @@ register(Identity(
 ))
 
 
-def digits_covariance_spectrum() -> torch.Tensor:
-    """The eigenvalues of the covariance of the 1797 digits (pixels in [0, 1]), in decreasing order."""
-    images, _ = digits()
-    return pca(images, 1).variances
+#: The dimension of the linear autoencoder's code on the page.
+CODE_DIMENSION = 3
 
+#: The number of digit images (8 x 8 pixels) in every experiment of the page: the size of
+#: ``sklearn.datasets.load_digits``, written out so that importing the claims loads no data (a test compares).
+N_DIGITS = 1797
 
 #: The target accuracy of the linear autoencoder's loss (squared pixel intensity, total variance about 4.7).
 LOSS_TARGET = 1e-9
 
 
+def _power_of_ten(value: float) -> str:
+    """``value`` in LaTeX as :math:`m \\times 10^{e}`, with one digit after the point (``10^{e}`` when m = 1)."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return rf"10^{{{int(exponent)}}}" if mantissa == "1.0" else rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
 @lru_cache(maxsize=4)
-def digits_linear_autoencoder(k: int = 3, steps: int = 3000, seed: int = 0):
+def digits_linear_autoencoder(k: int = CODE_DIMENSION, steps: int = 3000, seed: int = 0):
     """The linear autoencoder of :func:`linear_autoencoder_check` on the digits (cached for the page and its figure)."""
     return linear_autoencoder(digits()[0], k, steps=steps, seed=seed)
 
 
-def linear_autoencoder_check(k: int = 3, steps: int = 3000, reference: str = "top", seed: int = 0):
+def linear_autoencoder_check(k: int = CODE_DIMENSION, steps: int = 3000, reference: str = "top", seed: int = 0):
     r"""A linear autoencoder with a ``k``-dimensional code trained by gradient descent on the digits.
 
     Compares its loss with the sum of the eigenvalues outside ``reference`` (``"top"``: the top-``k``
@@ -100,21 +107,19 @@ def linear_autoencoder_check(k: int = 3, steps: int = 3000, reference: str = "to
     gap = (spectrum.variances[k - 1] - spectrum.variances[k]).item()
     angle_bound = math.asin(math.sqrt(LOSS_TARGET / gap))
     largest_angle = principal_angles(model.decoder, basis).max().item()
-    mantissa, exponent = f"{angle_bound:.1e}".split("e")
-    exponent = int(exponent)
     return [
-        Measurement.exact("reconstruction error minus the discarded eigenvalues", model.losses[-1].item(), optimum,
-                          tolerance=LOSS_TARGET,
-                          reason=f"target accuracy 1e-9, far below the eigengap {gap:.3f} (the excess of the "
-                                 "nearest other critical point)",
+        Measurement.exact("reconstruction error against the sum of the discarded eigenvalues", model.losses[-1].item(),
+                          optimum, tolerance=LOSS_TARGET,
+                          reason=f"target accuracy {LOSS_TARGET:g}, far below the eigengap {gap:.3f} (the excess of "
+                                 "the nearest other critical point)",
                           quantity=rf"L(D, E)_{{{steps}\ \mathrm{{steps}}}}",
                           expected_latex=r"\sum_{i > k} \lambda_i"),
         Measurement.exact("largest principal angle to the top-k PCA subspace (radians)", largest_angle, 0.0,
                           tolerance=angle_bound, relation="<=",
-                          reason="sin²θ_max ≤ (L − L*)/(λ_k − λ_{k+1}) (eq-ae-ky-fan) with L − L* ≤ 1e-9",
+                          reason=f"sin²θ_max ≤ (L − L*)/(λ_k − λ_{{k+1}}) (eq-ae-ky-fan) with L − L* ≤ {LOSS_TARGET:g}",
                           quantity=r"\max_j \theta_j\big(\operatorname{col} D,\ \operatorname{span}(u_1, \dots, u_k)\big)",
-                          expected_latex=rf"\arcsin\sqrt{{10^{{-9}} / (\lambda_{k} - \lambda_{k + 1})}} "
-                                         rf"= {mantissa} \times 10^{{{exponent}}}"),
+                          expected_latex=rf"\arcsin\sqrt{{{_power_of_ten(LOSS_TARGET)} / (\lambda_{k} - \lambda_{k + 1})}} "
+                                         rf"= {_power_of_ten(angle_bound)}"),
     ]
 
 
@@ -122,10 +127,10 @@ register(Numeric(
     label="eq-ae-pca-subspace",
     experiment=linear_autoencoder_check,
     alternative=Alternative("the decoder spans a random k-dimensional subspace", kwargs={"reference": "random"}),
-    page={"k": 3, "steps": 3000},
-    test={"k": 3, "steps": 3000},
-    method="full-batch gradient descent on the 1797 digits, in float64",
-    condition=Words("for a code of dimension 3, on the 1797 digits"),
+    page={"k": CODE_DIMENSION, "steps": 3000},
+    test={"k": CODE_DIMENSION, "steps": 3000},
+    method=f"full-batch gradient descent on the {N_DIGITS} digits, in float64",
+    condition=Words(f"for a code of dimension {CODE_DIMENSION}, on the {N_DIGITS} digits"),
     source="Baldi & Hornik (1989); Kaplan (7.1.1)",
 ))
 
@@ -135,13 +140,25 @@ register(Numeric(
 #: Widths of the nonlinear autoencoder's encoder (the decoder mirrors them).
 ENCODER_SIZES = (64, 64, 2)
 
+#: Epochs of Adam for the nonlinear autoencoder on the page.
+EPOCHS = 100
 
-def digits_maps(epochs: int = 100, tsne_iterations: int = 1000, seed: int = 0) -> dict:
-    """Three 2-D maps of the 1797 digits: PCA, a trained tanh autoencoder, and t-SNE.
+#: The perplexity of the t-SNE map.
+PERPLEXITY = 30.0
+
+#: Neighbours in the leave-one-out vote that scores each map.
+NEIGHBOURS = 5
+
+#: Standard errors by which each map must beat the one before it.
+N_SIGMA = 5.0
+
+
+def digits_maps(epochs: int = EPOCHS, tsne_iterations: int = 1000, seed: int = 0) -> dict:
+    """Three 2-D maps of the digits: PCA, a trained tanh autoencoder, and t-SNE.
 
     The autoencoder (:data:`ENCODER_SIZES`, mirrored decoder) is trained with Adam on the mean squared error,
     in batches of 64 for ``epochs`` epochs (``0``: untrained); t-SNE is :func:`mltheory.information.tsne`
-    at perplexity 30, stopped early at tolerance 0.01. Each map is computed once per setting and cached.
+    at perplexity :data:`PERPLEXITY`, stopped early at tolerance 0.01. Each map is computed once per setting and cached.
     Returns the labels, the three maps and the autoencoder's final loss.
     """
     images, labels = digits()
@@ -153,7 +170,7 @@ def digits_maps(epochs: int = 100, tsne_iterations: int = 1000, seed: int = 0) -
 
 @lru_cache(maxsize=4)
 @one_thread()
-def autoencoder_map(epochs: int = 100, seed: int = 0) -> tuple[torch.Tensor, float]:
+def autoencoder_map(epochs: int = EPOCHS, seed: int = 0) -> tuple[torch.Tensor, float]:
     """The 2-D code of the digits from the autoencoder of :func:`digits_maps`, and its final training loss."""
     x = digits()[0].float()
     model = autoencoder(ENCODER_SIZES, seed=seed)
@@ -167,27 +184,27 @@ def autoencoder_map(epochs: int = 100, seed: int = 0) -> tuple[torch.Tensor, flo
 @lru_cache(maxsize=4)
 @one_thread()
 def tsne_map(iterations: int = 1000, seed: int = 0) -> torch.Tensor:
-    """The t-SNE map of the digits used by :func:`digits_maps` (perplexity 30, early stop at tolerance 0.01)."""
-    return tsne(digits()[0], seed=seed, n_iter=iterations, tol=0.01).embedding.double()
+    """The t-SNE map of the digits used by :func:`digits_maps` (perplexity :data:`PERPLEXITY`, early stop at tolerance 0.01)."""
+    return tsne(digits()[0], perplexity=PERPLEXITY, seed=seed, n_iter=iterations, tol=0.01).embedding.double()
 
 
-def knn_ordering_check(epochs: int = 100, tsne_iterations: int = 1000, seed: int = 0, n_sigma: float = 5.0):
-    r"""Leave-one-out 5-NN accuracy in the three maps: PCA < autoencoder < t-SNE, each step by ``n_sigma`` SEs.
+def knn_ordering_check(epochs: int = EPOCHS, tsne_iterations: int = 1000, seed: int = 0, n_sigma: float = N_SIGMA):
+    r"""Leave-one-out :data:`NEIGHBOURS`-NN accuracy in the three maps: PCA < autoencoder < t-SNE, each step by ``n_sigma`` SEs.
 
     Each comparison is paired: the per-digit differences of the right/wrong indicators have a standard error
     :math:`s/\sqrt n`, and the measured gain less ``n_sigma`` of them must be positive.
     """
     maps = digits_maps(epochs, tsne_iterations, seed)
-    right = {name: knn_leave_one_out(maps[name], maps["labels"]) for name in ("PCA", "autoencoder", "t-SNE")}
+    right = {name: knn_leave_one_out(maps[name], maps["labels"], neighbours=NEIGHBOURS) for name in ("PCA", "autoencoder", "t-SNE")}
     measurements = []
     for low, high, tex in (("PCA", "autoencoder", (r"\mathrm{PCA}", r"\mathrm{AE}")),
                            ("autoencoder", "t-SNE", (r"\mathrm{AE}", r"\text{t-SNE}"))):
         difference = right[high] - right[low]
         error = difference.std().item() / math.sqrt(len(difference))
         measurements.append(Measurement.exact(
-            f"5-NN accuracy gain of {high} over {low}, less {n_sigma:g} standard errors",
+            f"{NEIGHBOURS}-NN accuracy gain of {high} over {low}, less {n_sigma:g} standard errors",
             difference.mean().item() - n_sigma * error, 0.0, relation=">=",
-            reason=f"{n_sigma:g} standard errors of the paired difference (σ = {error:.4f}, 1797 digits)",
+            reason=f"{n_sigma:g} standard errors of the paired difference (σ = {error:.4f}, {len(difference)} digits)",
             quantity=rf"\mathrm{{acc}}_{{{tex[1]}}} - \mathrm{{acc}}_{{{tex[0]}}} - {n_sigma:g}\,\mathrm{{SE}}",
             expected_latex="0"))
     return measurements
@@ -198,9 +215,9 @@ register(Numeric(
     experiment=knn_ordering_check,
     alternative=Alternative("an untrained autoencoder's map separates the digits as well as PCA's",
                             kwargs={"epochs": 0}),
-    page={"epochs": 100},
+    page={"epochs": EPOCHS},
     test={"epochs": 50},
-    method="leave-one-out 5-nearest-neighbour accuracy in each 2-D map of the 1797 digits, paired",
-    condition=Words("on the 1797 digits, 5 neighbours"),
+    method=f"leave-one-out {NEIGHBOURS}-nearest-neighbour accuracy in each 2-D map of the {N_DIGITS} digits, paired",
+    condition=Words(f"on the {N_DIGITS} digits, {NEIGHBOURS} neighbours"),
     source="ours (Kaplan §7.1, Hinton & Salakhutdinov 2006)",
 ))

@@ -6,14 +6,14 @@ from ...information.figures.tsne import _DIGIT_COLOURS
 from ...data import digits
 from ...plotting import PALETTE, figure_function, new_figure
 from ..autoencoders import knn_leave_one_out, pca
-from ..claims.latent_spaces import LOSS_TARGET, digits_linear_autoencoder, digits_maps
+from ..claims.latent_spaces import CODE_DIMENSION, EPOCHS, LOSS_TARGET, NEIGHBOURS, digits_linear_autoencoder, digits_maps
 
 __all__ = ["digits_maps_figure", "linear_autoencoder_figure"]
 
 
 @figure_function
-def digits_maps_figure(epochs: int = 100, tsne_iterations: int = 1000, seed: int = 0):
-    """The digits in three 2-D maps (PCA, a tanh autoencoder, t-SNE), coloured by label, with their 5-NN accuracy."""
+def digits_maps_figure(epochs: int = EPOCHS, tsne_iterations: int = 1000, seed: int = 0):
+    """The digits in three 2-D maps (PCA, a tanh autoencoder, t-SNE), coloured by label, with their leave-one-out k-NN accuracy."""
     maps = digits_maps(epochs, tsne_iterations, seed)
     labels = maps["labels"]
     fig, axes = new_figure(1, 3, width=11.0, height=3.8)
@@ -24,14 +24,14 @@ def digits_maps_figure(epochs: int = 100, tsne_iterations: int = 1000, seed: int
             ax.scatter(points[chosen, 0], points[chosen, 1], s=3, color=_DIGIT_COLOURS[digit])
             centre = points[chosen].median(dim=0).values
             ax.annotate(str(digit), centre.tolist(), fontsize=11, weight="bold", ha="center", va="center")
-        accuracy = knn_leave_one_out(points, labels).mean().item()
+        accuracy = knn_leave_one_out(points, labels, neighbours=NEIGHBOURS).mean().item()
         ax.set(xlabel=f"{name} coordinate 1", ylabel=f"{name} coordinate 2",
-               title=f"{name}: 5-NN accuracy {accuracy:.3f}")
+               title=f"{name}: {NEIGHBOURS}-NN accuracy {accuracy:.3f}")
     return fig
 
 
 @figure_function
-def linear_autoencoder_figure(k: int = 3, steps: int = 3000):
+def linear_autoencoder_figure(k: int = CODE_DIMENSION, steps: int = 3000):
     """The excess loss of a linear autoencoder on the digits during training, and the spectrum it discards."""
     model = digits_linear_autoencoder(k, steps)
     spectrum = pca(digits()[0], 1).variances
