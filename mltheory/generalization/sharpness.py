@@ -8,7 +8,7 @@ diagonal; the loss satisfies :math:`L(T_\alpha \theta) = L(\theta)`, and differe
 Hessian at the rescaled parameters, :math:`T_\alpha^{-1} \nabla^2 L(\theta)\, T_\alpha^{-1}`
 (:cite:t:`dinh2017sharp`). The functions here rescale a network, form its Hessian, and find the top eigenvalue
 (the *sharpness*) without forming it, by power iteration on Hessian-vector products
-(:func:`mltheory.optimization.sharpness`).
+(:func:`mltheory.optimization.curvature.sharpness`).
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def loss_hessian(model: nn.Module, x, y) -> torch.Tensor:
 def top_hessian_eigenvalue(model: nn.Module, x, y, *, iterations: int = 300, seed: int = 0) -> tuple[float, float]:
     r"""The sharpness :math:`\lambda_{\max}(\nabla^2 L(\theta))` of the mean cross-entropy, by Hessian-vector products.
 
-    Power iteration (:func:`mltheory.optimization.sharpness`) on the loss as a function of the flattened parameters;
+    Power iteration (:func:`mltheory.optimization.curvature.sharpness`) on the loss as a function of the flattened parameters;
     the Hessian is never formed. It returns the Rayleigh quotient :math:`\hat\lambda = v^\top H v` of the final unit
     vector :math:`v` with the residual :math:`r = \lVert H v - \hat\lambda v \rVert`: for a symmetric :math:`H`, some
     eigenvalue lies within :math:`r` of :math:`\hat\lambda`. Power iteration finds the eigenvalue of largest modulus,

@@ -58,9 +58,9 @@ class LinearAutoencoder(NamedTuple):
 
     #: The mean that is subtracted before encoding, shape (d,).
     mean: torch.Tensor
-    #: The encoder E, shape (k, d): the code of x is E (x - mean).
+    #: The encoder E, shape (k, d); the code of x is E (x - mean).
     encoder: torch.Tensor
-    #: The decoder D, shape (d, k): the reconstruction is mean + D E (x - mean).
+    #: The decoder D, shape (d, k); the reconstruction is mean + D E (x - mean).
     decoder: torch.Tensor
     #: The mean squared reconstruction error before each step and after the last, shape (steps + 1,).
     losses: torch.Tensor

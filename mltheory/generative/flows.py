@@ -148,6 +148,7 @@ class RealNVP(nn.Module):
         self.conditioners = nn.ModuleList(_Conditioner(dim, hidden, (seed + i) % SEED_LIMIT, dtype) for i in range(layers))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        r"""The latent points :math:`z = g(x)` and :math:`\log\lvert\det \partial g/\partial x\rvert`, per row."""
         log_det = torch.zeros(x.shape[0], dtype=x.dtype)
         for mask, conditioner in zip(self.masks, self.conditioners):
             x, layer_log_det = affine_coupling(x, mask, conditioner)
