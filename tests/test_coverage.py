@@ -57,6 +57,15 @@ def test_every_check_line_is_shown():
     assert not hidden, f"a show() cell removes its output, so the ✓ line is hidden (tag it remove-input): {hidden}"
 
 
+def test_no_source_contains_control_characters():
+    """A control character (such as the BEL that a Python ``"\\approx"`` without ``r`` leaves) breaks the maths."""
+    found = {}
+    for page in pages(BOOK):
+        if controls := sorted({hex(ord(c)) for c in page.read_text() if ord(c) < 32 and c not in "\n\t"}):
+            found[str(page.relative_to(BOOK))] = controls
+    assert not found, f"control characters in the book's sources: {found}"
+
+
 def test_the_hidden_check_rule_can_fail():
     cell = '```{code-cell} ipython3\n:tags: [{}]\nshow("eq-a")\n```\n'
     assert hidden_check_lines(cell.replace("{}", "remove-output")) == ['show("eq-a"']
